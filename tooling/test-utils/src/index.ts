@@ -1,0 +1,3 @@
+export * from './compare';
+export * from './conformance';
+export * from './leak';
