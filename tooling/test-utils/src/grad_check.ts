@@ -48,39 +48,39 @@ export function gradCheck(
   const wrt = options.wrt ?? inputs.map((_, i) => i);
   const outShape = tf.tidy(() => f(...inputs).shape);
   const r = tf.tensor(weights(outShape.reduce((a, b) => a * b, 1), options.seed ?? 7), outShape);
-  const loss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r));
-  const analytic = tf.tidy(() => {
-    const gs = tf.grads(loss)(inputs);
-    return wrt.map((i) => gs[i].dataSync().slice() as Float32Array);
-  });
-  const details: GradCheckResult['details'] = [];
-  let ok = true;
-  for (const [k, i] of wrt.entries()) {
-    const base = inputs[i].dataSync().slice() as Float32Array;
-    const numeric = new Float32Array(base.length);
-    const evalAt = (vals: Float32Array) =>
-      tf.tidy(() => {
-        const xs = inputs.map((t, j) => (j === i ? tf.tensor(vals, t.shape, t.dtype) : t));
-        return loss(...xs).dataSync()[0];
-      });
-    for (let e = 0; e < base.length; e++) {
-      const p = base.slice();
-      const m = base.slice();
-      p[e] += eps;
-      m[e] -= eps;
-      numeric[e] = (evalAt(p) - evalAt(m)) / (2 * eps);
+  try {
+    const loss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r));
+    const analytic = tf.tidy(() => {
+      const gs = tf.grads(loss)(inputs);
+      return wrt.map((i) => gs[i].dataSync().slice() as Float32Array);
+    });
+    const details: GradCheckResult['details'] = [];
+    for (const [k, i] of wrt.entries()) {
+      const base = inputs[i].dataSync().slice() as Float32Array;
+      const numeric = new Float32Array(base.length);
+      const evalAt = (vals: Float32Array) =>
+        tf.tidy(() => {
+          const xs = inputs.map((t, j) => (j === i ? tf.tensor(vals, t.shape, t.dtype) : t));
+          return loss(...xs).dataSync()[0];
+        });
+      for (let e = 0; e < base.length; e++) {
+        const p = base.slice();
+        const m = base.slice();
+        p[e] += eps;
+        m[e] -= eps;
+        numeric[e] = (evalAt(p) - evalAt(m)) / (2 * eps);
+      }
+      const rep = compareArrays(analytic[k], numeric, { rtol, atol });
+      details.push({ index: i, analytic: analytic[k], numeric, worstIndex: rep.worstIndex, maxAbsErr: rep.maxAbsErr });
+      if (!rep.ok) {
+        throw new Error(
+          `gradCheck: input ${i}: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: ` +
+            `analytic ${rep.worstGot}, numeric ${rep.worstWant}`,
+        );
+      }
     }
-    const rep = compareArrays(analytic[k], numeric, { rtol, atol });
-    details.push({ index: i, analytic: analytic[k], numeric, worstIndex: rep.worstIndex, maxAbsErr: rep.maxAbsErr });
-    if (!rep.ok) {
-      ok = false;
-      r.dispose();
-      throw new Error(
-        `gradCheck: input ${i}: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: ` +
-          `analytic ${rep.worstGot}, numeric ${rep.worstWant}`,
-      );
-    }
+    return { ok: true, details };
+  } finally {
+    r.dispose();
   }
-  r.dispose();
-  return { ok, details };
 }
