@@ -1,16 +1,22 @@
 // Timing helper for benchmark scripts (see README.md beside this file).
 import * as tf from '@tensorflow/tfjs-core';
 
+// Backends whose kernels have finished when the op returns: no read-back needed (and a
+// read-back would time a copy the user never pays for).
+const SYNC_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
 /**
  * Median wall time in milliseconds of `fn` over `runs` runs after `warmup` runs. `fn` returns
- * a tensor (or tensors); each run is tidied and read back so async work is included.
+ * a tensor (or tensors); each run is tidied, and on asynchronous backends (webgl, webgpu) read
+ * back so the GPU work is included.
  */
 export async function timeIt(fn, { warmup = 3, runs = 10 } = {}) {
+  const sync = SYNC_BACKENDS.has(tf.getBackend());
   const once = async () => {
     const t0 = performance.now();
     const out = tf.tidy(fn);
     const list = Array.isArray(out) ? out : [out];
-    for (const t of list) if (t && t.dataSync) t.dataSync();
+    if (!sync) for (const t of list) if (t && t.data) await t.data();
     tf.dispose(list);
     return performance.now() - t0;
   };

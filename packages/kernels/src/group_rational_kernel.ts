@@ -1,0 +1,231 @@
+// Fused group-rational kernels over typed arrays (KAT's GR-KAN activation, version A).
+//
+//   y = P(x) / Q(x),   P(x) = sum_{j=0..m} a[g,j] x^j,   Q(x) = 1 + sum_{j=1..n} |b[g,j-1]| |x|^j
+//
+// x is [rows, C] channels-last; channel c belongs to group g = floor(c / (C/G)); the numerator
+// is [G, m+1] or shared [1, m+1]; the denominator [G, n]. Source: KAT (Yang & Wang, 2024),
+// the formula of its CUDA/Triton kernels (= rational_activations version A).
+//
+// Backward, per element with t = dy/Q and u = -dy P/Q^2:
+//   dx      = dy (P'(x) - y Q'(x)) / Q,   Q'(x) = sign(x) sum_j j |b_j| |x|^{j-1}
+//   da[g,j] += t x^j
+//   db[g,j] += u sign(b_j) |x|^j
+// Coefficient gradients are reduced FlashKAT-style: each group accumulates in float64
+// registers over a tile of rows, and only the tile's partial sum is added to the group's total
+// (no per-element accumulation into shared memory). sign(0) = 0, as in KAT and PyTorch.
+
+/** Rows per tile of the coefficient-gradient reduction. */
+export const GROUP_RATIONAL_TILE_ROWS = 64;
+
+/** Attributes of the group-rational kernels. */
+export interface GroupRationalAttrs {
+  groups: number;
+}
+
+interface Layout {
+  rows: number;
+  channels: number;
+  groups: number;
+  perGroup: number;
+  numLen: number;
+  denLen: number;
+  sharedNumerator: boolean;
+}
+
+/** Sizes from the shapes of x [..., C], numerator [G or 1, m+1], denominator [G, n]. */
+export function groupRationalLayout(xShape: number[], numShape: number[], denShape: number[], groups: number): Layout {
+  const channels = xShape[xShape.length - 1];
+  const size = xShape.reduce((p, d) => p * d, 1);
+  return {
+    rows: channels === 0 ? 0 : size / channels,
+    channels,
+    groups,
+    perGroup: channels / groups,
+    numLen: numShape[1],
+    denLen: denShape[1],
+    sharedNumerator: numShape[0] === 1,
+  };
+}
+
+/** Forward: y = P(x)/Q(x), group by group. */
+export function groupRationalForward(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
+  if (L.numLen === 6 && L.denLen === 4) return forward54(x, a, b, y, L);
+  const ab = new Float64Array(L.denLen);
+  for (let g = 0; g < L.groups; g++) {
+    const aOff = L.sharedNumerator ? 0 : g * L.numLen;
+    for (let j = 0; j < L.denLen; j++) ab[j] = Math.abs(b[g * L.denLen + j]);
+    const c0 = g * L.perGroup;
+    for (let r = 0; r < L.rows; r++) {
+      const end = r * L.channels + c0 + L.perGroup;
+      for (let i = r * L.channels + c0; i < end; i++) {
+        const xi = x[i];
+        const ax = Math.abs(xi);
+        let p = a[aOff + L.numLen - 1];
+        for (let j = L.numLen - 2; j >= 0; j--) p = p * xi + a[aOff + j];
+        let q = 0;
+        for (let j = L.denLen - 1; j >= 0; j--) q = (q + ab[j]) * ax;
+        y[i] = p / (1 + q);
+      }
+    }
+  }
+}
+
+function forward54(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
+  const { rows, channels, perGroup } = L;
+  for (let g = 0; g < L.groups; g++) {
+    const o = L.sharedNumerator ? 0 : g * 6;
+    const a0 = a[o], a1 = a[o + 1], a2 = a[o + 2], a3 = a[o + 3], a4 = a[o + 4], a5 = a[o + 5];
+    const b1 = Math.abs(b[g * 4]), b2 = Math.abs(b[g * 4 + 1]), b3 = Math.abs(b[g * 4 + 2]), b4 = Math.abs(b[g * 4 + 3]);
+    const c0 = g * perGroup;
+    for (let r = 0; r < rows; r++) {
+      const start = r * channels + c0;
+      const end = start + perGroup;
+      for (let i = start; i < end; i++) {
+        const xi = x[i];
+        const ax = Math.abs(xi);
+        const p = a0 + xi * (a1 + xi * (a2 + xi * (a3 + xi * (a4 + xi * a5))));
+        const q = 1 + ax * (b1 + ax * (b2 + ax * (b3 + ax * b4)));
+        y[i] = p / q;
+      }
+    }
+  }
+}
+
+/** Backward: dx, and the coefficient gradients da, db reduced per group over row tiles. */
+export function groupRationalBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  dx: Float32Array,
+  da: Float32Array,
+  db: Float32Array,
+  L: Layout,
+): void {
+  if (L.numLen === 6 && L.denLen === 4) return backward54(dy, x, a, b, dx, da, db, L);
+  const m = L.numLen;
+  const n = L.denLen;
+  const ab = new Float64Array(n);
+  const tileA = new Float64Array(m);
+  const tileB = new Float64Array(n);
+  const totA = new Float64Array(m);
+  const totB = new Float64Array(n);
+  for (let g = 0; g < L.groups; g++) {
+    const aOff = L.sharedNumerator ? 0 : g * m;
+    for (let j = 0; j < n; j++) ab[j] = Math.abs(b[g * n + j]);
+    totA.fill(0);
+    totB.fill(0);
+    const c0 = g * L.perGroup;
+    for (let r0 = 0; r0 < L.rows; r0 += GROUP_RATIONAL_TILE_ROWS) {
+      tileA.fill(0);
+      tileB.fill(0);
+      const r1 = Math.min(L.rows, r0 + GROUP_RATIONAL_TILE_ROWS);
+      for (let r = r0; r < r1; r++) {
+        const end = r * L.channels + c0 + L.perGroup;
+        for (let i = r * L.channels + c0; i < end; i++) {
+          const xi = x[i];
+          const ax = Math.abs(xi);
+          const s = Math.sign(xi);
+          let p = a[aOff + m - 1];
+          let dp = 0;
+          for (let j = m - 2; j >= 0; j--) {
+            dp = dp * xi + p;
+            p = p * xi + a[aOff + j];
+          }
+          let q = 0;
+          let dq = 0;
+          for (let j = n - 1; j >= 0; j--) {
+            dq = dq * ax + (j + 1) * ab[j];
+            q = (q + ab[j]) * ax;
+          }
+          const iq = 1 / (1 + q);
+          const yi = p * iq;
+          const g0 = dy[i];
+          dx[i] = g0 * (dp - yi * s * dq) * iq;
+          const t = g0 * iq;
+          const u = -t * yi;
+          let xp = 1;
+          for (let j = 0; j < m; j++) {
+            tileA[j] += t * xp;
+            xp *= xi;
+          }
+          let axp = ax;
+          for (let j = 0; j < n; j++) {
+            tileB[j] += u * axp;
+            axp *= ax;
+          }
+        }
+      }
+      for (let j = 0; j < m; j++) totA[j] += tileA[j];
+      for (let j = 0; j < n; j++) totB[j] += tileB[j];
+    }
+    for (let j = 0; j < m; j++) da[aOff + j] += totA[j];
+    for (let j = 0; j < n; j++) {
+      const bj = b[g * n + j];
+      db[g * n + j] = bj > 0 ? totB[j] : bj < 0 ? -totB[j] : 0;
+    }
+  }
+}
+
+function backward54(
+  dy: Float32Array,
+  x: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  dx: Float32Array,
+  da: Float32Array,
+  db: Float32Array,
+  L: Layout,
+): void {
+  const { rows, channels, perGroup } = L;
+  for (let g = 0; g < L.groups; g++) {
+    const o = L.sharedNumerator ? 0 : g * 6;
+    const a0 = a[o], a1 = a[o + 1], a2 = a[o + 2], a3 = a[o + 3], a4 = a[o + 4], a5 = a[o + 5];
+    const b1 = Math.abs(b[g * 4]), b2 = Math.abs(b[g * 4 + 1]), b3 = Math.abs(b[g * 4 + 2]), b4 = Math.abs(b[g * 4 + 3]);
+    const c0 = g * perGroup;
+    let A0 = 0, A1 = 0, A2 = 0, A3 = 0, A4 = 0, A5 = 0, B1 = 0, B2 = 0, B3 = 0, B4 = 0;
+    for (let r0 = 0; r0 < rows; r0 += GROUP_RATIONAL_TILE_ROWS) {
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0;
+      const r1 = Math.min(rows, r0 + GROUP_RATIONAL_TILE_ROWS);
+      for (let r = r0; r < r1; r++) {
+        const start = r * channels + c0;
+        const end = start + perGroup;
+        for (let i = start; i < end; i++) {
+          const xi = x[i];
+          const ax = Math.abs(xi);
+          const s = Math.sign(xi);
+          const x2 = xi * xi, x3 = x2 * xi, x4 = x2 * x2, x5 = x4 * xi;
+          const ax2 = x2, ax3 = ax * x2, ax4 = x4;
+          const p = a0 + a1 * xi + a2 * x2 + a3 * x3 + a4 * x4 + a5 * x5;
+          const dp = a1 + 2 * a2 * xi + 3 * a3 * x2 + 4 * a4 * x3 + 5 * a5 * x4;
+          const q = 1 + b1 * ax + b2 * ax2 + b3 * ax3 + b4 * ax4;
+          const dq = s * (b1 + 2 * b2 * ax + 3 * b3 * ax2 + 4 * b4 * ax3);
+          const iq = 1 / q;
+          const yi = p * iq;
+          const gy = dy[i];
+          dx[i] = gy * (dp - yi * dq) * iq;
+          const t = gy * iq;
+          const u = -t * yi;
+          t0 += t;
+          t1 += t * xi;
+          t2 += t * x2;
+          t3 += t * x3;
+          t4 += t * x4;
+          t5 += t * x5;
+          u1 += u * ax;
+          u2 += u * ax2;
+          u3 += u * ax3;
+          u4 += u * ax4;
+        }
+      }
+      A0 += t0; A1 += t1; A2 += t2; A3 += t3; A4 += t4; A5 += t5;
+      B1 += u1; B2 += u2; B3 += u3; B4 += u4;
+    }
+    da[o] += A0; da[o + 1] += A1; da[o + 2] += A2; da[o + 3] += A3; da[o + 4] += A4; da[o + 5] += A5;
+    const sb = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    db[g * 4] = sb(b[g * 4]) * B1;
+    db[g * 4 + 1] = sb(b[g * 4 + 1]) * B2;
+    db[g * 4 + 2] = sb(b[g * 4 + 2]) * B3;
+    db[g * 4 + 3] = sb(b[g * 4 + 3]) * B4;
+  }
+}

@@ -1,0 +1,114 @@
+// One kernel body for the cpu and wasm backends. A basiskit fused kernel is written once as a
+// function over Float32Arrays; this registers it for:
+//   cpu:  inputs are `backend.data.get(dataId).values`, outputs `backend.makeTensorInfo`;
+//   wasm: outputs are allocated on the wasm heap first (`backend.makeOutput`), then every
+//         input and output is viewed in place with `backend.typedArrayFromHeap` (views are
+//         taken after all allocations, since growing the heap detaches earlier views).
+// Backends without a registration (webgl, webgpu) use the op's plain-ops reference instead.
+import { tf } from '@basiskit/tensor';
+import { tfjsWasmMemory } from './wasm_simd_module';
+
+type TensorInfo = tf.TensorInfo;
+type NamedAttrMap = tf.NamedAttrMap;
+
+/** A fused kernel over float32 typed arrays, registered for cpu and wasm. */
+export interface TypedArrayKernel<A extends object> {
+  /** The tfjs kernel name (prefix `Basiskit`). */
+  kernelName: string;
+  /** Input names, in the order `compute` receives them. */
+  inputNames: readonly string[];
+  /** Shapes of the float32 outputs, from the input shapes and attributes. */
+  outputShapes(shapes: number[][], attrs: A): number[][];
+  /**
+   * Indices of outputs that `compute` accumulates into (`+=`), which must start at zero; the
+   * others it overwrites completely. Default: all outputs are zeroed.
+   */
+  accumulates?: readonly number[];
+  /** Fills `outputs` from `inputs` (the `accumulates` outputs arrive zeroed). */
+  compute(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: A): void;
+  /**
+   * Optional wasm SIMD path: given tfjs's wasm memory and the heap offsets of the inputs and
+   * (zero-initialised) outputs, compute in place and return true, or return false to fall back
+   * to `compute` on heap views.
+   */
+  wasmCompute?(memory: WebAssembly.Memory | null, inputs: number[], outputs: number[], shapes: number[][], attrs: A): boolean;
+}
+
+interface CpuBackend {
+  data: { get(dataId: unknown): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+interface WasmBackend {
+  wasm: unknown;
+  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function inputsOf(kernel: TypedArrayKernel<object>, inputs: Record<string, TensorInfo | undefined>): TensorInfo[] {
+  return kernel.inputNames.map((n) => {
+    const t = inputs[n];
+    if (!t || t.dtype !== 'float32') {
+      throw new Error(`${kernel.kernelName}: input ${n} must be a float32 tensor, got ${t ? t.dtype : 'nothing'}`);
+    }
+    return t;
+  });
+}
+
+function cpuKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const b = backend as unknown as CpuBackend;
+    const ins = inputsOf(kernel, inputs as Record<string, TensorInfo>);
+    const shapes = ins.map((t) => t.shape);
+    const arrays = ins.map((t) => b.data.get(t.dataId).values as Float32Array);
+    const outShapes = kernel.outputShapes(shapes, attrs as object);
+    const outs = outShapes.map((s) => new Float32Array(size(s)));
+    kernel.compute(arrays, outs, shapes, attrs as object);
+    const infos = outShapes.map((s, i) => b.makeTensorInfo(s, 'float32', outs[i]));
+    return infos.length === 1 ? infos[0] : infos;
+  };
+}
+
+function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const b = backend as unknown as WasmBackend;
+    const ins = inputsOf(kernel, inputs as Record<string, TensorInfo>);
+    const shapes = ins.map((t) => t.shape);
+    const outShapes = kernel.outputShapes(shapes, attrs as object);
+    const infos = outShapes.map((s) => b.makeOutput(s, 'float32'));
+    const outs = infos.map((t) => b.typedArrayFromHeap(t));
+    outs.forEach((o, i) => {
+      if (!kernel.accumulates || kernel.accumulates.includes(i)) o.fill(0);
+    });
+    const ptr = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+    const done = kernel.wasmCompute?.(tfjsWasmMemory(b.wasm), ins.map(ptr), infos.map(ptr), shapes, attrs as object) ?? false;
+    if (!done) kernel.compute(ins.map((t) => b.typedArrayFromHeap(t)), outs, shapes, attrs as object);
+    return infos.length === 1 ? infos[0] : infos;
+  };
+}
+
+/** Backends a typed-array kernel is registered for. */
+export const TYPED_ARRAY_BACKENDS = ['cpu', 'wasm'] as const;
+
+/** Registers `kernel` for cpu and wasm (once; later calls are no-ops). */
+export function registerTypedArrayKernel<A extends object>(kernel: TypedArrayKernel<A>): void {
+  const k = kernel as unknown as TypedArrayKernel<object>;
+  for (const backendName of TYPED_ARRAY_BACKENDS) {
+    if (tf.getKernel(kernel.kernelName, backendName)) continue;
+    const kernelFunc = backendName === 'cpu' ? cpuKernelFunc(k) : wasmKernelFunc(k);
+    tf.registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc });
+  }
+}
+
+/** Whether the active backend has `kernelName` (else ops take their plain-ops reference path). */
+export function hasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) != null;
+}
+
+/** Runs a registered kernel (typed attrs). */
+export function runKernel(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object = {}): tf.Tensor | tf.Tensor[] {
+  return tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs as NamedAttrMap) as tf.Tensor | tf.Tensor[];
+}
