@@ -1,2 +1,12 @@
 export * from './functions';
 export * from './modules';
+export { Rational, rational } from './rational';
+export type { RationalOptions, RationalVersion } from './rational';
+export { KATGroupRational } from './kat_group_rational';
+export type { KATGroupRationalOptions } from './kat_group_rational';
+export { fitRational } from './fit_rational';
+export type { FitRationalOptions, FitRationalResult } from './fit_rational';
+export { rationalInit, RATIONAL_INIT_TARGETS } from './rational_init';
+export type { RationalInitName } from './rational_init';
+export { variancePreservingGain, secondMoment } from './variance_preserving_gain';
+export type { VariancePreservingGainOptions } from './variance_preserving_gain';
