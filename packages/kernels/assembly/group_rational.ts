@@ -56,7 +56,7 @@ export function backward54(
   const vecEnd = per & ~3;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
-  const two = f32x4.splat(2), three = f32x4.splat(3), four = f32x4.splat(4), five = f32x4.splat(5);
+  const signBit = i32x4.splat(<i32>0x80000000);
   for (let g = 0; g < groups; g++) {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
     const bo = b + <usize>(g * 4 * 4);
@@ -81,16 +81,33 @@ export function backward54(
           const a3 = v128.load32_splat(ao, 12), a4 = v128.load32_splat(ao, 16), a5 = v128.load32_splat(ao, 20);
           const b1 = f32x4.abs(v128.load32_splat(bo)), b2 = f32x4.abs(v128.load32_splat(bo, 4));
           const b3 = f32x4.abs(v128.load32_splat(bo, 8)), b4 = f32x4.abs(v128.load32_splat(bo, 12));
-          const s = f32x4.sub(v128.and(f32x4.gt(xv, zero), one), v128.and(f32x4.lt(xv, zero), one));
           const x2 = f32x4.mul(xv, xv);
           const x3 = f32x4.mul(x2, xv);
           const x4 = f32x4.mul(x2, x2);
           const x5 = f32x4.mul(x4, xv);
           const ax3 = f32x4.mul(x2, ax);
-          const p = f32x4.add(f32x4.add(f32x4.add(a0, f32x4.mul(a1, xv)), f32x4.add(f32x4.mul(a2, x2), f32x4.mul(a3, x3))), f32x4.add(f32x4.mul(a4, x4), f32x4.mul(a5, x5)));
-          const dp = f32x4.add(f32x4.add(a1, f32x4.mul(f32x4.mul(two, a2), xv)), f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(three, a3), x2), f32x4.mul(f32x4.mul(four, a4), x3)), f32x4.mul(f32x4.mul(five, a5), x4)));
-          const q = f32x4.add(f32x4.add(one, f32x4.mul(b1, ax)), f32x4.add(f32x4.add(f32x4.mul(b2, x2), f32x4.mul(b3, ax3)), f32x4.mul(b4, x4)));
-          const dq = f32x4.mul(s, f32x4.add(f32x4.add(b1, f32x4.mul(f32x4.mul(two, b2), ax)), f32x4.add(f32x4.mul(f32x4.mul(three, b3), x2), f32x4.mul(f32x4.mul(four, b4), ax3))));
+          // P and P' together by Horner: d = d x + p; p = p x + c_k
+          let p = f32x4.add(f32x4.mul(a5, xv), a4);
+          let dp = a5;
+          dp = f32x4.add(f32x4.mul(dp, xv), p);
+          p = f32x4.add(f32x4.mul(p, xv), a3);
+          dp = f32x4.add(f32x4.mul(dp, xv), p);
+          p = f32x4.add(f32x4.mul(p, xv), a2);
+          dp = f32x4.add(f32x4.mul(dp, xv), p);
+          p = f32x4.add(f32x4.mul(p, xv), a1);
+          dp = f32x4.add(f32x4.mul(dp, xv), p);
+          p = f32x4.add(f32x4.mul(p, xv), a0);
+          // Q(|x|) and dQ/d|x| the same way; dQ/dx = sign(x) dQ/d|x| with sign(0) = 0: x's sign
+          // bit is or-ed into dQ/d|x| (>= 0), then masked to 0 where x == 0
+          let q = f32x4.add(f32x4.mul(b4, ax), b3);
+          let dqa = b4;
+          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
+          q = f32x4.add(f32x4.mul(q, ax), b2);
+          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
+          q = f32x4.add(f32x4.mul(q, ax), b1);
+          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
+          q = f32x4.add(f32x4.mul(q, ax), one);
+          const dq = v128.and(v128.or(dqa, v128.and(xv, signBit)), f32x4.ne(xv, zero));
           const iq = f32x4.div(one, q);
           const yv = f32x4.mul(p, iq);
           const gy = v128.load(dy + off);
