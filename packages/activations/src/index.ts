@@ -1,6 +1,6 @@
 export * from './functions';
 export * from './modules';
-export { Rational, rational } from './rational';
+export { Rational, PAU, rational } from './rational';
 export type { RationalOptions, RationalVersion } from './rational';
 export { KATGroupRational } from './kat_group_rational';
 export type { KATGroupRationalOptions } from './kat_group_rational';

@@ -1,7 +1,7 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { Rational, rational } from './rational';
+import { PAU, Rational, rational } from './rational';
 
 describe.each(['cpu', 'wasm'] as const)('Rational on %s', (backend) => {
   it.each(['A', 'B'] as const)('matches rational_activations version %s (golden vectors, loaded by name)', async (version) => {
@@ -84,6 +84,9 @@ describe('rational', () => {
   it('Rational: names, shapes, per-channel layout and errors', async () => {
     await initBackend({ backend: 'cpu' });
     const shared = new Rational();
+    const pau = new PAU({ init: 'identity' });
+    expect(pau).toBeInstanceOf(Rational);
+    pau.dispose();
     expect(Object.fromEntries(Object.entries(shared.stateDict()).map(([k, v]) => [k, v.shape]))).toEqual({ numerator: [6], denominator: [4] });
     const per = new Rational({ channels: 3, version: 'B', numeratorDegree: 3, denominatorDegree: 2, init: 'tanh' });
     expect(per.numerator.shape).toEqual([3, 4]);

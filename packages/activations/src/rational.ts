@@ -131,3 +131,8 @@ export class Rational extends Module {
     return rational(x, this.numerator.value, this.denominator.value, { version: this.version });
   }
 }
+
+/** Alias of {@link Rational}: Padé Activation Unit (the PAU paper's name). */
+export const PAU = Rational;
+/** Alias of {@link Rational}'s instance type. */
+export type PAU = Rational;
