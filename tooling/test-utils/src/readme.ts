@@ -24,3 +24,25 @@ export function runExample(readmePath: string, code: string): string {
     throw new Error(`README example failed:\n${err.stderr ?? err.message}`);
   }
 }
+
+/**
+ * Registers the README tests of the package whose test file calls it: one test that the
+ * README has an example, and one per ```js block that runs it. `testFileUrl` is the caller's
+ * `import.meta.url` (the README is one folder up).
+ */
+export async function describeReadme(testFileUrl: string): Promise<void> {
+  const { describe, expect, it } = await import('vitest');
+  const { fileURLToPath } = await import('node:url');
+  const readme = fileURLToPath(new URL('../README.md', testFileUrl));
+  describe('README', () => {
+    const examples = readmeExamples(readme);
+    it('has a runnable example', () => {
+      expect(examples.length).toBeGreaterThan(0);
+    });
+    examples.forEach((code, i) => {
+      it(`example ${i + 1} runs`, () => {
+        runExample(readme, code);
+      });
+    });
+  });
+}
