@@ -1,0 +1,12 @@
+export { LRScheduler } from './lr_scheduler';
+export type { SchedulerInterval, SchedulerBaseOptions, LRSchedulerState, SchedulableOptimizer } from './lr_scheduler';
+export { StepLR } from './step_lr';
+export type { StepLROptions } from './step_lr';
+export { ExponentialLR } from './exponential_lr';
+export type { ExponentialLROptions } from './exponential_lr';
+export { CosineAnnealingLR } from './cosine_annealing_lr';
+export type { CosineAnnealingLROptions } from './cosine_annealing_lr';
+export { OneCycleLR } from './one_cycle_lr';
+export type { OneCycleLROptions } from './one_cycle_lr';
+export { ReduceLROnPlateau } from './reduce_lr_on_plateau';
+export type { ReduceLROnPlateauOptions } from './reduce_lr_on_plateau';
