@@ -83,6 +83,16 @@ describe('Module', () => {
     net.dispose();
   });
 
+  it('loading a module\'s own state dict is a no-op that keeps every tensor alive', () => {
+    const net = new Net();
+    const before = Object.fromEntries(Object.entries(net.stateDict()).map(([k, v]) => [k, Array.from(v.dataSync())]));
+    const count = tf.memory().numTensors;
+    net.loadStateDict(net.stateDict());
+    expect(tf.memory().numTensors).toBe(count);
+    for (const [k, v] of Object.entries(net.stateDict())) expect(Array.from(v.dataSync())).toEqual(before[k]);
+    net.dispose();
+  });
+
   it('loadStateDict copies values (the dict stays the caller\'s)', () => {
     const a = new Net();
     const b = new Net();

@@ -273,8 +273,9 @@ new ConfigError(`invalid ${kind} name`, {
       for (const [n, b] of m._buffers) {
         const t = dict[full(n)];
         if (t && b.persistent) {
+          const next = tf.keep(t.clone()); // clone first: t may be this buffer itself
           b.tensor.dispose();
-          b.tensor = tf.keep(t.clone());
+          b.tensor = next;
         }
       }
     }

@@ -44,6 +44,8 @@ export class Parameter {
 
   /** Copies `t`'s values in (same shape and dtype); `t` stays the caller's. */
   assign(t: tf.Tensor): void {
+    // assigning a variable its own value (loading a module's own state dict) is a no-op
+    if (t.dataId === this.value.dataId) return;
     this.value.assign(t);
   }
 
