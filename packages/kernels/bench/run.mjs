@@ -1,8 +1,13 @@
-// Benchmark: KATGroupRational forward + backward on [8, 197, 768], 8 groups (a ViT-B block's
-// hidden activations), fused kernel vs the plain-ops reference, on wasm and cpu, measured in
-// the same run. KAT's PyTorch CPU fallback takes ~100 ms for this on a 2-core machine.
+// Benchmarks, each path measured in the same run, on wasm and cpu:
+// 1. KATGroupRational forward + backward on [8, 197, 768], 8 groups (a ViT-B block's hidden
+//    activations), fused kernel vs the plain-ops reference. KAT's PyTorch CPU fallback takes
+//    ~100 ms for this on a 2-core machine.
+// 2. splineLinear (efficient-kan KANLinear's spline branch), N=1024, in=out=64, G=5, k=3:
+//    forward and forward + backward of the local kernel (SIMD and JavaScript), the dense path
+//    (fused bases + matMul) and the plain-ops reference.
+// `node bench/run.mjs spline` runs only the second.
 import { ratioLine, timeIt } from '@basiskit/bench';
-import { groupRational, setGroupRationalSimd } from '@basiskit/kernels';
+import { groupRational, setGroupRationalSimd, setSplineSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 
 const shape = [8, 197, 768];
@@ -34,5 +39,35 @@ async function bench(backend) {
   tf.dispose([x, a, b, dy]);
 }
 
-await bench('wasm');
-await bench('cpu');
+async function benchSpline(backend) {
+  await initBackend({ backend });
+  const [n, inF, out, g, k] = [1024, 64, 64, 5, 3];
+  const rng = createRng(0);
+  const x = rng.uniformTensor([n, inF], -1, 1);
+  const grid = uniformGrid(inF, g, k, [-1, 1]);
+  const w = rng.normalTensor([out, inF, g + k], 0, 0.1);
+  const dy = rng.normalTensor([n, out]);
+  const fwd = (impl) => () => splineLinear(x, grid, w, { splineOrder: k, impl });
+  const step = (impl) => () => tf.grads((xx, ww) => splineLinear(xx, grid, ww, { splineOrder: k, impl }))([x, w], dy);
+  const label = `${backend} splineLinear N=${n} in=${inF} out=${out} G=${g} k=${k}`;
+  const paths = backend === 'wasm' ? ['local', 'local (JS)', 'dense', 'reference'] : ['local', 'dense', 'reference'];
+  const t = {};
+  for (const path of paths) {
+    const impl = path === 'local (JS)' ? 'local' : path;
+    setSplineSimd(path !== 'local (JS)');
+    const runs = backend === 'cpu' && path === 'reference' ? 3 : 10;
+    t[path] = { fwd: await timeIt(fwd(impl), { runs }), step: await timeIt(step(impl), { runs }) };
+  }
+  setSplineSimd(true);
+  for (const [kind, name] of [['fwd', 'forward'], ['step', 'forward+backward']]) {
+    console.log(`${label} ${name}: ` + paths.map((p) => `${p} ${t[p][kind].toFixed(2)} ms`).join(', '));
+    for (const p of paths.slice(1)) console.log(`  ${ratioLine(`${name}, local vs ${p}`, t.local[kind], t[p][kind], 'local', p)}`);
+  }
+  tf.dispose([x, grid, w, dy]);
+}
+
+const only = process.argv[2];
+for (const backend of ['wasm', 'cpu']) {
+  if (only !== 'spline') await bench(backend);
+  if (!only || only === 'spline') await benchSpline(backend);
+}

@@ -31,7 +31,12 @@ export interface TypedArrayKernel<A extends object> {
    * (zero-initialised) outputs, compute in place and return true, or return false to fall back
    * to `compute` on heap views.
    */
-  wasmCompute?(memory: WebAssembly.Memory | null, inputs: number[], outputs: number[], shapes: number[][], attrs: A): boolean;
+  wasmCompute?(memory: WebAssembly.Memory | null, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number): boolean;
+  /**
+   * Bytes of zeroed wasm-heap scratch that `wasmCompute` needs (its heap offset arrives as
+   * `scratch`, 16-byte aligned); freed after the call. Default 0 (then `scratch` is 0).
+   */
+  wasmScratchBytes?(shapes: number[][], attrs: A): number;
 }
 
 interface CpuBackend {
@@ -44,6 +49,7 @@ interface WasmBackend {
   dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
+  disposeData(dataId: unknown): boolean;
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -79,13 +85,26 @@ function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
     const infos = outShapes.map((s) => b.makeOutput(s, 'float32'));
-    const outs = infos.map((t) => b.typedArrayFromHeap(t));
-    outs.forEach((o, i) => {
-      if (!kernel.accumulates || kernel.accumulates.includes(i)) o.fill(0);
-    });
-    const ptr = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
-    const done = kernel.wasmCompute?.(tfjsWasmMemory(b.wasm), ins.map(ptr), infos.map(ptr), shapes, attrs as object) ?? false;
-    if (!done) kernel.compute(ins.map((t) => b.typedArrayFromHeap(t)), outs, shapes, attrs as object);
+    // scratch: a heap block of its own (allocated before any view is taken), 16 extra bytes
+    // so that its start can be aligned
+    const scratchBytes = kernel.wasmCompute ? (kernel.wasmScratchBytes?.(shapes, attrs as object) ?? 0) : 0;
+    const scratchInfo = scratchBytes > 0 ? b.makeOutput([Math.ceil(scratchBytes / 4) + 4], 'float32') : null;
+    try {
+      const outs = infos.map((t) => b.typedArrayFromHeap(t));
+      outs.forEach((o, i) => {
+        if (!kernel.accumulates || kernel.accumulates.includes(i)) o.fill(0);
+      });
+      const ptr = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+      let scratch = 0;
+      if (scratchInfo) {
+        b.typedArrayFromHeap(scratchInfo).fill(0);
+        scratch = (ptr(scratchInfo) + 15) & ~15;
+      }
+      const done = kernel.wasmCompute?.(tfjsWasmMemory(b.wasm), ins.map(ptr), infos.map(ptr), shapes, attrs as object, scratch) ?? false;
+      if (!done) kernel.compute(ins.map((t) => b.typedArrayFromHeap(t)), outs, shapes, attrs as object);
+    } finally {
+      if (scratchInfo) b.disposeData(scratchInfo.dataId);
+    }
     return infos.length === 1 ? infos[0] : infos;
   };
 }
