@@ -1,0 +1,70 @@
+// ChebyKAN's layer (SynodicMonth/ChebyKAN, ChebyKANLayer.py):
+//
+//   y_o = sum_i sum_{d=0..D} cheby_coeffs[i, o, d] * T_d(tanh x_i)
+//
+// (torch.einsum('bid,iod->bo')), no bias and no base branch. Parameter `cheby_coeffs`
+// [in, out, D+1], initialized normal(0, 1/(in (D+1))) as ChebyKAN. The Chebyshev basis runs on
+// the fused kernel of @basiskit/kernels (recurrence T_{d+1} = 2 t T_d - T_{d-1}, equal to
+// ChebyKAN's cos(d acos t) and with a finite derivative at |t| = 1).
+import { chebyshevBasis } from '@basiskit/kernels';
+import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+
+/** Options of {@link ChebyKANLayer} (ChebyKAN's constructor arguments, camelCase). */
+export interface ChebyKANLayerOptions {
+  inputDim: number;
+  outputDim: number;
+  /** Highest Chebyshev degree D (D + 1 coefficients per edge). */
+  degree: number;
+  /** Seed of the initialization (ignored when `rng` is given). Default 0. */
+  seed?: number;
+  /** Generator of the initialization. */
+  rng?: Rng;
+}
+
+function checkCount(v: unknown, min: number, where: string, argument: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ConfigError('invalid value', { where, argument, expected: `an integer >= ${min}`, got: String(v) });
+  }
+  return v;
+}
+
+/** ChebyKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
+export class ChebyKANLayer extends Module {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly degree: number;
+  /** The coefficients [in, out, degree+1] (ChebyKAN's `cheby_coeffs`). */
+  readonly cheby_coeffs: Parameter;
+
+  constructor(options: ChebyKANLayerOptions) {
+    super();
+    const where = 'ChebyKANLayer';
+    if (!options || typeof options !== 'object') {
+      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputDim, outputDim, degree }', got: String(options) });
+    }
+    this.inputDim = checkCount(options.inputDim, 1, where, 'inputDim');
+    this.outputDim = checkCount(options.outputDim, 1, where, 'outputDim');
+    this.degree = checkCount(options.degree, 0, where, 'degree');
+    const rng = options.rng ?? createRng(options.seed ?? 0);
+    const n = this.degree + 1;
+    this.cheby_coeffs = this.registerParameter('cheby_coeffs', init.normal([this.inputDim, this.outputDim, n], { rng, mean: 0, std: 1 / (this.inputDim * n) }));
+  }
+
+  /** x [..., inputDim] (float32) -> [..., outputDim]. */
+  forward(x: tf.Tensor): tf.Tensor {
+    const where = this.where('forward');
+    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
+    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
+    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputDim) {
+      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputDim}] (inputDim)`, got: formatShape(x.shape) });
+    }
+    return tf.tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const n = this.degree + 1;
+      const basis = tf.reshape(chebyshevBasis(tf.reshape(x, [-1, this.inputDim]), { degree: this.degree }), [-1, this.inputDim * n]);
+      // cheby_coeffs [in, out, D+1] -> [in, D+1, out] -> [in*(D+1), out], row i*(D+1) + d
+      const w = tf.reshape(tf.transpose(this.cheby_coeffs.value, [0, 2, 1]), [this.inputDim * n, this.outputDim]);
+      return tf.reshape(tf.matMul(basis, w), [...lead, this.outputDim]);
+    });
+  }
+}

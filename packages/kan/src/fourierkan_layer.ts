@@ -1,0 +1,90 @@
+// FourierKAN's layer (GistNoesis/FourierKAN, fftKAN.py `NaiveFourierKANLayer`):
+//
+//   y_o = sum_i sum_{k=1..G} (C[0, o, i, k-1] cos(k x_i) + C[1, o, i, k-1] sin(k x_i)) + bias_o
+//
+// Parameters `fouriercoeffs` C [2, out, in, G] and `bias` [1, out] (when addBias), named as
+// FourierKAN's state dict. Init as FourierKAN: C = randn / (sqrt(in) sqrt(G)), or with
+// smoothInitialization randn / (sqrt(in) (k+1)^2) for the k-th harmonic (k = 0..G-1), which
+// starts with smooth functions; bias 0. The harmonics run on the fused Fourier basis kernel of
+// @basiskit/kernels (cos block then sin block), contracted with C by one matMul.
+import { fourierBasis } from '@basiskit/kernels';
+import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+
+/** Options of {@link FourierKANLayer} (FourierKAN's constructor arguments, camelCase, same defaults). */
+export interface FourierKANLayerOptions {
+  inputDim: number;
+  outputDim: number;
+  /** Number of harmonics G per edge (FourierKAN's `gridsize`). */
+  gridSize: number;
+  /** Learn a bias [1, out]. Default true. */
+  addBias?: boolean;
+  /** Scale the k-th harmonic's initial coefficients by 1/(k+1)^2 instead of 1/sqrt(G). Default false. */
+  smoothInitialization?: boolean;
+  /** Seed of the initialization (ignored when `rng` is given). Default 0. */
+  seed?: number;
+  /** Generator of the initialization. */
+  rng?: Rng;
+}
+
+function checkCount(v: unknown, where: string, argument: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ConfigError('invalid value', { where, argument, expected: 'an integer >= 1', got: String(v) });
+  }
+  return v;
+}
+
+/** FourierKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
+export class FourierKANLayer extends Module {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly gridSize: number;
+  readonly addBias: boolean;
+  readonly smoothInitialization: boolean;
+  /** Coefficients [2, out, in, G]: [0] of the cosines, [1] of the sines. */
+  readonly fouriercoeffs: Parameter;
+  /** Bias [1, out] (null without addBias). */
+  readonly bias: Parameter | null;
+
+  constructor(options: FourierKANLayerOptions) {
+    super();
+    const where = 'FourierKANLayer';
+    if (!options || typeof options !== 'object') {
+      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputDim, outputDim, gridSize, ... }', got: String(options) });
+    }
+    this.inputDim = checkCount(options.inputDim, where, 'inputDim');
+    this.outputDim = checkCount(options.outputDim, where, 'outputDim');
+    this.gridSize = checkCount(options.gridSize, where, 'gridSize');
+    this.addBias = options.addBias ?? true;
+    this.smoothInitialization = options.smoothInitialization ?? false;
+    const rng = options.rng ?? createRng(options.seed ?? 0);
+    const { inputDim: nIn, outputDim: nOut, gridSize: G } = this;
+    const randn = init.normal([2, nOut, nIn, G], { rng });
+    const norm = this.smoothInitialization
+      ? tf.tidy(() => tf.mul(Math.sqrt(nIn), tf.square(tf.range(1, G + 1, 1, 'float32')))) // sqrt(in) (k+1)^2, k = 0..G-1
+      : tf.scalar(Math.sqrt(nIn) * Math.sqrt(G));
+    const coeffs = tf.div(randn, norm);
+    tf.dispose([randn, norm]);
+    this.fouriercoeffs = this.registerParameter('fouriercoeffs', coeffs);
+    this.bias = this.addBias ? this.registerParameter('bias', tf.zeros([1, nOut])) : null;
+  }
+
+  /** x [..., inputDim] (float32) -> [..., outputDim]. */
+  forward(x: tf.Tensor): tf.Tensor {
+    const where = this.where('forward');
+    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
+    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
+    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputDim) {
+      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputDim}] (inputDim)`, got: formatShape(x.shape) });
+    }
+    return tf.tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const n = 2 * this.gridSize;
+      const basis = tf.reshape(fourierBasis(tf.reshape(x, [-1, this.inputDim]), { gridSize: this.gridSize }), [-1, this.inputDim * n]);
+      // C [2, out, in, G] -> [in, 2, G, out] -> [in*2G, out], row i*2G + c*G + k (the basis layout)
+      const w = tf.reshape(tf.transpose(this.fouriercoeffs.value, [2, 0, 3, 1]), [this.inputDim * n, this.outputDim]);
+      let y = tf.matMul(basis, w);
+      if (this.bias) y = tf.add(y, this.bias.value);
+      return tf.reshape(y, [...lead, this.outputDim]);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+export { FastKANLayer } from './fastkan_layer';
+export type { FastKANLayerOptions } from './fastkan_layer';
+export { ChebyKANLayer } from './chebykan_layer';
+export type { ChebyKANLayerOptions } from './chebykan_layer';
+export { FourierKANLayer } from './fourierkan_layer';
+export type { FourierKANLayerOptions } from './fourierkan_layer';
+export { ReLUKANLayer } from './relukan_layer';
+export type { ReLUKANLayerOptions } from './relukan_layer';
+export { KANLinear } from './kan_linear';
+export type { KANLinearOptions, KANLinearForwardOptions, EdgeActivations } from './kan_linear';
+export { KAN } from './kan';
+export type { KANOptions, KANForwardOptions } from './kan';
+export { curve2coef, splineBases, batchedCholeskySolve } from './curve_fit';
+export type { Curve2CoefOptions } from './curve_fit';
+export { updateGrid, gridFromSamples, splineEdgeValues, assignScaledSplineWeight } from './grid_update';
+export type { UpdateGridOptions } from './grid_update';
+export { refineLayer, gridRangeSamples } from './refine';
+export type { RefineOptions } from './refine';
+export { regularizationLoss, edgeScales } from './regularization';
+export type { RegularizationOptions } from './regularization';
+export { pruneLayers, nodeScores, subsetLayer } from './prune';
+export type { PruneOptions, NodeScores } from './prune';
+export { SymbolicEdges } from './symbolic_edges';
+export { SYMBOLIC_LIB, symbolicNames, getSymbolic, SINGULARITY_THRESHOLD } from './symbolic_library';
+export type { SymbolicFunction } from './symbolic_library';
+export { fitParams, suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, edgeSamples } from './symbolic';
+export type {
+  FitParamsOptions,
+  FitParamsResult,
+  EdgeSampleOptions,
+  SuggestSymbolicOptions,
+  SymbolicCandidate,
+  FixSymbolicOptions,
+  AutoSymbolicOptions,
+  AutoSymbolicEdge,
+} from './symbolic';
+export { symbolicFormula } from './symbolic_formula';
+export type { SymbolicFormula, SymbolicFormulaOptions, AffineExpr, SymbolicAtom } from './symbolic_formula';
+export { edgeCurves } from './edge_curves';
+export type { EdgeCurve, EdgeCurvesOptions } from './edge_curves';
+export { GRKANLinear } from './gr_kan_linear';
+export type { GRKANLinearOptions, GRKANInit } from './gr_kan_linear';
+export { KATBlock } from './kat_block';
+export type { KATBlockOptions } from './kat_block';
+export { KANConv2d } from './kan_conv2d';
+export type { KANConv2dOptions, KANLayerFactory } from './kan_conv2d';
+export { SelectableKANLayer, SKAN_BASES } from './selectable_kan_layer';
+export type { SelectableKANLayerOptions, SKANBasis, SKANCandidateOptions } from './selectable_kan_layer';

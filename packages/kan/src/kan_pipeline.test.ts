@@ -1,0 +1,78 @@
+// The issue's "done when": pykan's tutorial on f(x, y) = exp(sin(pi x) + y^2) with an efficient-kan
+// network: train [2, 5, 1] with L-BFGS, grid updates and sparsity regularization, prune, train,
+// auto-symbolic, train the symbolic affine parameters, and check the recovered formula on
+// held-out points. Seeded (seed 1); over seeds 0-3 the pipeline reaches [2, 1, 1] and the exact
+// formula for seeds 1, 2, 3 (held-out relative RMSE 1.9e-3, 1.4e-3, 5.6e-3), while seed 0 stops
+// at [2, 3, 1] (0.13): like pykan's tutorial, it depends on the sparsification run.
+import { createRng, initBackend, tf, type Parameter } from '@basiskit/tensor';
+import { LBFGS } from '@basiskit/training';
+import { describe, expect, it } from 'vitest';
+import { KAN } from './kan';
+
+const target = (x: number, y: number) => Math.exp(Math.sin(Math.PI * x) + y * y);
+
+function dataset(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D; rows: number[][]; labels: number[] } {
+  const u = createRng(seed).uniformTensor([n, 2], -1, 1);
+  const rows = u.arraySync() as number[][];
+  u.dispose();
+  const labels = rows.map(([a, b]) => target(a, b));
+  return { x: tf.tensor2d(rows), y: tf.tensor2d(labels, [n, 1]), rows, labels };
+}
+
+/** pykan's fit: L-BFGS steps (20 iterations each) on mse + lamb * reg, grid updates every `gridEvery` steps. */
+function train(model: KAN, params: Parameter[], x: tf.Tensor, y: tf.Tensor, steps: number, o: { lamb?: number; gridEvery?: number } = {}): number {
+  const opt = new LBFGS(params, { lr: 1, historySize: 10, maxIter: 20, toleranceGrad: 1e-32, toleranceChange: 1e-32 });
+  const lamb = o.lamb ?? 0;
+  let loss = NaN;
+  for (let s = 0; s < steps; s++) {
+    if (o.gridEvery && s % o.gridEvery === 0) model.updateGrid(x);
+    const l = opt.step(() =>
+      tf.tidy(() => {
+        const mse = tf.mean(tf.square(tf.sub(model.forward(x, { cache: lamb > 0 }), y)));
+        return (lamb > 0 ? tf.add(mse, tf.mul(lamb, model.regularizationLoss({ lambL1: 1, lambEntropy: 2 }))) : mse) as tf.Scalar;
+      }),
+    );
+    loss = l.dataSync()[0];
+    l.dispose();
+  }
+  opt.dispose();
+  return loss;
+}
+
+describe('KAN end to end (pykan tutorial): f(x, y) = exp(sin(pi x) + y^2)', () => {
+  it('trains with grid updates and sparsity, prunes, fixes every edge symbolic and recovers the formula within 1e-2', async () => {
+    await initBackend({ backend: 'wasm' });
+    const data = dataset(200, 1);
+    const test = dataset(200, 2);
+    let model = new KAN({ layers: [2, 5, 1], gridSize: 5, splineOrder: 3, seed: 1 });
+    // sparsify and prune, up to three rounds
+    for (let round = 0; round < 3 && model.widths[1] > 1; round++) {
+      train(model, model.parameters(), data.x, data.y, 15, { lamb: 0.01, gridEvery: 5 });
+      const pruned = model.prune({ x: data.x });
+      model.dispose();
+      model = pruned;
+    }
+    expect(model.widths).toEqual([2, 1, 1]);
+    const fitted = train(model, model.parameters(), data.x, data.y, 20, { gridEvery: 5 });
+    expect(fitted).toBeLessThan(1e-3);
+    // symbolic: fit every edge from the training activations, then train the affine parameters
+    tf.dispose(model.forward(data.x, { cache: true }));
+    const report = model.autoSymbolic({ maxSamples: 100, lib: ['x', 'x^2', 'x^3', 'x^4', 'exp', 'log', 'sqrt', 'tanh', 'sin', 'abs'] });
+    expect(report.every((r) => r.fixed)).toBe(true);
+    train(model, model.symbolicParameters(), data.x, data.y, 20);
+    const formula = model.symbolicFormula({ precision: 4 });
+    expect(formula.formulas[0]).toMatch(/exp\(/);
+    expect(formula.formulas[0]).toMatch(/sin\(/);
+    // the printed formula, evaluated on held-out points
+    const pred = formula.evaluate(test.rows).map((r) => r[0]);
+    const rmse = Math.sqrt(pred.reduce((s, p, i) => s + (p - test.labels[i]) ** 2, 0) / pred.length);
+    const scale = Math.sqrt(test.labels.reduce((s, v) => s + v * v, 0) / pred.length);
+    expect(rmse / scale).toBeLessThan(1e-2);
+    // and the symbolic network computes the same function
+    const net = model.forward(test.x);
+    const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(net, tf.tensor2d(pred, [pred.length, 1])))).dataSync()[0]);
+    expect(gap).toBeLessThan(0.05);
+    tf.dispose([data.x, data.y, test.x, test.y, net]);
+    model.dispose();
+  }, 120_000);
+});
