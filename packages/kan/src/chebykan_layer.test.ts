@@ -1,42 +1,9 @@
-import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf, type Module } from '@basiskit/tensor';
-import { assertClose, compareArrays, gradCheck, loadCase, specStateDict, specTensor } from '@basiskit/test-utils';
+import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
+import { assertClose, gradCheck, loadCase, specStateDict, specTensor } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { checkModuleGradients } from './module_grad_check_testing';
 import { ChebyKANLayer } from './chebykan_layer';
 
-/**
- * Central differences of L = sum(layer(x) * r) with respect to every trainable parameter,
- * against tf.variableGrads.
- */
-function paramGradCheck(layer: Module, x: tf.Tensor, opts = { eps: 1e-2, rtol: 2e-2, atol: 2e-3 }): string[] {
-  const r = tf.tidy(() => createRng(99).uniformTensor((layer.forward(x) as tf.Tensor).shape, -1, 1));
-  const loss = () => tf.sum(tf.mul(layer.forward(x) as tf.Tensor, r)) as tf.Scalar;
-  const { value, grads } = tf.variableGrads(loss);
-  const checked: string[] = [];
-  for (const [name, p] of layer.namedParameters({ trainableOnly: true })) {
-    const analytic = grads[p.value.name].dataSync() as Float32Array;
-    const base = p.value.dataSync().slice() as Float32Array;
-    const numeric = new Float32Array(base.length);
-    const at = (vals: Float32Array) => {
-      const t = tf.tensor(vals, p.shape);
-      p.assign(t);
-      t.dispose();
-      return tf.tidy(() => loss().dataSync()[0]);
-    };
-    for (let e = 0; e < base.length; e++) {
-      const plus = base.slice();
-      const minus = base.slice();
-      plus[e] += opts.eps;
-      minus[e] -= opts.eps;
-      numeric[e] = (at(plus) - at(minus)) / (2 * opts.eps);
-    }
-    at(base);
-    const rep = compareArrays(analytic, numeric, opts);
-    expect(rep.ok, `${name}: worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`).toBe(true);
-    checked.push(name);
-  }
-  tf.dispose([r, value, ...Object.values(grads)]);
-  return checked;
-}
 describe.each(['cpu', 'wasm'] as const)('ChebyKANLayer on %s', (backend) => {
   it('matches ChebyKAN (conformance chebykan_layer): y and dx', async () => {
     await initBackend({ backend });
@@ -60,7 +27,7 @@ describe.each(['cpu', 'wasm'] as const)('ChebyKANLayer on %s', (backend) => {
     await initBackend({ backend });
     const layer = new ChebyKANLayer({ inputDim: 3, outputDim: 2, degree: 3, seed: 1 });
     const x = createRng(2).normalTensor([4, 3]);
-    expect(paramGradCheck(layer, x)).toEqual(['cheby_coeffs']);
+    expect(checkModuleGradients(layer, x, { input: false })).toEqual(['cheby_coeffs']);
     gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-3, rtol: 2e-2, atol: 2e-3 });
     tf.dispose(x);
     layer.dispose();

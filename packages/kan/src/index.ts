@@ -10,20 +10,19 @@ export { KANLinear } from './kan_linear';
 export type { KANLinearOptions, KANLinearForwardOptions, EdgeActivations } from './kan_linear';
 export { KAN } from './kan';
 export type { KANOptions, KANForwardOptions } from './kan';
-export { curve2coef, splineBases, batchedCholeskySolve } from './curve_fit';
+export { curve2coef } from './curve_fit';
 export type { Curve2CoefOptions } from './curve_fit';
-export { updateGrid, gridFromSamples, splineEdgeValues, assignScaledSplineWeight } from './grid_update';
+export { updateGrid, gridFromSamples } from './grid_update';
 export type { UpdateGridOptions } from './grid_update';
-export { refineLayer, gridRangeSamples } from './refine';
+export { refineLayer } from './refine';
 export type { RefineOptions } from './refine';
 export { regularizationLoss, edgeScales } from './regularization';
 export type { RegularizationOptions } from './regularization';
-export { pruneLayers, nodeScores, subsetLayer } from './prune';
+export { pruneLayers, nodeScores } from './prune';
 export type { PruneOptions, NodeScores } from './prune';
-export { SymbolicEdges } from './symbolic_edges';
 export { SYMBOLIC_LIB, symbolicNames, getSymbolic, SINGULARITY_THRESHOLD } from './symbolic_library';
 export type { SymbolicFunction } from './symbolic_library';
-export { fitParams, suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic, edgeSamples } from './symbolic';
+export { fitParams, suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic } from './symbolic';
 export type {
   FitParamsOptions,
   FitParamsResult,

@@ -1,42 +1,9 @@
-import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf, type Module } from '@basiskit/tensor';
-import { assertClose, compareArrays, gradCheck } from '@basiskit/test-utils';
+import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
+import { assertClose, gradCheck } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { checkModuleGradients } from './module_grad_check_testing';
 import { ReLUKANLayer } from './relukan_layer';
 
-/**
- * Central differences of L = sum(layer(x) * r) with respect to every trainable parameter,
- * against tf.variableGrads.
- */
-function paramGradCheck(layer: Module, x: tf.Tensor, opts = { eps: 1e-2, rtol: 2e-2, atol: 2e-3 }): string[] {
-  const r = tf.tidy(() => createRng(99).uniformTensor((layer.forward(x) as tf.Tensor).shape, -1, 1));
-  const loss = () => tf.sum(tf.mul(layer.forward(x) as tf.Tensor, r)) as tf.Scalar;
-  const { value, grads } = tf.variableGrads(loss);
-  const checked: string[] = [];
-  for (const [name, p] of layer.namedParameters({ trainableOnly: true })) {
-    const analytic = grads[p.value.name].dataSync() as Float32Array;
-    const base = p.value.dataSync().slice() as Float32Array;
-    const numeric = new Float32Array(base.length);
-    const at = (vals: Float32Array) => {
-      const t = tf.tensor(vals, p.shape);
-      p.assign(t);
-      t.dispose();
-      return tf.tidy(() => loss().dataSync()[0]);
-    };
-    for (let e = 0; e < base.length; e++) {
-      const plus = base.slice();
-      const minus = base.slice();
-      plus[e] += opts.eps;
-      minus[e] -= opts.eps;
-      numeric[e] = (at(plus) - at(minus)) / (2 * opts.eps);
-    }
-    at(base);
-    const rep = compareArrays(analytic, numeric, opts);
-    expect(rep.ok, `${name}: worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`).toBe(true);
-    checked.push(name);
-  }
-  tf.dispose([r, value, ...Object.values(grads)]);
-  return checked;
-}
 /**
  * quiqi/relu_kan's ReLUKANLayer.forward, op for op: the basis on x [B, in, 1], the reshape to
  * (B, 1, g+k, in) (here NHWC: [B, g+k, in, 1]) and the Conv2d(1, out, (g+k, in)).
@@ -82,7 +49,7 @@ describe.each(['cpu', 'wasm'] as const)('ReLUKANLayer on %s', (backend) => {
     await initBackend({ backend });
     const layer = new ReLUKANLayer({ inputSize: 2, g: 3, k: 2, outputSize: 2, trainBoundary: true, seed: 3 });
     const x = createRng(4).uniformTensor([4, 2], 0.05, 0.95);
-    expect(paramGradCheck(layer, x, { eps: 1e-3, rtol: 3e-2, atol: 5e-3 })).toEqual([
+    expect(checkModuleGradients(layer, x, { eps: 1e-3, rtol: 3e-2, atol: 5e-3, input: false })).toEqual([
       'phase_low',
       'phase_height',
       'equal_size_conv.weight',

@@ -11,10 +11,11 @@
 //   dx = (1 - t^2) sum_d dy_d T'_d(t)
 //
 // The fused kernels (cpu and wasm) compute in float64 and store float32.
-import { ConfigError, DTypeError, ShapeError, checkInt, tf } from '@basiskit/tensor';
+import { ConfigError, checkInt, tf } from '@basiskit/tensor';
 import type { Basis } from './basis';
 import { chebyshevBasisDerivativeReference, chebyshevBasisReference } from './chebyshev_basis_reference';
-import { hasKernel, registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { checkBasisInput, useFusedKernel } from './basis_op_checks';
 
 /** tfjs kernel names of the fused Chebyshev basis. */
 export const CHEBYSHEV_BASIS_KERNEL = 'BasiskitChebyshevBasis';
@@ -121,26 +122,6 @@ function checkDegree(options: ChebyshevBasisOptions | undefined, where: string):
   return options.degree;
 }
 
-function checkX(x: tf.Tensor, where: string): void {
-  if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor [..., in]', got: typeof x });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-  if (x.rank < 1) throw new ShapeError('wrong rank', { where, argument: 'x', expected: 'rank >= 1 ([..., in])', got: 'a scalar' });
-}
-
-/** Whether to run the fused kernel for `impl` (throws for 'fused' on a backend without it). */
-function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: string): boolean {
-  const mode = impl ?? 'auto';
-  if (mode !== 'auto' && mode !== 'fused' && mode !== 'reference') {
-    throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'fused' or 'reference'", got: String(impl) });
-  }
-  if (mode === 'reference') return false;
-  const available = hasKernel(CHEBYSHEV_BASIS_KERNEL);
-  if (mode === 'fused' && !available) {
-    throw new ConfigError('no fused kernel on this backend', { where, argument: 'impl', expected: "'auto' or 'reference' here", got: `'fused' on ${tf.getBackend()}` });
-  }
-  return available;
-}
-
 /**
  * ChebyKAN's basis `T_d(tanh x)`, d = 0..degree. x [..., in] (float32) -> [..., in, degree+1].
  * Differentiable in x.
@@ -150,10 +131,10 @@ function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: strin
  */
 export function chebyshevBasis(x: tf.Tensor, options: ChebyshevBasisOpOptions): tf.Tensor {
   const where = 'chebyshevBasis';
-  checkX(x, where);
+  checkBasisInput(x, where);
   const degree = checkDegree(options, where);
   register();
-  if (!useFused(options.impl, where)) return chebyshevBasisReference(x, degree);
+  if (!useFusedKernel(options.impl, CHEBYSHEV_BASIS_KERNEL, where)) return chebyshevBasisReference(x, degree);
   return runKernel(CHEBYSHEV_BASIS_KERNEL, { x }, { degree }) as tf.Tensor;
 }
 
@@ -184,7 +165,7 @@ export class ChebyshevBasis implements Basis {
 
   /** Derivatives `(1 - tanh^2 x) T'_d(tanh x)`: x [..., in] -> [..., in, degree+1] (plain ops). */
   derivative(x: tf.Tensor): tf.Tensor {
-    checkX(x, 'ChebyshevBasis.derivative');
+    checkBasisInput(x, 'ChebyshevBasis.derivative');
     return chebyshevBasisDerivativeReference(x, this.degree);
   }
 }

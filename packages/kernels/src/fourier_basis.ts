@@ -11,10 +11,11 @@
 // in float64 (rounding error grows ~k * 1e-16, far below float32's), storing float32. Backward:
 //
 //   dx = sum_k k (-dy_cos[k] sin(k x) + dy_sin[k] cos(k x))
-import { ConfigError, DTypeError, ShapeError, checkInt, tf } from '@basiskit/tensor';
+import { ConfigError, checkInt, tf } from '@basiskit/tensor';
 import type { Basis } from './basis';
 import { fourierBasisDerivativeReference, fourierBasisReference } from './fourier_basis_reference';
-import { hasKernel, registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { checkBasisInput, useFusedKernel } from './basis_op_checks';
 
 /** tfjs kernel names of the fused Fourier basis. */
 export const FOURIER_BASIS_KERNEL = 'BasiskitFourierBasis';
@@ -109,26 +110,6 @@ function checkGridSize(options: FourierBasisOptions | undefined, where: string):
   return options.gridSize;
 }
 
-function checkX(x: tf.Tensor, where: string): void {
-  if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor [..., in]', got: typeof x });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-  if (x.rank < 1) throw new ShapeError('wrong rank', { where, argument: 'x', expected: 'rank >= 1 ([..., in])', got: 'a scalar' });
-}
-
-/** Whether to run the fused kernel for `impl` (throws for 'fused' on a backend without it). */
-function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: string): boolean {
-  const mode = impl ?? 'auto';
-  if (mode !== 'auto' && mode !== 'fused' && mode !== 'reference') {
-    throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'fused' or 'reference'", got: String(impl) });
-  }
-  if (mode === 'reference') return false;
-  const available = hasKernel(FOURIER_BASIS_KERNEL);
-  if (mode === 'fused' && !available) {
-    throw new ConfigError('no fused kernel on this backend', { where, argument: 'impl', expected: "'auto' or 'reference' here", got: `'fused' on ${tf.getBackend()}` });
-  }
-  return available;
-}
-
 /**
  * FourierKAN's basis: x [..., in] (float32) -> [..., in, 2G] with `cos(k x)` for k = 1..G in
  * `[..., 0:G]` and `sin(k x)` in `[..., G:2G]`. Differentiable in x.
@@ -138,10 +119,10 @@ function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: strin
  */
 export function fourierBasis(x: tf.Tensor, options: FourierBasisOpOptions): tf.Tensor {
   const where = 'fourierBasis';
-  checkX(x, where);
+  checkBasisInput(x, where);
   const gridSize = checkGridSize(options, where);
   register();
-  if (!useFused(options.impl, where)) return fourierBasisReference(x, gridSize);
+  if (!useFusedKernel(options.impl, FOURIER_BASIS_KERNEL, where)) return fourierBasisReference(x, gridSize);
   return runKernel(FOURIER_BASIS_KERNEL, { x }, { gridSize }) as tf.Tensor;
 }
 
@@ -171,7 +152,7 @@ export class FourierBasis implements Basis {
 
   /** Derivatives `-k sin(k x)` then `k cos(k x)`: x [..., in] -> [..., in, 2G] (plain ops). */
   derivative(x: tf.Tensor): tf.Tensor {
-    checkX(x, 'FourierBasis.derivative');
+    checkBasisInput(x, 'FourierBasis.derivative');
     return fourierBasisDerivativeReference(x, this.gridSize);
   }
 }

@@ -18,7 +18,8 @@
 import { ConfigError, DTypeError, ShapeError, checkInt, formatShape, tf } from '@basiskit/tensor';
 import type { Basis } from './basis';
 import { rbfBasisDerivativeReference, rbfBasisReference } from './rbf_basis_reference';
-import { hasKernel, registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { checkBasisInput, useFusedKernel } from './basis_op_checks';
 
 /** tfjs kernel names of the fused RBF basis. */
 export const RBF_BASIS_KERNEL = 'BasiskitRBFBasis';
@@ -230,26 +231,6 @@ function resolveRBF(options: RBFBasisOptions, where: string): ResolvedRBF {
   return { gridMin, gridMax, numGrids, denominator };
 }
 
-function checkX(x: tf.Tensor, where: string): void {
-  if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor [..., in]', got: typeof x });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-  if (x.rank < 1) throw new ShapeError('wrong rank', { where, argument: 'x', expected: 'rank >= 1 ([..., in])', got: 'a scalar' });
-}
-
-/** Whether to run the fused kernel for `impl` (throws for 'fused' on a backend without it). */
-function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: string): boolean {
-  const mode = impl ?? 'auto';
-  if (mode !== 'auto' && mode !== 'fused' && mode !== 'reference') {
-    throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'fused' or 'reference'", got: String(impl) });
-  }
-  if (mode === 'reference') return false;
-  const available = hasKernel(RBF_BASIS_KERNEL);
-  if (mode === 'fused' && !available) {
-    throw new ConfigError('no fused kernel on this backend', { where, argument: 'impl', expected: "'auto' or 'reference' here", got: `'fused' on ${tf.getBackend()}` });
-  }
-  return available;
-}
-
 /** The linspace grid of resolved options, float32 [K]. */
 function linspaceGrid(r: ResolvedRBF): tf.Tensor {
   return tf.linspace(r.gridMin, r.gridMax, r.numGrids);
@@ -264,10 +245,10 @@ function linspaceGrid(r: ResolvedRBF): tf.Tensor {
  */
 export function rbfBasis(x: tf.Tensor, options: RBFBasisOpOptions = {}): tf.Tensor {
   const where = 'rbfBasis';
-  checkX(x, where);
+  checkBasisInput(x, where);
   const r = resolveRBF(options ?? {}, where);
   register();
-  const fused = useFused(options?.impl, where);
+  const fused = useFusedKernel(options?.impl, RBF_BASIS_KERNEL, where);
   return tf.tidy(() => {
     const grid = options.grid ?? linspaceGrid(r);
     if (!fused) return rbfBasisReference(x, grid, r.denominator);
@@ -308,7 +289,7 @@ export class RBFBasis implements Basis {
 
   /** Derivatives `-2 (x - g_k)/h^2 b_k(x)`: x [..., in] -> [..., in, K] (plain ops). */
   derivative(x: tf.Tensor): tf.Tensor {
-    checkX(x, 'RBFBasis.derivative');
+    checkBasisInput(x, 'RBFBasis.derivative');
     return tf.tidy(() => rbfBasisDerivativeReference(x, linspaceGrid(this.resolved), this.denominator));
   }
 }

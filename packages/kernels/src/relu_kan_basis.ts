@@ -16,7 +16,8 @@
 import { ConfigError, DTypeError, ShapeError, checkInt, formatShape, tf } from '@basiskit/tensor';
 import type { Basis } from './basis';
 import { reluKanBasisDerivativeReference, reluKanBasisReference } from './relu_kan_basis_reference';
-import { hasKernel, registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { registerTypedArrayKernel, runKernel } from './typed_array_kernel';
+import { checkBasisInput, useFusedKernel } from './basis_op_checks';
 
 /** tfjs kernel names of the fused ReLU-KAN basis. */
 export const RELU_KAN_BASIS_KERNEL = 'BasiskitReLUKANBasis';
@@ -175,12 +176,6 @@ function checkSizes(options: ReLUKANBasisOptions | undefined, where: string): { 
   return { gridSize: options.gridSize, k: options.k };
 }
 
-function checkX(x: tf.Tensor, where: string): void {
-  if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor [..., in]', got: typeof x });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-  if (x.rank < 1) throw new ShapeError('wrong rank', { where, argument: 'x', expected: 'rank >= 1 ([..., in])', got: 'a scalar' });
-}
-
 function checkPhases(x: tf.Tensor, options: ReLUKANBasisOpOptions, nBasis: number, where: string): void {
   const { phaseLow, phaseHeight } = options;
   if ((phaseLow === undefined) !== (phaseHeight === undefined)) {
@@ -205,20 +200,6 @@ function checkPhases(x: tf.Tensor, options: ReLUKANBasisOpOptions, nBasis: numbe
   }
 }
 
-/** Whether to run the fused kernel for `impl` (throws for 'fused' on a backend without it). */
-function useFused(impl: 'auto' | 'fused' | 'reference' | undefined, where: string): boolean {
-  const mode = impl ?? 'auto';
-  if (mode !== 'auto' && mode !== 'fused' && mode !== 'reference') {
-    throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'fused' or 'reference'", got: String(impl) });
-  }
-  if (mode === 'reference') return false;
-  const available = hasKernel(RELU_KAN_BASIS_KERNEL);
-  if (mode === 'fused' && !available) {
-    throw new ConfigError('no fused kernel on this backend', { where, argument: 'impl', expected: "'auto' or 'reference' here", got: `'fused' on ${tf.getBackend()}` });
-  }
-  return available;
-}
-
 /** Default phases as [1, G+k] float32 tensors. */
 function defaultPhases(gridSize: number, k: number): [tf.Tensor, tf.Tensor] {
   const { phaseLow, phaseHeight } = reluKanPhases(gridSize, k);
@@ -235,11 +216,11 @@ function defaultPhases(gridSize: number, k: number): [tf.Tensor, tf.Tensor] {
  */
 export function reluKanBasis(x: tf.Tensor, options: ReLUKANBasisOpOptions): tf.Tensor {
   const where = 'reluKanBasis';
-  checkX(x, where);
+  checkBasisInput(x, where);
   const { gridSize, k } = checkSizes(options, where);
   checkPhases(x, options, gridSize + k, where);
   register();
-  const fused = useFused(options.impl, where);
+  const fused = useFusedKernel(options.impl, RELU_KAN_BASIS_KERNEL, where);
   const r = reluKanScale(gridSize, k);
   return tf.tidy(() => {
     const [phaseLow, phaseHeight] = options.phaseLow && options.phaseHeight ? [options.phaseLow, options.phaseHeight] : defaultPhases(gridSize, k);
@@ -276,7 +257,7 @@ export class ReLUKANBasis implements Basis {
 
   /** Derivatives `2 p r (b - a)` (see the file header): x [..., in] -> [..., in, G+k] (plain ops). */
   derivative(x: tf.Tensor): tf.Tensor {
-    checkX(x, 'ReLUKANBasis.derivative');
+    checkBasisInput(x, 'ReLUKANBasis.derivative');
     return tf.tidy(() => {
       const [low, high] = defaultPhases(this.gridSize, this.k);
       return reluKanBasisDerivativeReference(x, low, high, reluKanScale(this.gridSize, this.k));
