@@ -7,7 +7,8 @@
 // the fused kernel of @basiskit/kernels (recurrence T_{d+1} = 2 t T_d - T_{d-1}, equal to
 // ChebyKAN's cos(d acos t) and with a finite derivative at |t| = 1).
 import { chebyshevBasis } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { checkCount, checkLastDim } from './checks';
 
 /** Options of {@link ChebyKANLayer} (ChebyKAN's constructor arguments, camelCase). */
 export interface ChebyKANLayerOptions {
@@ -19,13 +20,6 @@ export interface ChebyKANLayerOptions {
   seed?: number;
   /** Generator of the initialization. */
   rng?: Rng;
-}
-
-function checkCount(v: unknown, min: number, where: string, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ConfigError('invalid value', { where, argument, expected: `an integer >= ${min}`, got: String(v) });
-  }
-  return v;
 }
 
 /** ChebyKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
@@ -53,11 +47,7 @@ export class ChebyKANLayer extends Module {
   /** x [..., inputDim] (float32) -> [..., outputDim]. */
   forward(x: tf.Tensor): tf.Tensor {
     const where = this.where('forward');
-    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputDim) {
-      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputDim}] (inputDim)`, got: formatShape(x.shape) });
-    }
+    checkLastDim(x, this.inputDim, where, 'inputDim');
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       const n = this.degree + 1;

@@ -13,7 +13,8 @@
 // LayerNorm weight 1, bias 0. The RBF basis runs on the fused kernel of @basiskit/kernels.
 import { getActivation, type ActivationFn } from '@basiskit/activations';
 import { linear, rbfBasis } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { checkLastDim } from './checks';
 
 /** Options of {@link FastKANLayer} (FastKAN's constructor arguments, camelCase, same defaults). */
 export interface FastKANLayerOptions {
@@ -184,11 +185,7 @@ export class FastKANLayer extends Module {
   /** x [..., inputDim] (float32) -> [..., outputDim]. */
   forward(x: tf.Tensor): tf.Tensor {
     const where = this.where('forward');
-    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputDim) {
-      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputDim}] (inputDim)`, got: formatShape(x.shape) });
-    }
+    checkLastDim(x, this.inputDim, where, 'inputDim');
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       const x2 = tf.reshape(x, [-1, this.inputDim]);

@@ -8,7 +8,8 @@
 // starts with smooth functions; bias 0. The harmonics run on the fused Fourier basis kernel of
 // @basiskit/kernels (cos block then sin block), contracted with C by one matMul.
 import { fourierBasis } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { checkCount, checkLastDim } from './checks';
 
 /** Options of {@link FourierKANLayer} (FourierKAN's constructor arguments, camelCase, same defaults). */
 export interface FourierKANLayerOptions {
@@ -24,13 +25,6 @@ export interface FourierKANLayerOptions {
   seed?: number;
   /** Generator of the initialization. */
   rng?: Rng;
-}
-
-function checkCount(v: unknown, where: string, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ConfigError('invalid value', { where, argument, expected: 'an integer >= 1', got: String(v) });
-  }
-  return v;
 }
 
 /** FourierKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
@@ -51,9 +45,9 @@ export class FourierKANLayer extends Module {
     if (!options || typeof options !== 'object') {
       throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputDim, outputDim, gridSize, ... }', got: String(options) });
     }
-    this.inputDim = checkCount(options.inputDim, where, 'inputDim');
-    this.outputDim = checkCount(options.outputDim, where, 'outputDim');
-    this.gridSize = checkCount(options.gridSize, where, 'gridSize');
+    this.inputDim = checkCount(options.inputDim, 1, where, 'inputDim');
+    this.outputDim = checkCount(options.outputDim, 1, where, 'outputDim');
+    this.gridSize = checkCount(options.gridSize, 1, where, 'gridSize');
     this.addBias = options.addBias ?? true;
     this.smoothInitialization = options.smoothInitialization ?? false;
     const rng = options.rng ?? createRng(options.seed ?? 0);
@@ -71,11 +65,7 @@ export class FourierKANLayer extends Module {
   /** x [..., inputDim] (float32) -> [..., outputDim]. */
   forward(x: tf.Tensor): tf.Tensor {
     const where = this.where('forward');
-    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputDim) {
-      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputDim}] (inputDim)`, got: formatShape(x.shape) });
-    }
+    checkLastDim(x, this.inputDim, where, 'inputDim');
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       const n = 2 * this.gridSize;

@@ -15,7 +15,8 @@
 // [out, in] (PyTorch nn.Linear layout), `fc1.bias` [out].
 import { KATGroupRational, variancePreservingGain, type RationalInitName } from '@basiskit/activations';
 import { groupRational, linear } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { checkCount, checkDrop, checkGroups, checkLastDim } from './checks';
 
 /** Starting function of a group rational: a fitted name or explicit version-A coefficients (6 and 4). */
 export type GRKANInit = RationalInitName | { numerator: number[]; denominator: number[] };
@@ -73,40 +74,6 @@ export class Linear extends Module {
    */
   forward(x: tf.Tensor): tf.Tensor {
     return linear(x, this.weight.value, this.bias?.value);
-  }
-}
-
-/** Checks an option that must be an integer >= min. */
-export function checkCount(v: unknown, min: number, where: string, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ConfigError('invalid value', { where, argument, expected: `an integer >= ${min}`, got: String(v) });
-  }
-  return v;
-}
-
-/** Checks a group count that must divide `channels` (the option named `channelsName`). */
-export function checkGroups(v: unknown, channels: number, where: string, argument: string, channelsName: string): number {
-  const g = checkCount(v, 1, where, argument);
-  if (channels % g !== 0) {
-    throw new ConfigError(`${channelsName} not divisible by groups`, { where, argument, expected: `a divisor of ${channelsName} (${channels})`, got: String(g) });
-  }
-  return g;
-}
-
-/** Checks a dropout probability in [0, 1). */
-export function checkDrop(v: unknown, where: string, argument = 'drop'): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
-    throw new ConfigError('invalid value', { where, argument, expected: 'a probability in [0, 1)', got: String(v) });
-  }
-  return v;
-}
-
-/** Checks that `x` is a float32 tensor whose last dim is `size`. */
-export function checkLastDim(x: unknown, size: number, where: string, name: string): asserts x is tf.Tensor {
-  if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-  if (x.rank < 1 || x.shape[x.rank - 1] !== size) {
-    throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${size}] (${name})`, got: formatShape(x.shape) });
   }
 }
 

@@ -10,9 +10,10 @@
 // efficient-kan: the refit coefficients are divided by spline_scaler before being stored (efficient-kan
 // stores scaled coefficients in spline_weight, so its function changes when spline_scaler != 1);
 // where |spline_scaler| < 1e-8 the coefficients are set to 0.
-import { ShapeError, formatShape, tf } from '@basiskit/tensor';
+import { tf } from '@basiskit/tensor';
 import { curve2coef, splineBases } from './curve_fit';
 import type { KANLinear } from './kan_linear';
+import { checkLastDim } from './checks';
 
 /** Options of {@link updateGrid}. */
 export interface UpdateGridOptions {
@@ -78,9 +79,7 @@ export function gridFromSamples(x: tf.Tensor2D, gridSize: number, splineOrder: n
  */
 export function updateGrid(layer: KANLinear, x: tf.Tensor, options: UpdateGridOptions = {}): void {
   const where = `${layer.path ? `${layer.path} (KANLinear)` : 'KANLinear'}.updateGrid`;
-  if (x.rank < 1 || x.shape[x.rank - 1] !== layer.inFeatures) {
-    throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${layer.inFeatures}]`, got: formatShape(x.shape) });
-  }
+  checkLastDim(x, layer.inFeatures, where, 'inFeatures');
   const margin = options.margin ?? 0.01;
   const x2 = tf.reshape(x, [-1, layer.inFeatures]) as tf.Tensor2D;
   try {

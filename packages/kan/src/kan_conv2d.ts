@@ -22,7 +22,7 @@
 // the layer's weights load unchanged under `layer.` (same feature order); feed
 // `tf.transpose(x, [0, 2, 3, 1])` for its NCHW input and transpose the output back with [0, 3, 1, 2].
 import { ConfigError, Module, ShapeError, DTypeError, createRng, formatShape, tf, type Rng } from '@basiskit/tensor';
-import { checkCount } from './gr_kan_linear';
+import { checkCount } from './checks';
 import { KANLinear } from './kan_linear';
 
 /** Builds the KAN layer a {@link KANConv2d} applies to each patch: [P, inFeatures] -> [P, outFeatures]. */

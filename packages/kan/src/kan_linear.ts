@@ -17,6 +17,7 @@ import { linear, splineLinear, uniformGrid, type SplineLinearOptions } from '@ba
 import { ConfigError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
 import { curve2coef, splineBases } from './curve_fit';
 import { SymbolicEdges } from './symbolic_edges';
+import { checkLastDim } from './checks';
 
 /** Options of {@link KANLinear} (efficient-kan's constructor arguments, camelCase, same defaults). */
 export interface KANLinearOptions {
@@ -177,9 +178,7 @@ export class KANLinear extends Module {
   /** x [..., in] -> [..., out]. */
   forward(x: tf.Tensor, options: KANLinearForwardOptions = {}): tf.Tensor {
     const where = this.where('forward');
-    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
-      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inFeatures}]`, got: formatShape(x.shape) });
-    }
+    checkLastDim(x, this.inFeatures, where, 'inFeatures');
     const lead = x.shape.slice(0, -1);
     if (options.cache ?? this.cacheActivations) {
       const x2 = tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;

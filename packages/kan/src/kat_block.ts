@@ -13,7 +13,8 @@
 // (This is KAT's MLP sub-module, not its whole transformer `Block` with attention and norms.)
 import { KATGroupRational } from '@basiskit/activations';
 import { ConfigError, Module, createRng, tf, type Rng } from '@basiskit/tensor';
-import { Linear, checkCount, checkDrop, checkGroups, checkLastDim, groupRationalGain, seededDropout, type GRKANInit } from './gr_kan_linear';
+import { checkCount, checkDrop, checkGroups, checkLastDim } from './checks';
+import { Linear, groupRationalGain, seededDropout, type GRKANInit } from './gr_kan_linear';
 
 /** Options of {@link KATBlock} (KAT's `KAN` constructor arguments, camelCase, same defaults). */
 export interface KATBlockOptions {

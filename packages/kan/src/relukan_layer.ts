@@ -19,7 +19,8 @@
 // phases trainable, r staying constant. Init as torch's Conv2d: U(±1/sqrt(fan_in)) for weight and
 // bias, fan_in = (g+k)*in. The basis runs on the fused kernel of @basiskit/kernels.
 import { linear, reluKanBasis, reluKanPhases } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, createRng, formatShape, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { checkCount, checkLastDim } from './checks';
 
 /** Options of {@link ReLUKANLayer} (ReLU-KAN's constructor arguments, camelCase). */
 export interface ReLUKANLayerOptions {
@@ -56,13 +57,6 @@ class EqualSizeConv extends Module {
       return linear(flat, w, this.bias.value);
     });
   }
-}
-
-function checkCount(v: unknown, min: number, where: string, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ConfigError('invalid value', { where, argument, expected: `an integer >= ${min}`, got: String(v) });
-  }
-  return v;
 }
 
 /** ReLU-KAN's layer (see the file header): x [..., inputSize] -> [..., outputSize]. */
@@ -102,11 +96,7 @@ export class ReLUKANLayer extends Module {
   /** x [..., inputSize] (float32; ReLU-KAN's basis is laid out on [0, 1]) -> [..., outputSize]. */
   forward(x: tf.Tensor): tf.Tensor {
     const where = this.where('forward');
-    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inputSize) {
-      throw new ShapeError('wrong size of the last dim', { where, argument: 'x', expected: `[..., ${this.inputSize}] (inputSize)`, got: formatShape(x.shape) });
-    }
+    checkLastDim(x, this.inputSize, where, 'inputSize');
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
       const nb = this.g + this.k;

@@ -17,7 +17,8 @@ import { ConfigError, Module, createRng, tf, type Parameter, type Rng } from '@b
 import { ChebyKANLayer, type ChebyKANLayerOptions } from './chebykan_layer';
 import { FastKANLayer, type FastKANLayerOptions } from './fastkan_layer';
 import { FourierKANLayer, type FourierKANLayerOptions } from './fourierkan_layer';
-import { GRKANLinear, checkCount, checkLastDim, type GRKANLinearOptions } from './gr_kan_linear';
+import { checkCount, checkLastDim } from './checks';
+import { GRKANLinear, type GRKANLinearOptions } from './gr_kan_linear';
 import { KANLinear, type KANLinearOptions } from './kan_linear';
 
 /** The activation spaces S-KAN selects among. */
