@@ -1,7 +1,7 @@
 import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specStateDict, specTensor } from '@basiskit/test-utils';
+import { assertClose, gradCheck, loadCase, specStateDict } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients, expectConformance, expectFlattensLeadingDims } from './layer_testing';
 import { FastKANLayer } from './fastkan_layer';
 
 /** The conformance case's params under FastKAN's state-dict names (plus the layer's grid). */
@@ -33,15 +33,7 @@ describe.each(['cpu', 'wasm'] as const)('FastKANLayer on %s', (backend) => {
     });
     const grid = tf.linspace(cfg.grid_min as number, cfg.grid_max as number, cfg.num_grids as number);
     const dict = fastkanStateDict(c.params as never, grid);
-    layer.loadStateDict(dict);
-    tf.dispose(Object.values(dict));
-    const x = specTensor(c.inputs.x);
-    const r = specTensor(c.r);
-    const y = layer.forward(x);
-    const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx), r)))(x);
-    assertClose(y, c.outputs.y as never, c.tolerance, 'y');
-    assertClose(dx, c.grads.x as never, c.tolerance, 'dx');
-    tf.dispose([x, r, y, dx]);
+    expectConformance(layer, c, dict);
     layer.dispose();
   });
 
@@ -93,8 +85,7 @@ describe('FastKANLayer', () => {
     const yb = b.forward(x);
     expect(ya.shape).toEqual([2, 5, 2]);
     expect(Array.from(ya.dataSync())).toEqual(Array.from(yb.dataSync()));
-    const flat = tf.tidy(() => tf.reshape(a.forward(tf.reshape(x, [10, 3])), [2, 5, 2]));
-    assertClose(ya, { shape: flat.shape, data: flat.dataSync() }, { rtol: 1e-6, atol: 1e-6 }, 'flatten');
+    expectFlattensLeadingDims(a, x, ya);
     const plain = new FastKANLayer({ inputDim: 1, outputDim: 2, useLayerNorm: false, useBaseUpdate: false, seed: 1 });
     expect(Object.keys(plain.stateDict())).toEqual(['rbf.grid', 'spline_linear.weight']);
     const x1 = tf.tensor2d([[0.3], [-1]]);
@@ -106,7 +97,7 @@ describe('FastKANLayer', () => {
       return tf.matMul(bases, w, false, true);
     });
     assertClose(y1, { shape: want.shape, data: want.dataSync() }, { rtol: 1e-5, atol: 1e-6 }, 'no LN, no base');
-    tf.dispose([x, ya, yb, flat, x1, y1, want]);
+    tf.dispose([x, ya, yb, x1, y1, want]);
     [a, b, plain].forEach((m) => m.dispose());
   });
 

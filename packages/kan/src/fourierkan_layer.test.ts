@@ -1,7 +1,7 @@
 import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specStateDict, specTensor } from '@basiskit/test-utils';
+import { assertClose, gradCheck, loadCase, specStateDict } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients, expectConformance, expectFlattensLeadingDims } from './layer_testing';
 import { FourierKANLayer } from './fourierkan_layer';
 
 /** Root mean square of a tensor's values. */
@@ -22,15 +22,7 @@ describe.each(['cpu', 'wasm'] as const)('FourierKANLayer on %s', (backend) => {
       addBias: cfg.addbias as boolean,
     });
     const dict = specStateDict(c.params);
-    layer.loadStateDict(dict);
-    tf.dispose(Object.values(dict));
-    const x = specTensor(c.inputs.x);
-    const r = specTensor(c.r);
-    const y = layer.forward(x);
-    const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx), r)))(x);
-    assertClose(y, c.outputs.y as never, c.tolerance, 'y');
-    assertClose(dx, c.grads.x as never, c.tolerance, 'dx');
-    tf.dispose([x, r, y, dx]);
+    expectConformance(layer, c, dict);
     layer.dispose();
   });
 
@@ -85,9 +77,8 @@ describe('FourierKANLayer', () => {
     const x3 = createRng(6).normalTensor([2, 5, 3]);
     const y3 = layer.forward(x3);
     expect(y3.shape).toEqual([2, 5, 2]);
-    const flat = tf.tidy(() => tf.reshape(layer.forward(tf.reshape(x3, [10, 3])), [2, 5, 2]));
-    assertClose(y3, { shape: flat.shape, data: flat.dataSync() }, { rtol: 1e-6, atol: 1e-6 }, 'flatten');
-    tf.dispose([b, x, y, x3, y3, flat]);
+    expectFlattensLeadingDims(layer, x3, y3);
+    tf.dispose([b, x, y, x3, y3]);
     layer.dispose();
   });
 

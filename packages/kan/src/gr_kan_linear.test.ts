@@ -4,7 +4,7 @@ import { ConfigError, ShapeError, createRng, initBackend, tf } from '@basiskit/t
 import { assertClose } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { GRKANLinear } from './gr_kan_linear';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients } from './layer_testing';
 
 describe.each(['cpu', 'wasm'] as const)('GRKANLinear on %s', (backend) => {
   it('is group rational then x W^T + b on [..., in], with KAT state-dict names', async () => {

@@ -5,7 +5,7 @@ import { ChebyKANLayer } from './chebykan_layer';
 import { FastKANLayer } from './fastkan_layer';
 import { FourierKANLayer } from './fourierkan_layer';
 import { GRKANLinear } from './gr_kan_linear';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients } from './layer_testing';
 import { KANConv2d, type KANLayerFactory } from './kan_conv2d';
 import { KANLinear } from './kan_linear';
 

@@ -3,7 +3,7 @@ import { groupRationalReference } from '@basiskit/kernels';
 import { ConfigError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients } from './layer_testing';
 import { KATBlock } from './kat_block';
 
 const KAT_NAMES = [

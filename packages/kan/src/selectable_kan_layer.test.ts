@@ -5,7 +5,7 @@ import { ChebyKANLayer } from './chebykan_layer';
 import { FastKANLayer } from './fastkan_layer';
 import { FourierKANLayer } from './fourierkan_layer';
 import { GRKANLinear } from './gr_kan_linear';
-import { checkModuleGradients } from './module_grad_check_testing';
+import { checkModuleGradients } from './layer_testing';
 import { KANLinear } from './kan_linear';
 import { SKAN_BASES, SelectableKANLayer } from './selectable_kan_layer';
 
