@@ -9,6 +9,9 @@ export type Reduction = 'mean' | 'sum' | 'none';
 /** neuraloperator's batch `reduction` of per-sample losses: sum (its default) or mean. */
 export type BatchReduction = 'sum' | 'mean';
 
+/** The values of {@link BatchReduction}, for option checks. */
+export const BATCH_REDUCTIONS: readonly BatchReduction[] = ['sum', 'mean'];
+
 /** Throws a ShapeError unless `b` has the same shape as `a`. */
 export function checkSameShape(a: tf.Tensor, b: tf.Tensor, where: string, argA = 'pred', argB = 'target'): void {
   if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i])) {

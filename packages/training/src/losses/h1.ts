@@ -23,11 +23,11 @@ import {
   flattenSpatial,
   perDim,
   reduceBatch,
+  BATCH_REDUCTIONS,
   type BatchReduction,
 } from './common';
 import { firstDerivative } from './finite_diff';
 
-const BATCH_REDUCTIONS: readonly BatchReduction[] = ['sum', 'mean'];
 
 /** Options of {@link H1Loss} (neuraloperator's constructor arguments, camelCase). */
 export interface H1LossOptions {

@@ -21,10 +21,10 @@ import {
   flattenSpatial,
   perDim,
   reduceBatch,
+  BATCH_REDUCTIONS,
   type BatchReduction,
 } from './common';
 
-const BATCH_REDUCTIONS: readonly BatchReduction[] = ['sum', 'mean'];
 
 /** Options of {@link LpLoss} (neuraloperator's constructor arguments, camelCase). */
 export interface LpLossOptions {

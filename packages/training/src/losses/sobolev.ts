@@ -7,8 +7,9 @@
 // The DFT is a plain-ops real DFT: cos/sin matrices per size, applied with tf.matMul along each
 // of the last d axes in turn (real input first, then complex), so tfjs differentiates it.
 // tf.spectral is not used: it has no gradients in tfjs, runs on the innermost axis only and has
-// no wasm kernel. TODO: when @basiskit/kernels ships its real FFT / truncated DFT along any
-// axis, use it here instead of the O(n^2) matrices (this package may not depend on kernels yet).
+// no wasm kernel. @basiskit/kernels has no real FFT, and this package depends only on
+// @basiskit/tensor (DESIGN.md), so the DFT is O(n^2) per axis: one n x n matMul, which on wasm
+// runs in XNNPACK and is fast for the grid sizes operator losses see (n <= a few hundred).
 //
 // The matrices (and the (1 + |k|^2)^s weights) are built once per size and cached as typed
 // arrays; each call uploads them as tensors inside its tidy, so the cache holds no tensors (no
@@ -23,10 +24,10 @@ import {
   flattenSpatial,
   leadShape,
   reduceBatch,
+  BATCH_REDUCTIONS,
   type BatchReduction,
 } from './common';
 
-const BATCH_REDUCTIONS: readonly BatchReduction[] = ['sum', 'mean'];
 const CACHE_LIMIT = 32;
 
 /** Options of {@link sobolevLoss}. */
