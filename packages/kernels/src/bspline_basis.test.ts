@@ -3,7 +3,7 @@ import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-uti
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_BASIS_KERNEL, BSplineBasis, bsplineBasis, setSplineSimd } from './bspline_basis';
 import { bsplineBasisReference } from './bspline_basis_reference';
-import { testGrid, testInputs } from './bspline_basis_test_data';
+import { onBackendWithoutFusedKernels, testGrid, testInputs } from './bspline_basis_test_data';
 import { uniformGrid } from './bspline_grid';
 
 const exact = { rtol: 0, atol: 0 };
@@ -171,14 +171,8 @@ describe('bsplineBasis wasm kernels', () => {
 describe('bsplineBasis on a backend without the fused kernels', () => {
   it("'auto' runs the reference and 'fused' throws a ConfigError", async () => {
     await initBackend({ backend: 'cpu' });
-    // a copy of the cpu backend with every kernel but basiskit's (stands in for webgl/webgpu)
     const name = 'cpu-nofused-basis';
-    const cpuBackend = tf.backend();
-    const kernels = tf.getKernelsForBackend('cpu').filter((kc) => !kc.kernelName.startsWith('Basiskit'));
-    tf.registerBackend(name, () => cpuBackend);
-    for (const kc of kernels) tf.registerKernel({ ...kc, backendName: name });
-    try {
-      await tf.setBackend(name);
+    await onBackendWithoutFusedKernels(name, () => {
       const grid = uniformGrid(2, 5, 3, [-1, 1]);
       const x = tf.tensor2d([[0.1, -0.4]]);
       expect(tf.getKernel(BSPLINE_BASIS_KERNEL, name)).toBeUndefined();
@@ -188,12 +182,7 @@ describe('bsplineBasis on a backend without the fused kernels', () => {
       const ref = bsplineBasisReference(x, grid, 3);
       assertClose(auto, data(ref), exact, 'auto');
       tf.dispose([grid, x, auto, ref]);
-    } finally {
-      await tf.setBackend('cpu');
-      for (const kc of kernels) tf.unregisterKernel(kc.kernelName, name);
-      delete tf.engine().registry[name];
-      delete tf.engine().registryFactory[name];
-    }
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 // Test data shared by the B-spline tests (not exported from the package): knot grids (uniform
-// or random sorted), and inputs that hit every case of the interval rule.
+// or random sorted), inputs that hit every case of the interval rule, and a backend without
+// basiskit's fused kernels.
 import { createRng, tf } from '@basiskit/tensor';
 import { uniformGrid } from './bspline_grid';
 
@@ -44,4 +45,24 @@ export function testInputs(grid: tf.Tensor2D, n: number, seed = 2, specials = tr
     }
   }
   return tf.tensor2d(data, [n, inF]);
+}
+
+/**
+ * Runs `body` on `name`, a copy of the cpu backend with every kernel but basiskit's (it stands in
+ * for webgl/webgpu), then returns to cpu and removes the copy.
+ */
+export async function onBackendWithoutFusedKernels(name: string, body: () => void): Promise<void> {
+  const cpuBackend = tf.backend();
+  const kernels = tf.getKernelsForBackend('cpu').filter((kc) => !kc.kernelName.startsWith('Basiskit'));
+  tf.registerBackend(name, () => cpuBackend);
+  for (const kc of kernels) tf.registerKernel({ ...kc, backendName: name });
+  try {
+    await tf.setBackend(name);
+    body();
+  } finally {
+    await tf.setBackend('cpu');
+    for (const kc of kernels) tf.unregisterKernel(kc.kernelName, name);
+    delete tf.engine().registry[name];
+    delete tf.engine().registryFactory[name];
+  }
 }

@@ -2,7 +2,7 @@ import { initBackend, tf } from '@basiskit/tensor';
 import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_BASIS_KERNEL } from './bspline_basis';
-import { testGrid, testInputs } from './bspline_basis_test_data';
+import { onBackendWithoutFusedKernels, testGrid, testInputs } from './bspline_basis_test_data';
 import { uniformGrid } from './bspline_grid';
 import { SPLINE_LINEAR_LOCAL_KERNEL, setSplineSimd, splineLinear } from './spline_linear';
 import { splineLinearReference } from './spline_linear_reference';
@@ -220,12 +220,7 @@ describe('splineLinear on a backend without the fused kernels', () => {
   it("'auto' runs the reference; 'local' and 'dense' throw a ConfigError", async () => {
     await initBackend({ backend: 'cpu' });
     const name = 'cpu-nofused-spline';
-    const cpuBackend = tf.backend();
-    const kernels = tf.getKernelsForBackend('cpu').filter((kc) => !kc.kernelName.startsWith('Basiskit'));
-    tf.registerBackend(name, () => cpuBackend);
-    for (const kc of kernels) tf.registerKernel({ ...kc, backendName: name });
-    try {
-      await tf.setBackend(name);
+    await onBackendWithoutFusedKernels(name, () => {
       const grid = uniformGrid(2, 5, 3, [-1, 1]);
       const x = tf.tensor2d([[0.1, -0.4]]);
       const w = tf.ones([3, 2, 8]);
@@ -236,12 +231,7 @@ describe('splineLinear on a backend without the fused kernels', () => {
       const ref = splineLinearReference(x, grid, w, 3);
       assertClose(auto, data(ref), { rtol: 0, atol: 0 }, 'auto');
       tf.dispose([grid, x, w, auto, ref]);
-    } finally {
-      await tf.setBackend('cpu');
-      for (const kc of kernels) tf.unregisterKernel(kc.kernelName, name);
-      delete tf.engine().registry[name];
-      delete tf.engine().registryFactory[name];
-    }
+    });
   });
 });
 
