@@ -1,5 +1,6 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { PAU, Rational, rational } from './rational';
 

@@ -1,5 +1,6 @@
 import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specStateDict } from '@basiskit/test-utils';
+import { assertClose, loadCase, specStateDict } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { checkModuleGradients, expectConformance, expectFlattensLeadingDims } from './layer_testing';
 import { ChebyKANLayer } from './chebykan_layer';

@@ -1,6 +1,7 @@
 import { uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { curve2coef, splineBases } from './curve_fit';
 import { KANLinear } from './kan_linear';
@@ -56,12 +57,12 @@ describe.each(['cpu', 'wasm'] as const)('KANLinear on %s', (backend) => {
         const spl = tf.matMul(tf.reshape(splineBases(x2, layer.grid, 3), [x2.shape[0], -1]), tf.reshape(w, [2, -1]), false, true);
         return tf.add(tf.matMul(tf.mul(x2, tf.sigmoid(x2)), b, false, true), spl);
       });
-    gradCheck(pure, [x, bw, sw, ss], { eps: 1e-2 });
+    gradCheck(pure, [x, bw, sw, ss], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     // the layer computes the pure function
     const a = tf.tidy(() => tf.reshape(layer.forward(x), [-1, 2]));
     const b = pure(x, bw, sw, ss);
     assertClose(a, { shape: b.shape, data: b.dataSync() }, { rtol: 1e-5, atol: 1e-6 }, 'layer vs pure');
-    gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-2 });
+    gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     tf.dispose([x, y, a, b]);
     layer.dispose();
   });

@@ -1,5 +1,5 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { gradCheck } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { KAN } from './kan';
 import { edgeScales, regularizationLoss } from './regularization';

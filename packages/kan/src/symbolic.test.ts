@@ -1,5 +1,6 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck } from '@basiskit/test-utils';
+import { assertClose } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { curve2coef } from './curve_fit';
 import { edgeCurves } from './edge_curves';
@@ -61,7 +62,7 @@ describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
     layer.ensureSymbolic().fix(1, 0, 'x^2', [0.8, 0.1, 1.1, 0.3]);
     layer.ensureSymbolic().fix(1, 1, 'sin', [-0.5, 0.4, 0.9, 0.05]);
     const x = createRng(2).uniformTensor([5, 2], -1, 1);
-    gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-2 });
+    gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     // affine gradients (the layer's own variable) against central differences
     const aff = layer.symbolic!.affine.value;
     const saved = aff.clone();

@@ -1,5 +1,6 @@
 import { ConfigError, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_BASIS_KERNEL, BSplineBasis, bsplineBasis, setSplineSimd } from './bspline_basis';
 import { bsplineBasisReference } from './bspline_basis_reference';

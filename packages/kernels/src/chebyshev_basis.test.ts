@@ -1,5 +1,6 @@
 import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck } from '@basiskit/test-utils';
+import { assertClose } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { ChebyshevBasis, chebyshevBasis } from './chebyshev_basis';
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { groupRational, setGroupRationalSimd } from './group_rational';
 import { simdModule, tfjsWasmMemory } from './wasm_simd_module';

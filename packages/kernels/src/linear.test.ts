@@ -1,5 +1,6 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck } from '@basiskit/test-utils';
+import { assertClose } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { linear } from './linear';
 
@@ -28,7 +29,7 @@ describe.each(['cpu', 'wasm'] as const)('linear on %s', (backend) => {
     const rng = createRng(4);
     const x = rng.normalTensor([3, 4]);
     const w = rng.normalTensor([2, 4]);
-    gradCheck((xx, ww) => linear(xx, ww), [x, w]);
+    gradCheck((xx, ww) => linear(xx, ww), [x, w], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     tf.dispose([x, w]);
   });
 

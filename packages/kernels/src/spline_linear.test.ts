@@ -1,5 +1,6 @@
 import { initBackend, tf } from '@basiskit/tensor';
-import { assertClose, gradCheck, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_BASIS_KERNEL } from './bspline_basis';
 import { onBackendWithoutFusedKernels, testGrid, testInputs } from './bspline_basis_test_data';

@@ -5,7 +5,8 @@
 // (One file, so the suite pays tfjs's start-up once.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, initBackend, ConfigError, DTypeError, ShapeError, type Tensor } from '@basiskit/tensor';
-import { assertClose, gradCheck, listCases, loadCase, specTensor } from '@basiskit/test-utils';
+import { assertClose, listCases, loadCase, specTensor } from '@basiskit/test-utils';
+import { gradCheck } from '@basiskit/training';
 import * as act from './index';
 
 beforeAll(async () => {
@@ -141,7 +142,7 @@ describe('derivatives match finite differences', () => {
   it.each(act.activationNames)('%s', (name) => {
     const x = tf.tensor1d(X);
     try {
-      gradCheck(act.activations[name], [x], { eps: EPS[name] ?? 1e-2 });
+      gradCheck(act.activations[name], [x], { eps: EPS[name] ?? 1e-2, rtol: 2e-2, atol: 2e-3 });
     } finally {
       x.dispose();
     }
@@ -166,7 +167,7 @@ describe('derivatives match finite differences', () => {
   ])('%s', (_name, f) => {
     const x = tf.tensor1d(X);
     try {
-      gradCheck(f, [x]);
+      gradCheck(f, [x], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     } finally {
       x.dispose();
     }
