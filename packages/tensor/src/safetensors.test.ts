@@ -482,6 +482,80 @@ describe('malformed files: a FormatError naming the fault, and no tensor', () =>
     expectFormatError(build(), message);
   });
 
+  // A zero dimension makes the element count 0, but the other dimensions' product must still be
+  // a byte size a JS number holds exactly: the 0 must not hide the overflow.
+  it.each([
+    ['[0, 2^30, 2^30, 2^30]', [0, 2 ** 30, 2 ** 30, 2 ** 30]],
+    ['[2^30, 2^30, 2^30, 0]', [2 ** 30, 2 ** 30, 2 ** 30, 0]],
+    ['[2^51, 0, 2] (bytes overflow though elements do not)', [2 ** 51, 0, 2]],
+  ])('rejects the overflowing shape %s though a dimension is 0', (_label, shape) => {
+    expectFormatError(
+      concat(buildFile({ w: entry('F32', shape, 0, 0) })),
+      /tensor "w": shape .* is too large: the product of its non-zero dimensions x 4 bytes exceeds 2\^53 - 1/,
+    );
+  });
+
+  it('rejects dimensions past 2^53 - 1, with or without a 0 beside them', () => {
+    const shape = [0, 2 ** 60, 2 ** 60];
+    expectFormatError(
+      concat(buildFile({ w: entry('F32', shape, 0, 0) })),
+      /tensor "w": field "shape" must be an array of non-negative integers.*at most 2\^53 - 1.*got \[0,1152921504606847000,/,
+    );
+  });
+
+  it('accepts zero-size tensors whose other dimensions are large but safe', () => {
+    withLoaded(buildFile({ w: entry('F64', [2 ** 20, 0, 2 ** 29], 0, 0) }), (d) => {
+      expect(d.w.shape).toEqual([2 ** 20, 0, 2 ** 29]);
+      expect(d.w.size).toBe(0);
+    });
+  });
+
+  /** A file from header text as written (so it can hold a key twice) and data. */
+  const rawFile = (text: string, data: ArrayLike<number> = []) => fileFromHeaderBytes(new TextEncoder().encode(text), data);
+  const w = '{"dtype":"F32","shape":[2],"data_offsets":[0,8]}';
+  const v = '{"dtype":"F32","shape":[2],"data_offsets":[8,16]}';
+  it.each([
+    ['a tensor name', `{"w":${w},"w":${v}}`, /duplicate key "w" in the header \(/],
+    ['a tensor name, escaped differently', `{"w":${w},"\\u0077":${v}}`, /duplicate key "w" in the header/],
+    ['a tensor name with escapes', `{"a\\"b\\\\":${w},"a\\u0022b\\\\":${v}}`, /duplicate key "a\\"b\\\\" in the header/],
+    ['__metadata__', `{"__metadata__":{"a":"1"},"w":${w},"__metadata__":{}}`, /duplicate key "__metadata__" in the header/],
+    ['a field of an entry', `{"w":{"dtype":"F32","shape":[2],"dtype":"I32","data_offsets":[0,8]}}`, /duplicate key "dtype" in header\["w"\]/],
+    ['a metadata key', `{"__metadata__":{"k":"1","k":"2"},"w":${w}}`, /duplicate key "k" in header\["__metadata__"\]/],
+    ['a key in an ignored field', `{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":[{},{"q":1,"q":2}]}}`, /duplicate key "q" in header\["w"\]\["x"\]\[1\]/],
+  ])('rejects the header with %s twice (JSON.parse would keep the last)', (_label, text, message) => {
+    expectFormatError(rawFile(text, concat(data8, data8)), message);
+  });
+
+  it('tells keys from values and strings with escapes when looking for duplicates', () => {
+    const text =
+      `{"__metadata__":{"k":"w","w":"\\",\\"w\\":","x\\\\":"{\\"k\\":1}"},` +
+      `"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"extra":["w","w",{"w":"w"}]}}`;
+    const file = rawFile(text, data8);
+    expect(readSafetensorsHeader(file).metadata).toEqual({ k: 'w', w: '","w":', 'x\\': '{"k":1}' });
+    withLoaded(file, (d) => expect(Object.keys(d)).toEqual(['w']));
+  });
+
+  it('describes deeply nested or huge header values without overflowing the stack', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expectFormatError(
+      rawFile(`{"w":{"dtype":"F32","shape":${deep},"data_offsets":[0,8]}}`, data8),
+      /tensor "w": field "shape" must be an array.*got \[\[\[/,
+    );
+    const long = `[${new Array(100_000).fill(-1).join(',')}]`;
+    const bytes = rawFile(`{"w":{"dtype":"F32","shape":${long},"data_offsets":[0,8]}}`, data8);
+    expect(() => loadSafetensors(bytes)).toThrow(/got \[-1,-1,.*\.\.\.\)$/);
+    const notJson = rawFile(`{"w": ${'x'.repeat(1_000_000)}`);
+    expect(() => loadSafetensors(notJson)).toThrow(/header is not valid JSON/);
+  });
+
+  it('reads shape and offset -0 as 0', () => {
+    const file = rawFile('{"w":{"dtype":"F32","shape":[-0],"data_offsets":[-0,-0]}}');
+    const h = readSafetensorsHeader(file);
+    expect(Object.is(h.tensors.w.shape[0], 0)).toBe(true);
+    expect(Object.is(h.tensors.w.dataOffsets[0], 0)).toBe(true);
+    withLoaded(file, (d) => expect(Object.is(d.w.shape[0], 0)).toBe(true));
+  });
+
   it('rejects what is not bytes with a ConfigError', () => {
     expect(() => loadSafetensors('abc' as unknown as Uint8Array)).toThrow(ConfigError);
     expect(() => readSafetensorsHeader(null as unknown as Uint8Array)).toThrow(/expected a Uint8Array or ArrayBuffer, got null/);

@@ -79,16 +79,75 @@ type TypedArrayCtor<T> = {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-/** A value, short, for error messages. */
+/** The most characters of a value {@link show} writes. */
+const SHOWN = 80;
+
+/**
+ * A value, short, for error messages: JSON-like, bounded in length and depth, so a huge or
+ * deeply nested value from a hostile header neither costs a full serialization nor overflows
+ * the stack. Never throws.
+ */
 function show(value: unknown): string {
-  let s: string | undefined;
+  let s: string;
   try {
-    s = JSON.stringify(value);
+    s = preview(value, 4);
   } catch {
-    s = undefined;
+    s = `a value of type ${typeof value}`;
   }
-  if (s === undefined) s = String(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return s.length > SHOWN ? `${s.slice(0, SHOWN - 3)}...` : s;
+}
+
+/** `value` as JSON-like text, stopping once it is longer than {@link SHOWN} or `depth` levels deep. */
+function preview(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > SHOWN ? value.slice(0, SHOWN) : value);
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return 'a function';
+  }
+  if (value === null) return 'null';
+  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    return `a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'binary'} of ${value.byteLength} bytes`;
+  }
+  const isArray = Array.isArray(value);
+  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+  if (depth === 0) return `${open}...${close}`;
+  const parts: string[] = [];
+  let length = 0;
+  let truncated = false;
+  const items: Iterable<string> = isArray
+    ? (function* () {
+        for (let i = 0; i < value.length; i++) yield preview(value[i], depth - 1);
+      })()
+    : (function* () {
+        for (const key in value) {
+          if (Object.hasOwn(value, key)) yield `${preview(key, 0)}:${preview((value as Record<string, unknown>)[key], depth - 1)}`;
+        }
+      })();
+  for (const part of items) {
+    if (length > SHOWN) {
+      truncated = true;
+      break;
+    }
+    parts.push(part);
+    length += part.length + 1;
+  }
+  return `${open}${parts.join(',')}${truncated ? ',...' : ''}${close}`;
+}
+
+/** A shape for error messages, at most {@link SHOWN} characters even with millions of dims. */
+function showShape(shape: readonly number[]): string {
+  const s = formatShape(shape.slice(0, SHOWN / 2));
+  return s.length > SHOWN ? `${s.slice(0, SHOWN - 4)}...]` : s;
 }
 
 /** Sets an own enumerable property, even for names like `__proto__`. */
@@ -314,7 +373,7 @@ function parseEntry(name: string, entry: unknown, dataLength: number, where: str
     });
   }
   for (const field of ['dtype', 'shape', 'data_offsets']) {
-    if (!(field in entry)) {
+    if (!Object.hasOwn(entry, field)) {
       throw new FormatError(`${what}: header entry lacks field "${field}"`, {
         where,
         expected: 'fields dtype, shape and data_offsets',
@@ -322,25 +381,27 @@ function parseEntry(name: string, entry: unknown, dataLength: number, where: str
       });
     }
   }
-  const { dtype, shape, data_offsets: offsets } = entry;
+  const { dtype, shape: rawShape, data_offsets: offsets } = entry;
   if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_SIZE, dtype)) {
     throw new FormatError(`${what}: unsupported dtype`, { where, expected: `one of ${SUPPORTED}`, got: show(dtype) });
   }
-  if (!Array.isArray(shape) || !shape.every(isIndex)) {
+  if (!Array.isArray(rawShape) || !rawShape.every(isIndex)) {
     throw new FormatError(`${what}: field "shape" must be an array of non-negative integers`, {
       where,
-      expected: 'e.g. [2, 3], or [] for a scalar',
-      got: show(shape),
+      expected: 'e.g. [2, 3], or [] for a scalar, each dimension at most 2^53 - 1',
+      got: show(rawShape),
     });
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
     throw new FormatError(`${what}: field "data_offsets" must be two non-negative integers [begin, end]`, {
       where,
-      expected: '[begin, end]',
+      expected: '[begin, end], each at most 2^53 - 1',
       got: show(offsets),
     });
   }
-  const [begin, end] = offsets as [number, number];
+  const shape = (rawShape as number[]).map((d) => d + 0); // -0 (valid JSON) as 0
+  const begin = (offsets[0] as number) + 0;
+  const end = (offsets[1] as number) + 0;
   if (begin > end) {
     throw new FormatError(`${what}: data_offsets begin exceeds end`, {
       where,
@@ -349,12 +410,28 @@ function parseEntry(name: string, entry: unknown, dataLength: number, where: str
     });
   }
   const size = DTYPE_SIZE[dtype as SafetensorsDType];
-  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  // The byte size of the non-zero dimensions must be exact even when a 0 makes the tensor
+  // empty: otherwise [0, 2^30, 2^30, 2^30] would pass as 0 bytes while its other dims overflow.
+  let span = size;
+  for (const d of shape) {
+    if (d !== 0) span *= d; // exact while <= 2^53 - 1; past it, the rounded product stays past it
+    if (span > Number.MAX_SAFE_INTEGER) {
+      throw new FormatError(
+        `${what}: shape ${showShape(shape)} is too large: the product of its non-zero dimensions x ${size} bytes exceeds 2^53 - 1`,
+        {
+          where,
+          expected: `a ${dtype} shape of at most 2^53 - 1 bytes, counting only non-zero dimensions`,
+          got: showShape(shape),
+        },
+      );
+    }
+  }
+  const count = shape.includes(0) ? 0 : span / size;
   const byteLength = count * size;
-  if (!Number.isSafeInteger(byteLength) || byteLength !== end - begin) {
+  if (byteLength !== end - begin) {
     throw new FormatError(`${what}: byte size of data_offsets does not match dtype and shape`, {
       where,
-      expected: `${count} elements x ${size} bytes = ${byteLength} bytes for ${dtype} ${formatShape(shape)}`,
+      expected: `${count} elements x ${size} bytes = ${byteLength} bytes for ${dtype} ${showShape(shape)}`,
       got: `${end - begin} bytes from data_offsets [${begin}, ${end}]`,
     });
   }
@@ -365,7 +442,73 @@ function parseEntry(name: string, entry: unknown, dataLength: number, where: str
       got: `[${begin}, ${end}]`,
     });
   }
-  return { dtype: dtype as SafetensorsDType, shape: [...(shape as number[])], dataOffsets: [begin, end] };
+  return { dtype: dtype as SafetensorsDType, shape, dataOffsets: [begin, end] };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * The first key that one object in `text` holds twice, and the path from the top level to that
+ * object (`[]` for the top level itself); undefined when there is none. JSON.parse silently keeps
+ * the last of repeated keys, so the header text is scanned once more for them. Keys compare
+ * decoded (`"w"` and `"\u0077"` are one key). `text` must be JSON that JSON.parse accepted; the
+ * scan is iterative, so nesting depth costs no stack.
+ */
+function findDuplicateKey(text: string): { key: string; path: (string | number)[] } | undefined {
+  // One frame per open container: the keys seen so far (object) or the current index (array),
+  // and the container's key or index in its parent.
+  const frames: (Set<string> | number)[] = [];
+  const labels: (string | number)[] = [];
+  let lastKey = '';
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < text.length && text.charCodeAt(j) !== QUOTE) {
+        if (text.charCodeAt(j) === BACKSLASH) {
+          escaped = true;
+          j += 2; // the escaped character, a quote or backslash included (\uXXXX's digits follow as plain characters)
+        } else j++;
+      }
+      if (expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        const keys = frames[frames.length - 1] as Set<string>;
+        if (keys.has(key)) return { key, path: labels.slice(1) };
+        keys.add(key);
+        lastKey = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      const parent = frames[frames.length - 1];
+      labels.push(typeof parent === 'number' ? parent : lastKey);
+      frames.push(c === OPEN_BRACE ? new Set() : 0);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      frames.pop();
+      labels.pop();
+      expectKey = false;
+    } else if (c === COMMA) {
+      const top = frames[frames.length - 1];
+      if (typeof top === 'number') frames[frames.length - 1] = top + 1;
+      else expectKey = true;
+    }
+  }
+  return undefined;
+}
+
+/** `header["w"]["x"][0]` for error messages, the first few steps only. */
+function showPath(path: readonly (string | number)[]): string {
+  const steps = path.slice(0, 6).map((step) => `[${typeof step === 'number' ? step : show(step)}]`);
+  return `header${steps.join('')}${path.length > 6 ? '...' : ''}`;
 }
 
 function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
@@ -399,7 +542,9 @@ function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+    // A copy when the bytes are shared memory, which browsers' TextDecoder refuses.
+    const raw = bytes.buffer instanceof ArrayBuffer ? bytes.subarray(8, dataStart) : bytes.slice(8, dataStart);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {
     throw new FormatError('header is not valid UTF-8', { where, argument: 'bytes' });
   }
@@ -420,6 +565,16 @@ function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
       argument: 'bytes',
       expected: 'a JSON object',
       got: parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : show(parsed),
+    });
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    const { key, path } = duplicate;
+    throw new FormatError(`duplicate key ${show(key)} in ${path.length === 0 ? 'the header' : showPath(path)}`, {
+      where,
+      argument: 'bytes',
+      expected: 'each key at most once per JSON object',
+      got: `${show(key)} twice (JSON.parse would silently keep the last)`,
     });
   }
 
