@@ -67,6 +67,8 @@ export class StateDictError extends BasiskitError {
 export class FormatError extends BasiskitError {}
 /** A backend could not be started or lacks a kernel. */
 export class BackendError extends BasiskitError {}
+/** A module (or one of its parameters) was used after `dispose()`. */
+export class DisposedError extends BasiskitError {}
 
 /** `[2, 3]` for error messages. */
 export function formatShape(shape: readonly number[]): string {

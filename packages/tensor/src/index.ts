@@ -6,7 +6,14 @@ export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Rank, DataType } from './tf';
 export { initBackend, defaultBackendOrder, isNode } from './backend';
 export type { BackendName, BackendInfo, BackendAttempt, InitBackendOptions } from './backend';
-export { Module, ModuleList } from './module';
+export { Module } from './module';
+export { ModuleList } from './module_list';
+export { ModuleDict } from './module_dict';
+export { Linear } from './linear_layer';
+export type { LinearOptions } from './linear_layer';
+export { LayerNorm } from './layer_norm';
+export type { LayerNormOptions } from './layer_norm';
+export { linear } from './linear';
 export type { LoadStateDictOptions, LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
 export type { ParameterOptions } from './parameter';
@@ -18,10 +25,31 @@ export {
   StateDictError,
   FormatError,
   BackendError,
+  DisposedError,
   formatShape,
 } from './errors';
 export type { ErrorContext } from './errors';
-export { checkRank, checkDim, checkInt, checkFinite } from './checks';
+export {
+  checkNumber,
+  checkTensor,
+  checkOptions,
+  collectNumber,
+  collectBool,
+  collectChoice,
+  throwProblems,
+  formatProblem,
+  numberOk,
+  describeNumber,
+  show,
+  isRecord,
+  definedOnly,
+  copyJson,
+  checkRank,
+  checkDim,
+  checkInt,
+  checkFinite,
+} from './validate';
+export type { Problem, NumberSpec, TensorSpec, CheckSite } from './validate';
 export { Rng, createRng } from './rng';
 export * as init from './initializers';
 export type {

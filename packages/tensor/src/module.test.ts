@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './index';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, StateDictError } from './errors';
-import { Module, ModuleList } from './module';
+import { ConfigError, DisposedError, StateDictError } from './errors';
+import { Module } from './module';
+import { ModuleList } from './module_list';
 
 class Affine extends Module {
   weight = this.registerParameter('weight', tf.ones([3, 2]));
@@ -168,8 +169,8 @@ describe('Module', () => {
         this.registerParameter('w', tf.zeros([1]));
         this.registerParameter(name, tf.zeros([1]));
       }
-      forward() {
-        return null;
+      forward(): never {
+        throw new Error('unused');
       }
     }
     expect(() => new Bad('w')).toThrow(ConfigError);
@@ -197,5 +198,129 @@ describe('Module', () => {
     expect(g.forward().shape).toEqual([4]);
     g.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Module.loadStateDict: hostile dicts', () => {
+  const values = (m: Module) => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+
+  it.each([
+    ['a number', 5],
+    ['null', null],
+    ['an array', [1, 2]],
+    ['a plain {shape, dtype} object', { shape: [3, 2], dtype: 'float32' }],
+    ['a string', 'weights'],
+  ])('rejects %s as a value, names the key and loads nothing', (_label, bad) => {
+    const net = new Net();
+    const before = values(net);
+    const sd: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(net.stateDict())) sd[k] = tf.fill(v.shape, 7);
+    (sd['head.weight'] as tf.Tensor).dispose();
+    sd['head.weight'] = bad;
+    expect(() => net.loadStateDict(sd as Record<string, tf.Tensor>)).toThrow(/head\.weight: expected a live tf\.Tensor/);
+    expect(values(net)).toEqual(before);
+    Object.values(sd).forEach((t) => t instanceof tf.Tensor && t.dispose());
+    net.dispose();
+  });
+
+  it('rejects a disposed tensor (it used to double base_weight and break every later forward)', () => {
+    const a = new Affine();
+    const sd = { weight: tf.ones([3, 2]), bias: tf.ones([2]), grid: tf.zeros([4]) };
+    sd.weight.dispose();
+    expect(() => a.loadStateDict(sd)).toThrow(/weight: expected a live tf\.Tensor, got a disposed tensor/);
+    const x = tf.ones([1, 3]);
+    const y = tf.tidy(() => a.forward(x));
+    expect(Array.from(y.dataSync())).toEqual([3, 3]);
+    [x, y, sd.bias, sd.grid].forEach((t) => t.dispose());
+    a.dispose();
+  });
+
+  it('rejects a dict that is not an object of tensors', () => {
+    const a = new Affine();
+    const t = tf.zeros([3, 2]);
+    for (const bad of [null, undefined, 42, 'dict', [t], t]) {
+      expect(() => a.loadStateDict(bad as unknown as Record<string, tf.Tensor>)).toThrow(StateDictError);
+    }
+    t.dispose();
+    a.dispose();
+  });
+
+  it('uses own keys only: toString, constructor and __proto__ are keys like any other', () => {
+    const a = new Affine();
+    const before = values(a);
+    // inherited names are not "present": the module's keys are missing
+    const w = tf.zeros([3, 2]);
+    expect(() => a.loadStateDict(Object.create({ weight: w }))).toThrow(/missing keys: weight, bias, grid/);
+    w.dispose();
+    const sd = JSON.parse('{"__proto__": 1, "constructor": 2, "toString": 3}') as Record<string, tf.Tensor>;
+    expect(() => a.loadStateDict(sd)).toThrow(/unexpected keys: __proto__, constructor, toString/);
+    expect(() => a.loadStateDict(sd, { strict: false })).not.toThrow();
+    expect(values(a)).toEqual(before);
+    a.dispose();
+  });
+
+  it('reports a dict whose getter throws as a StateDictError', () => {
+    const a = new Affine();
+    const sd = {
+      get weight(): tf.Tensor {
+        throw new TypeError('boom');
+      },
+    };
+    expect(() => a.loadStateDict(sd)).toThrow(/reading it failed \(boom\)/);
+    a.dispose();
+  });
+
+  it('refuses names that collide with Object.prototype', () => {
+    class P extends Module {
+      constructor() {
+        super();
+        this.registerParameter('__proto__', tf.zeros([1]));
+      }
+      forward(): never {
+        throw new Error('unused');
+      }
+    }
+    expect(() => new P()).toThrow(/invalid Parameter name/);
+  });
+});
+
+describe('Module lifecycle', () => {
+  it('dispose calls each child own dispose (overrides compose) and is idempotent', () => {
+    const before = tf.memory().numTensors;
+    let childDisposed = 0;
+    class Cached extends Affine {
+      cache = tf.keep(tf.ones([5]));
+      override dispose(): void {
+        childDisposed += 1;
+        this.cache.dispose();
+        super.dispose();
+      }
+    }
+    class Outer extends Module {
+      inner = this.registerModule('inner', new ModuleList([new Cached(), new Cached()]));
+      forward(x: tf.Tensor): tf.Tensor {
+        return x;
+      }
+    }
+    const o = new Outer();
+    o.dispose();
+    o.dispose();
+    expect(childDisposed).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('forward, stateDict, loadStateDict and parameter reads on a disposed module throw a DisposedError naming it', () => {
+    const net = new Net();
+    const x = tf.ones([1, 3]);
+    net.dispose();
+    expect(() => net.forward(x)).toThrow(DisposedError);
+    expect(() => net.forward(x)).toThrow(/^Net\.forward: module used after dispose\(\)/);
+    expect(() => net.head.forward(x)).toThrow(/head \(Affine\)\.forward/);
+    expect(() => net.stateDict()).toThrow(DisposedError);
+    expect(() => net.loadStateDict({})).toThrow(/Net\.loadStateDict/);
+    expect(() => net.head.weight.value).toThrow(/head \(Affine\) parameter weight: parameter used after dispose/);
+    expect(() => net.head.grid).toThrow(DisposedError);
+    expect(net.isDisposed).toBe(true);
+    x.dispose();
   });
 });

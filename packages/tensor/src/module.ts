@@ -2,8 +2,9 @@
 // state-dict names (`layers.0.base_weight`), identical to the reference projects' names so
 // checkpoints exported from PyTorch load by name.
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, StateDictError, formatShape } from './errors';
+import { BasiskitError, ConfigError, DisposedError, StateDictError, formatShape } from './errors';
 import { Parameter, type ParameterOptions } from './parameter';
+import { isRecord, show } from './validate';
 
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
@@ -26,6 +27,11 @@ interface BufferEntry {
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.(real|imag))?$|^[0-9]+$/;
+/** A dict key for a message: as it is when plain, quoted when it has odd characters. */
+const showKey = (k: string) => (/^[\w.]+$/.test(k) ? k : JSON.stringify(k));
+
+/** Names that would collide with Object.prototype when used as keys of a state dict. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
 
 /**
  * Base class of every layer and network. Subclasses register their state in the
@@ -45,9 +51,35 @@ export abstract class Module {
   private readonly _buffers = new Map<string, BufferEntry>();
   private readonly _modules = new Map<string, Module>();
   private _path = '';
+  private _disposed = false;
 
-  /** The layer's computation. */
-  abstract forward(...inputs: unknown[]): unknown;
+  constructor() {
+    // Every forward checks first that the module is alive: a disposed module names itself
+    // instead of failing deep inside tfjs (or silently reviving freed tensors).
+    const forward = this.forward;
+    Object.defineProperty(this, 'forward', {
+      value: (...inputs: unknown[]) => {
+        this.assertLive('forward');
+        return (forward as (...a: unknown[]) => tf.Tensor).apply(this, inputs);
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+
+  /** The layer's computation: input tensor(s) in, a tensor out. */
+  abstract forward(x: tf.Tensor, ...rest: unknown[]): tf.Tensor;
+
+  /** Whether {@link Module.dispose} has freed this module. */
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** Throws a {@link DisposedError} naming this module and `method` once it is disposed. */
+  protected assertLive(method: string): void {
+    if (this._disposed) throw new DisposedError('module used after dispose()', { where: this.where(method) });
+  }
 
   /** Dotted path of this module inside its root (`''` for the root). */
   get path(): string {
@@ -66,12 +98,12 @@ export abstract class Module {
       owned?.dispose();
       throw e;
     };
-    if (!NAME_RE.test(name)) {
+    if (typeof name !== 'string' || !NAME_RE.test(name) || RESERVED.has(name)) {
       fail(
 new ConfigError(`invalid ${kind} name`, {
         where: this.where(`register${kind}`),
         argument: 'name',
-        expected: 'an identifier, an index, or <identifier>.real/.imag',
+        expected: 'an identifier (not an Object.prototype name), an index, or <identifier>.real/.imag',
         got: JSON.stringify(name),
       }));
     }
@@ -82,8 +114,10 @@ new ConfigError(`invalid ${kind} name`, {
 
   /** Registers a learnable tensor under `name`, taking ownership of `init`. */
   protected registerParameter(name: string, init: tf.Tensor, options?: ParameterOptions): Parameter {
+    this.assertLive(`registerParameter`);
     this.checkName(name, 'Parameter', init);
     const p = new Parameter(init, options);
+    p.owner = () => `${this.where()} parameter ${name}`;
     this._params.set(name, p);
     return p;
   }
@@ -117,12 +151,14 @@ new ConfigError(`invalid ${kind} name`, {
    * the state dict. Takes ownership of `tensor`.
    */
   protected registerBuffer(name: string, tensor: tf.Tensor, options: { persistent?: boolean } = {}): void {
+    this.assertLive('registerBuffer');
     this.checkName(name, 'Buffer', tensor);
     this._buffers.set(name, { tensor: tf.keep(tensor), persistent: options.persistent ?? true });
   }
 
   /** The current value of buffer `name`. */
   protected buffer(name: string): tf.Tensor {
+    this.assertLive('buffer');
     const b = this._buffers.get(name);
     if (!b) throw new ConfigError('no such buffer', { where: this.where('buffer'), argument: 'name', got: name });
     return b.tensor;
@@ -130,6 +166,7 @@ new ConfigError(`invalid ${kind} name`, {
 
   /** Replaces buffer `name` (disposing the old value), taking ownership of `tensor`. */
   protected setBuffer(name: string, tensor: tf.Tensor): void {
+    this.assertLive('setBuffer');
     const b = this._buffers.get(name);
     if (!b) throw new ConfigError('no such buffer', { where: this.where('setBuffer'), argument: 'name', got: name });
     if (b.tensor === tensor) return;
@@ -139,7 +176,11 @@ new ConfigError(`invalid ${kind} name`, {
 
   /** Registers a sub-module; its parameters appear as `<name>.<param>`. */
   protected registerModule<M extends Module>(name: string, module: M): M {
+    this.assertLive('registerModule');
     this.checkName(name, 'Module');
+    if (!(module instanceof Module)) {
+      throw new ConfigError('not a Module', { where: this.where('registerModule'), argument: name, expected: 'a Module', got: show(module) });
+    }
     this._modules.set(name, module);
     module.setPath(this._path ? `${this._path}.${name}` : name);
     return module;
@@ -223,6 +264,7 @@ new ConfigError(`invalid ${kind} name`, {
    * (not copies): read or save them, do not dispose them.
    */
   stateDict(): Record<string, tf.Tensor> {
+    this.assertLive('stateDict');
     const out: Record<string, tf.Tensor> = {};
     for (const [n, p] of this.namedParameters()) out[n] = p.value;
     for (const [n, b] of this.namedBuffers({ persistentOnly: true })) out[n] = b;
@@ -230,50 +272,72 @@ new ConfigError(`invalid ${kind} name`, {
   }
 
   /**
-   * Copies values from `dict` into the parameters and persistent buffers. Every problem is
-   * collected first — missing keys, unexpected keys (strict mode), shape and dtype
-   * mismatches — and reported in one {@link StateDictError}; when it throws, nothing has been
-   * loaded. The dict's tensors stay the caller's.
+   * Copies values from `dict` into the parameters and persistent buffers. Everything is checked
+   * first — the dict itself (a plain object of own keys; `toString` or `__proto__` are keys like
+   * any other), every value (a live tf.Tensor of the right shape and dtype), missing keys and
+   * unexpected keys (strict mode) — and every problem is reported in one
+   * {@link StateDictError}; when it throws, nothing has been loaded. The dict's tensors stay
+   * the caller's.
    */
   loadStateDict(dict: Record<string, tf.Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    this.assertLive('loadStateDict');
+    const where = this.where('loadStateDict');
+    if (!isRecord(options)) throw new StateDictError('invalid options', { where, argument: 'options', expected: 'an object', got: show(options) });
     const strict = options.strict ?? true;
-    const own = this.stateDict();
-    const missing = Object.keys(own).filter((k) => !(k in dict));
-    const unexpected = Object.keys(dict).filter((k) => !(k in own));
-    const mismatched: { key: string; expected: number[]; got: number[] }[] = [];
-    const badDtype: string[] = [];
-    for (const [k, t] of Object.entries(dict)) {
-      const mine = own[k];
-      if (!mine) continue;
-      if (mine.shape.join() !== t.shape.join()) mismatched.push({ key: k, expected: mine.shape, got: t.shape });
-      else if (mine.dtype !== t.dtype) badDtype.push(`${k}: expected ${mine.dtype}, got ${t.dtype}`);
+    if (typeof strict !== 'boolean') throw new StateDictError('invalid option', { where, argument: 'options.strict', expected: 'a boolean', got: show(strict) });
+    if (!isRecord(dict)) {
+      throw new StateDictError('state dict rejected, nothing loaded: not a state dict', { where, argument: 'dict', expected: 'an object of tensors by name', got: show(dict) });
     }
+    // read the dict once, own keys only (a Proxy or a getter that throws is reported, not raised)
+    const given = new Map<string, unknown>();
+    try {
+      for (const k of Object.keys(dict)) given.set(k, (dict as Record<string, unknown>)[k]);
+    } catch (e) {
+      if (e instanceof BasiskitError) throw e;
+      throw new StateDictError(`state dict rejected, nothing loaded: reading it failed (${(e as Error)?.message ?? show(e)})`, { where, argument: 'dict' });
+    }
+    const own = new Map<string, { shape: number[]; dtype: tf.DataType }>();
+    for (const [n, p] of this.namedParameters()) own.set(n, { shape: p.shape, dtype: p.dtype });
+    for (const [n, b] of this.namedBuffers({ persistentOnly: true })) own.set(n, { shape: b.shape, dtype: b.dtype });
+
+    const missing = [...own.keys()].filter((k) => !given.has(k));
+    const unexpected = [...given.keys()].filter((k) => !own.has(k));
+    const mismatched: { key: string; expected: number[]; got: number[] }[] = [];
     const lines: string[] = [];
     if (strict && missing.length) lines.push(`missing keys: ${missing.join(', ')}`);
-    if (strict && unexpected.length) lines.push(`unexpected keys: ${unexpected.join(', ')}`);
-    for (const m of mismatched) {
-      lines.push(`shape mismatch for ${m.key}: expected ${formatShape(m.expected)}, got ${formatShape(m.got)}`);
+    if (strict && unexpected.length) lines.push(`unexpected keys: ${unexpected.map(showKey).join(', ')}`);
+    for (const [k, mine] of own) {
+      if (!given.has(k)) continue;
+      const t = given.get(k);
+      if (!(t instanceof tf.Tensor) || t.isDisposed) {
+        lines.push(`${k}: expected a live tf.Tensor, got ${show(t)}`);
+      } else if (mine.shape.join() !== t.shape.join() || mine.shape.length !== t.shape.length) {
+        mismatched.push({ key: k, expected: mine.shape, got: t.shape });
+        lines.push(`shape mismatch for ${k}: expected ${formatShape(mine.shape)}, got ${formatShape(t.shape)}`);
+      } else if (mine.dtype !== t.dtype) {
+        lines.push(`dtype mismatch for ${k}: expected ${mine.dtype}, got ${t.dtype}`);
+      }
     }
-    if (badDtype.length) lines.push(`dtype mismatch for ${badDtype.join('; ')}`);
     if (lines.length) {
       throw new StateDictError(
         `state dict rejected, nothing loaded:\n  ${lines.join('\n  ')}`,
-        { where: this.where('loadStateDict') },
+        { where },
         strict ? missing : [],
         strict ? unexpected : [],
         mismatched,
       );
     }
+    // everything checked: the copies below cannot fail halfway
     for (const [prefix, m] of this.namedModules()) {
       const full = (n: string) => (prefix ? `${prefix}.${n}` : n);
       for (const [n, p] of m._params) {
-        const t = dict[full(n)];
+        const t = given.get(full(n)) as tf.Tensor | undefined;
         if (t) p.assign(t);
       }
       for (const [n, b] of m._buffers) {
-        const t = dict[full(n)];
-        if (t && b.persistent) {
-          const next = tf.keep(t.clone()); // clone first: t may be this buffer itself
+        const t = given.get(full(n)) as tf.Tensor | undefined;
+        if (t && b.persistent && t !== b.tensor) {
+          const next = tf.keep(t.clone());
           b.tensor.dispose();
           b.tensor = next;
         }
@@ -282,47 +346,16 @@ new ConfigError(`invalid ${kind} name`, {
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 
-  /** Frees every parameter and buffer of this module and its descendants. */
+  /**
+   * Frees this module's parameters and buffers, then calls each child's own `dispose()` (so a
+   * subclass that overrides `dispose` to free its caches composes). Idempotent. Afterwards
+   * `forward`, `stateDict`, `loadStateDict` and reading a parameter throw a {@link DisposedError}.
+   */
   dispose(): void {
-    for (const [, m] of this.namedModules()) {
-      for (const p of m._params.values()) p.dispose();
-      for (const b of m._buffers.values()) if (!b.tensor.isDisposed) b.tensor.dispose();
-    }
-  }
-}
-
-/** A list of sub-modules named `0`, `1`, ... (PyTorch's `nn.ModuleList`). */
-export class ModuleList<M extends Module = Module> extends Module {
-  private readonly items: M[] = [];
-
-  constructor(modules: M[] = []) {
-    super();
-    for (const m of modules) this.push(m);
-  }
-
-  /** Appends a module under the next index. */
-  push(module: M): void {
-    this.registerModule(String(this.items.length), module);
-    this.items.push(module);
-  }
-
-  get length(): number {
-    return this.items.length;
-  }
-
-  /** The module at index `i`. */
-  at(i: number): M {
-    const m = this.items.at(i);
-    if (!m) throw new ConfigError('index out of range', { where: this.where('at'), argument: 'i', expected: `< ${this.items.length}`, got: String(i) });
-    return m;
-  }
-
-  [Symbol.iterator](): Iterator<M> {
-    return this.items[Symbol.iterator]();
-  }
-
-  /** A ModuleList holds modules; it has no computation of its own. */
-  forward(): never {
-    throw new ConfigError('ModuleList has no forward; iterate over it', { where: this.where('forward') });
+    if (this._disposed) return;
+    this._disposed = true;
+    for (const p of this._params.values()) p.dispose();
+    for (const b of this._buffers.values()) if (!b.tensor.isDisposed) b.tensor.dispose();
+    for (const m of this._modules.values()) m.dispose();
   }
 }
