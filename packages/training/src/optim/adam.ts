@@ -1,7 +1,6 @@
 // torch.optim.Adam and torch.optim.AdamW (single-tensor path) on tfjs.
-import { tf, type Parameter } from '@basiskit/tensor';
+import { collectBool, collectNumber, definedOnly, numberOk, show, tf, type Parameter, type Problem } from '@basiskit/tensor';
 import { Optimizer, checkLr, type ClipOptions, type ParamGroup, type ParamState, type ResolvedParamGroup, type StateSpec } from './optimizer';
-import { checkBool, checkNumber, definedOnly, numberOk, show, type OptionProblem } from './validate';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's argument names in camelCase). */
 export interface AdamOptions {
@@ -24,18 +23,18 @@ export type AdamGroupOptions = Required<AdamOptions>;
 
 const NAMES = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as const;
 
-function checkAdamOptions(o: AdamGroupOptions, prefix: string): OptionProblem[] {
-  const out: OptionProblem[] = [];
+function checkAdamOptions(o: AdamGroupOptions, prefix: string): Problem[] {
+  const out: Problem[] = [];
   const r = o as unknown as Record<string, unknown>;
   checkLr(r, prefix, out);
   const b = o.betas as unknown;
   if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => numberOk(x, { min: 0, lt: 1 }))) {
     out.push({ argument: `${prefix}betas`, expected: '[beta1, beta2] with 0 <= beta < 1', got: show(b) });
   }
-  checkNumber(r, 'eps', { min: 0 }, out, prefix);
-  checkNumber(r, 'weightDecay', { min: 0 }, out, prefix);
-  checkBool(r, 'amsgrad', out, prefix);
-  checkBool(r, 'maximize', out, prefix);
+  collectNumber(r, 'eps', { min: 0 }, out, prefix);
+  collectNumber(r, 'weightDecay', { min: 0 }, out, prefix);
+  collectBool(r, 'amsgrad', out, prefix);
+  collectBool(r, 'maximize', out, prefix);
   return out;
 }
 
@@ -80,7 +79,7 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     return NAMES;
   }
 
-  protected checkOptions(o: AdamGroupOptions, prefix: string): OptionProblem[] {
+  protected checkOptions(o: AdamGroupOptions, prefix: string): Problem[] {
     return checkAdamOptions(o, prefix);
   }
 

@@ -1,6 +1,5 @@
 // Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_.
-import { ConfigError, tf } from '@basiskit/tensor';
-import { numberOk, show } from './validate';
+import { ConfigError, numberOk, show, tf } from '@basiskit/tensor';
 
 /** What {@link clipGradNorm} returns. */
 export interface ClipGradNormResult {

@@ -1,5 +1,5 @@
 export { Optimizer } from './optimizer';
-export type { ClipOptions, ParamGroup, ResolvedParamGroup, OptimizerState, ParamState, StateSpec, OptionProblem } from './optimizer';
+export type { ClipOptions, ParamGroup, ResolvedParamGroup, OptimizerState, ParamState } from './optimizer';
 export { clipGradNorm, clipGradValue } from './clip';
 export type { ClipGradNormResult } from './clip';
 export { SGD } from './sgd';
@@ -8,5 +8,5 @@ export { Adam, AdamW } from './adam';
 export type { AdamOptions, AdamGroupOptions } from './adam';
 export { RMSprop } from './rmsprop';
 export type { RMSpropOptions, RMSpropGroupOptions } from './rmsprop';
-export { LBFGS, strongWolfe, cubicInterpolate } from './lbfgs';
+export { LBFGS } from './lbfgs';
 export type { LBFGSOptions, LBFGSGroupOptions } from './lbfgs';

@@ -1,9 +1,8 @@
 // torch.optim.LBFGS (with its strong-Wolfe line search) on tfjs. The parameters are flattened
 // into a Float64Array; the two-loop recursion and the line search run in float64 JS; the
 // parameters (float32) are written back with assign.
-import { ConfigError, tf, type Parameter } from '@basiskit/tensor';
+import { collectChoice, collectNumber, ConfigError, definedOnly, isRecord, numberOk, show, tf, type Parameter, type Problem } from '@basiskit/tensor';
 import { Optimizer, checkLr, type ClipOptions, type ParamGroup, type ParamState, type ResolvedParamGroup, type StateSpec } from './optimizer';
-import { checkChoice, checkNumber, definedOnly, isRecord, numberOk, show, type OptionProblem } from './validate';
 
 /** Options of {@link LBFGS} (PyTorch's argument names in camelCase). */
 export interface LBFGSOptions {
@@ -289,16 +288,16 @@ export class LBFGS extends Optimizer<LBFGSGroupOptions> {
     return NAMES;
   }
 
-  protected checkOptions(o: LBFGSGroupOptions, prefix: string): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: LBFGSGroupOptions, prefix: string): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
     checkLr(r, prefix, out);
-    checkNumber(r, 'maxIter', { min: 1, integer: true }, out, prefix);
-    checkNumber(r, 'maxEval', { min: 1, integer: true }, out, prefix);
-    checkNumber(r, 'toleranceGrad', { min: 0 }, out, prefix);
-    checkNumber(r, 'toleranceChange', { min: 0 }, out, prefix);
-    checkNumber(r, 'historySize', { min: 1, integer: true }, out, prefix);
-    checkChoice(r, 'lineSearchFn', ['strong_wolfe', null], out, prefix);
+    collectNumber(r, 'maxIter', { min: 1, integer: true }, out, prefix);
+    collectNumber(r, 'maxEval', { min: 1, integer: true }, out, prefix);
+    collectNumber(r, 'toleranceGrad', { min: 0 }, out, prefix);
+    collectNumber(r, 'toleranceChange', { min: 0 }, out, prefix);
+    collectNumber(r, 'historySize', { min: 1, integer: true }, out, prefix);
+    collectChoice(r, 'lineSearchFn', ['strong_wolfe', null], out, prefix);
     return out;
   }
 

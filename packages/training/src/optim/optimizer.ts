@@ -1,11 +1,23 @@
 // The optimizer base class: PyTorch's torch.optim.Optimizer (param groups whose options
 // override the defaults, lazily created per-parameter state, state_dict/load_state_dict) on
 // tfjs variables, with gradient clipping built in and every step leak-free.
-import { ConfigError, ShapeError, StateDictError, formatShape, tf, type Parameter } from '@basiskit/tensor';
+import {
+  ConfigError,
+  ShapeError,
+  StateDictError,
+  collectNumber,
+  copyJson,
+  definedOnly,
+  formatProblem,
+  formatShape,
+  isRecord,
+  numberOk,
+  show,
+  tf,
+  type Parameter,
+  type Problem,
+} from '@basiskit/tensor';
 import { clipGradNorm, clipGradValue } from './clip';
-import { checkNumber, copyJson, definedOnly, isRecord, numberOk, show, type OptionProblem } from './validate';
-
-export type { OptionProblem } from './validate';
 
 /** Gradient clipping applied by every optimizer before its update (global, not per group). */
 export interface ClipOptions {
@@ -121,7 +133,7 @@ export abstract class Optimizer<O extends { lr: number }> {
    */
   constructor(params: Parameter[] | ParamGroup<O>[], defaults: O & ClipOptions) {
     const where = this.kind;
-    const fail = (problem: string, p: OptionProblem): never => {
+    const fail = (problem: string, p: Problem): never => {
       throw new ConfigError(problem, { where, ...p });
     };
     if (!isRecord(defaults)) fail('invalid options', { argument: 'options', expected: 'an options object', got: show(defaults) });
@@ -209,7 +221,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract optionNames(): readonly string[];
 
   /** Problems with a resolved option set; `prefix` (`paramGroups[1].`) goes before each argument name. */
-  protected abstract checkOptions(options: O, prefix: string): OptionProblem[];
+  protected abstract checkOptions(options: O, prefix: string): Problem[];
 
   /** The per-parameter state this optimizer keeps (for loadStateDict's checks). */
   protected abstract stateSpec(): StateSpec;
@@ -430,7 +442,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         for (const k of names) if (!(k in g)) problems.push(`meta.paramGroups[${gi}]: missing option ${k}`);
         for (const k of Object.keys(g)) if (!names.includes(k)) problems.push(`meta.paramGroups[${gi}]: unknown option ${k}`);
         if (names.every((k) => k in g)) {
-          for (const p of this.checkOptions(g as unknown as O, `meta.paramGroups[${gi}].`)) problems.push(`${p.argument}: expected ${p.expected}, got ${p.got}`);
+          for (const p of this.checkOptions(g as unknown as O, `meta.paramGroups[${gi}].`)) problems.push(formatProblem(p));
         }
       });
     }
@@ -521,6 +533,6 @@ export abstract class Optimizer<O extends { lr: number }> {
 }
 
 /** Appends `lr >= 0` etc. — the checks every optimizer shares. */
-export function checkLr(o: Record<string, unknown>, prefix: string, out: OptionProblem[]): void {
-  checkNumber(o, 'lr', { min: 0 }, out, prefix);
+export function checkLr(o: Record<string, unknown>, prefix: string, out: Problem[]): void {
+  collectNumber(o, 'lr', { min: 0 }, out, prefix);
 }

@@ -1,7 +1,6 @@
 // torch.optim.RMSprop (single-tensor path) on tfjs.
-import { tf, type Parameter } from '@basiskit/tensor';
+import { collectBool, collectNumber, definedOnly, tf, type Parameter, type Problem } from '@basiskit/tensor';
 import { Optimizer, checkLr, type ClipOptions, type ParamGroup, type ParamState, type ResolvedParamGroup, type StateSpec } from './optimizer';
-import { checkBool, checkNumber, definedOnly, type OptionProblem } from './validate';
 
 /** Options of {@link RMSprop} (PyTorch's argument names in camelCase, same defaults). */
 export interface RMSpropOptions {
@@ -62,16 +61,16 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions> {
     return NAMES;
   }
 
-  protected checkOptions(o: RMSpropGroupOptions, prefix: string): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: RMSpropGroupOptions, prefix: string): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
     checkLr(r, prefix, out);
-    checkNumber(r, 'alpha', { min: 0 }, out, prefix);
-    checkNumber(r, 'eps', { min: 0 }, out, prefix);
-    checkNumber(r, 'weightDecay', { min: 0 }, out, prefix);
-    checkNumber(r, 'momentum', { min: 0 }, out, prefix);
-    checkBool(r, 'centered', out, prefix);
-    checkBool(r, 'maximize', out, prefix);
+    collectNumber(r, 'alpha', { min: 0 }, out, prefix);
+    collectNumber(r, 'eps', { min: 0 }, out, prefix);
+    collectNumber(r, 'weightDecay', { min: 0 }, out, prefix);
+    collectNumber(r, 'momentum', { min: 0 }, out, prefix);
+    collectBool(r, 'centered', out, prefix);
+    collectBool(r, 'maximize', out, prefix);
     return out;
   }
 

@@ -1,7 +1,6 @@
 // torch.optim.SGD (single-tensor, non-foreach path) on tfjs.
-import { tf, type Parameter } from '@basiskit/tensor';
+import { collectBool, collectNumber, definedOnly, tf, type Parameter, type Problem } from '@basiskit/tensor';
 import { Optimizer, checkLr, type ClipOptions, type ParamGroup, type ParamState, type ResolvedParamGroup, type StateSpec } from './optimizer';
-import { checkBool, checkNumber, definedOnly, type OptionProblem } from './validate';
 
 /** Options of {@link SGD} (PyTorch's argument names in camelCase, same defaults). */
 export interface SGDOptions {
@@ -62,15 +61,15 @@ export class SGD extends Optimizer<SGDGroupOptions> {
     return NAMES;
   }
 
-  protected checkOptions(o: SGDGroupOptions, prefix: string): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: SGDGroupOptions, prefix: string): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
     checkLr(r, prefix, out);
-    checkNumber(r, 'momentum', { min: 0 }, out, prefix);
-    checkNumber(r, 'dampening', {}, out, prefix);
-    checkNumber(r, 'weightDecay', { min: 0 }, out, prefix);
-    checkBool(r, 'nesterov', out, prefix);
-    checkBool(r, 'maximize', out, prefix);
+    collectNumber(r, 'momentum', { min: 0 }, out, prefix);
+    collectNumber(r, 'dampening', {}, out, prefix);
+    collectNumber(r, 'weightDecay', { min: 0 }, out, prefix);
+    collectBool(r, 'nesterov', out, prefix);
+    collectBool(r, 'maximize', out, prefix);
     if (!out.length && o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       out.push({ argument: `${prefix}nesterov`, expected: 'momentum > 0 and dampening = 0 for Nesterov momentum', got: `momentum ${o.momentum}, dampening ${o.dampening}` });
     }

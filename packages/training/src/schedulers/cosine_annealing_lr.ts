@@ -1,5 +1,5 @@
 // torch.optim.lr_scheduler.CosineAnnealingLR (closed form) with an optional linear warmup.
-import { checkNumber, definedOnly, type OptionProblem } from '../optim/validate';
+import { collectNumber, definedOnly, type Problem } from '@basiskit/tensor';
 import { LRScheduler, type SchedulableOptimizer, type SchedulerBaseOptions } from './lr_scheduler';
 
 /** Options of {@link CosineAnnealingLR}. */
@@ -55,13 +55,13 @@ export class CosineAnnealingLR extends LRScheduler<Resolved> {
     return 'CosineAnnealingLR';
   }
 
-  protected checkOptions(o: Resolved): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: Resolved): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
-    checkNumber(r, 'tMax', { min: 1, integer: true }, out);
-    checkNumber(r, 'etaMin', { min: 0 }, out);
-    checkNumber(r, 'warmupSteps', { min: 0, integer: true }, out);
-    checkNumber(r, 'warmupStartFactor', { min: 0, max: 1 }, out);
+    collectNumber(r, 'tMax', { min: 1, integer: true }, out);
+    collectNumber(r, 'etaMin', { min: 0 }, out);
+    collectNumber(r, 'warmupSteps', { min: 0, integer: true }, out);
+    collectNumber(r, 'warmupStartFactor', { min: 0, max: 1 }, out);
     if (!out.length && o.warmupSteps >= o.tMax) {
       out.push({ argument: 'warmupSteps', expected: `fewer than tMax (${o.tMax}) steps`, got: String(o.warmupSteps) });
     }

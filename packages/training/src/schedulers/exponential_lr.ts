@@ -1,5 +1,5 @@
 // torch.optim.lr_scheduler.ExponentialLR (closed form).
-import { checkNumber, definedOnly, type OptionProblem } from '../optim/validate';
+import { collectNumber, definedOnly, type Problem } from '@basiskit/tensor';
 import { LRScheduler, type SchedulableOptimizer, type SchedulerBaseOptions } from './lr_scheduler';
 
 /** Options of {@link ExponentialLR}. */
@@ -35,9 +35,9 @@ export class ExponentialLR extends LRScheduler<Resolved> {
     return 'ExponentialLR';
   }
 
-  protected checkOptions(o: Resolved): OptionProblem[] {
-    const out: OptionProblem[] = [];
-    checkNumber(o as unknown as Record<string, unknown>, 'gamma', { min: 0 }, out);
+  protected checkOptions(o: Resolved): Problem[] {
+    const out: Problem[] = [];
+    collectNumber(o as unknown as Record<string, unknown>, 'gamma', { min: 0 }, out);
     return out;
   }
 

@@ -1,9 +1,8 @@
 // The LR scheduler base class: PyTorch's torch.optim.lr_scheduler.LRScheduler protocol
 // (construct = initial step to epoch 0, `step()` after each epoch or batch, `get_last_lr`,
 // state dicts) over a basiskit Optimizer's getLr/setLr.
-import { ConfigError, StateDictError } from '@basiskit/tensor';
+import { ConfigError, StateDictError, collectChoice, copyJson, isRecord, numberOk, show, type Problem } from '@basiskit/tensor';
 import type { Optimizer } from '../optim/optimizer';
-import { checkChoice, copyJson, isRecord, numberOk, show, type OptionProblem } from '../optim/validate';
 
 /**
  * When a scheduler's `step()` is meant to be called: after every epoch (`'epoch'`) or after
@@ -75,8 +74,8 @@ export abstract class LRScheduler<Opts extends object = object> {
     if (!optimizer || typeof optimizer.setLr !== 'function' || !Array.isArray(optimizer.paramGroups)) {
       throw new ConfigError('not an optimizer', { where, argument: 'optimizer', expected: 'a basiskit Optimizer (with paramGroups and setLr)', got: show(optimizer) });
     }
-    const problems: OptionProblem[] = [];
-    checkChoice({ interval }, 'interval', ['epoch', 'step'], problems);
+    const problems: Problem[] = [];
+    collectChoice({ interval }, 'interval', ['epoch', 'step'], problems);
     problems.push(...this.checkOptions(opts, optimizer.paramGroups.length));
     if (problems.length) throw new ConfigError('invalid option', { where, ...problems[0] });
     this.optimizer = optimizer;
@@ -97,7 +96,7 @@ export abstract class LRScheduler<Opts extends object = object> {
   }
 
   /** Problems with the options (`groups`: the optimizer's number of parameter groups). */
-  protected abstract checkOptions(opts: Opts, groups: number): OptionProblem[];
+  protected abstract checkOptions(opts: Opts, groups: number): Problem[];
 
   /** Each group's learning rate at `epoch` (closed form). */
   protected abstract computeLr(epoch: number): number[];
@@ -204,7 +203,7 @@ export function checkPerGroup(
   groups: number,
   ok: (x: unknown) => boolean,
   expected: string,
-  out: OptionProblem[],
+  out: Problem[],
 ): void {
   const v = o[key];
   const good = Array.isArray(v) ? v.length === groups && v.every(ok) : ok(v);

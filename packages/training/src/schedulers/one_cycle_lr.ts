@@ -1,6 +1,5 @@
 // torch.optim.lr_scheduler.OneCycleLR (learning rate, and optionally momentum).
-import { ConfigError } from '@basiskit/tensor';
-import { checkBool, checkChoice, checkNumber, definedOnly, numberOk, type OptionProblem } from '../optim/validate';
+import { ConfigError, collectBool, collectChoice, collectNumber, definedOnly, numberOk, type Problem } from '@basiskit/tensor';
 import { LRScheduler, checkPerGroup, perGroup, type SchedulableOptimizer, type SchedulerBaseOptions } from './lr_scheduler';
 
 /** Options of {@link OneCycleLR} (PyTorch's argument names in camelCase, same defaults except `cycleMomentum`). */
@@ -119,17 +118,17 @@ export class OneCycleLR extends LRScheduler<Resolved> {
     return 'OneCycleLR';
   }
 
-  protected checkOptions(o: Resolved, groups: number): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: Resolved, groups: number): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
     checkPerGroup(r, 'maxLr', groups, (x) => numberOk(x, { min: 0 }), 'a finite number >= 0', out);
-    checkNumber(r, 'totalSteps', { min: 1, integer: true }, out);
-    checkNumber(r, 'pctStart', { min: 0, max: 1 }, out);
-    checkChoice(r, 'annealStrategy', ['cos', 'linear'], out);
-    checkNumber(r, 'divFactor', { gt: 0 }, out);
-    checkNumber(r, 'finalDivFactor', { gt: 0 }, out);
-    checkBool(r, 'threePhase', out);
-    checkBool(r, 'cycleMomentum', out);
+    collectNumber(r, 'totalSteps', { min: 1, integer: true }, out);
+    collectNumber(r, 'pctStart', { min: 0, max: 1 }, out);
+    collectChoice(r, 'annealStrategy', ['cos', 'linear'], out);
+    collectNumber(r, 'divFactor', { gt: 0 }, out);
+    collectNumber(r, 'finalDivFactor', { gt: 0 }, out);
+    collectBool(r, 'threePhase', out);
+    collectBool(r, 'cycleMomentum', out);
     checkPerGroup(r, 'baseMomentum', groups, (x) => numberOk(x, { min: 0, lt: 1 }), 'a number in [0, 1)', out);
     checkPerGroup(r, 'maxMomentum', groups, (x) => numberOk(x, { min: 0, lt: 1 }), 'a number in [0, 1)', out);
     return out;

@@ -1,6 +1,5 @@
 // torch.optim.lr_scheduler.ReduceLROnPlateau.
-import { ConfigError } from '@basiskit/tensor';
-import { checkChoice, checkNumber, definedOnly, numberOk, show, type OptionProblem } from '../optim/validate';
+import { ConfigError, collectChoice, collectNumber, definedOnly, numberOk, show, type Problem } from '@basiskit/tensor';
 import { LRScheduler, checkPerGroup, perGroup, type SchedulableOptimizer, type SchedulerBaseOptions } from './lr_scheduler';
 
 /** Options of {@link ReduceLROnPlateau} (PyTorch's argument names in camelCase, same defaults). */
@@ -86,17 +85,17 @@ export class ReduceLROnPlateau extends LRScheduler<Resolved> {
     return 'ReduceLROnPlateau';
   }
 
-  protected checkOptions(o: Resolved, groups: number): OptionProblem[] {
-    const out: OptionProblem[] = [];
+  protected checkOptions(o: Resolved, groups: number): Problem[] {
+    const out: Problem[] = [];
     const r = o as unknown as Record<string, unknown>;
-    checkChoice(r, 'mode', ['min', 'max'], out);
-    checkNumber(r, 'factor', { min: 0, lt: 1 }, out);
-    checkNumber(r, 'patience', { min: 0, integer: true }, out);
-    checkNumber(r, 'threshold', { min: 0 }, out);
-    checkChoice(r, 'thresholdMode', ['rel', 'abs'], out);
-    checkNumber(r, 'cooldown', { min: 0, integer: true }, out);
+    collectChoice(r, 'mode', ['min', 'max'], out);
+    collectNumber(r, 'factor', { min: 0, lt: 1 }, out);
+    collectNumber(r, 'patience', { min: 0, integer: true }, out);
+    collectNumber(r, 'threshold', { min: 0 }, out);
+    collectChoice(r, 'thresholdMode', ['rel', 'abs'], out);
+    collectNumber(r, 'cooldown', { min: 0, integer: true }, out);
     checkPerGroup(r, 'minLr', groups, (x) => numberOk(x, { min: 0 }), 'a finite number >= 0', out);
-    checkNumber(r, 'eps', { min: 0 }, out);
+    collectNumber(r, 'eps', { min: 0 }, out);
     return out;
   }
 

@@ -1,5 +1,5 @@
 // torch.optim.lr_scheduler.StepLR (closed form).
-import { checkNumber, definedOnly, type OptionProblem } from '../optim/validate';
+import { collectNumber, definedOnly, type Problem } from '@basiskit/tensor';
 import { LRScheduler, type SchedulableOptimizer, type SchedulerBaseOptions } from './lr_scheduler';
 
 /** Options of {@link StepLR} (PyTorch's argument names in camelCase). */
@@ -41,10 +41,10 @@ export class StepLR extends LRScheduler<Resolved> {
     return 'StepLR';
   }
 
-  protected checkOptions(o: Resolved): OptionProblem[] {
-    const out: OptionProblem[] = [];
-    checkNumber(o as unknown as Record<string, unknown>, 'stepSize', { min: 1, integer: true }, out);
-    checkNumber(o as unknown as Record<string, unknown>, 'gamma', { min: 0 }, out);
+  protected checkOptions(o: Resolved): Problem[] {
+    const out: Problem[] = [];
+    collectNumber(o as unknown as Record<string, unknown>, 'stepSize', { min: 1, integer: true }, out);
+    collectNumber(o as unknown as Record<string, unknown>, 'gamma', { min: 0 }, out);
     return out;
   }
 
