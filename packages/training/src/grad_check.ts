@@ -1,7 +1,7 @@
 // Gradient checking: analytic gradients (tf.grads) against central finite differences, element
 // by element, on the scalar L = sum(fn(...xs) * r) with r a fixed pseudo-random weighting (so
 // every output element counts, with weights that do not cancel by symmetry).
-import { tf, ConfigError, createRng, formatShape } from '@basiskit/tensor';
+import { ConfigError, checkNumber, createRng, formatShape, show, tf } from '@basiskit/tensor';
 
 /** Options of {@link gradCheck}. */
 export interface GradCheckOptions {
@@ -95,18 +95,16 @@ export function gradCheck(fn: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tens
   const atol = options.atol ?? 1e-3;
   const seed = options.seed ?? 0;
   const throwOnFail = options.throwOnFail ?? true;
-  for (const [name, v] of [['eps', eps], ['rtol', rtol], ['atol', atol]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (name === 'eps' && v === 0)) {
-      throw new ConfigError('invalid value', { where, argument: name, expected: name === 'eps' ? 'a finite number > 0' : 'a finite number >= 0', got: String(v) });
-    }
-  }
+  checkNumber(eps, { where, argument: 'eps', gt: 0 });
+  checkNumber(rtol, { where, argument: 'rtol', min: 0 });
+  checkNumber(atol, { where, argument: 'atol', min: 0 });
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => x instanceof tf.Tensor)) {
-    throw new ConfigError('invalid inputs', { where, argument: 'inputs', expected: 'a non-empty array of tensors', got: String(inputs) });
+    throw new ConfigError('invalid inputs', { where, argument: 'inputs', expected: 'a non-empty array of tensors', got: show(inputs) });
   }
   const wrt = options.wrt ?? inputs.map((x, i) => (x.dtype === 'float32' ? i : -1)).filter((i) => i >= 0);
   for (const i of wrt) {
     if (!Number.isInteger(i) || i < 0 || i >= inputs.length) {
-      throw new ConfigError('no such input', { where, argument: 'wrt', expected: `indices in [0, ${inputs.length})`, got: String(i) });
+      throw new ConfigError('no such input', { where, argument: 'wrt', expected: `indices in [0, ${inputs.length})`, got: show(i) });
     }
     if (inputs[i].dtype !== 'float32') {
       throw new ConfigError('can only differentiate float32 inputs', { where, argument: `wrt (input ${i})`, expected: 'float32', got: inputs[i].dtype });

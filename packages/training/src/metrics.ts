@@ -1,6 +1,6 @@
 // Metrics that read back one number (and dispose what they create), and the History of logged
 // values per epoch.
-import { tf, ConfigError, DTypeError, ShapeError, formatShape } from '@basiskit/tensor';
+import { ConfigError, DTypeError, ShapeError, checkNumber, formatShape, tf } from '@basiskit/tensor';
 
 function shapeError(where: string, argument: string, expected: string, got: tf.Tensor): ShapeError {
   return new ShapeError('wrong shape', { where, argument, expected, got: `shape ${formatShape(got.shape)}` });
@@ -122,9 +122,7 @@ export class History {
   /** Records `logs` for `epoch` (merged into that epoch's row if it was recorded before). */
   record(epoch: number, logs: Record<string, number>): void {
     const where = 'History.record';
-    if (typeof epoch !== 'number' || !Number.isFinite(epoch)) {
-      throw new ConfigError('invalid value', { where, argument: 'epoch', expected: 'a finite number', got: String(epoch) });
-    }
+    checkNumber(epoch, { where, argument: 'epoch' });
     for (const [k, v] of Object.entries(logs)) {
       if (typeof v !== 'number') {
         throw new ConfigError('invalid value', { where, argument: `logs.${k}`, expected: 'a number', got: typeof v });

@@ -1,4 +1,4 @@
-import { ConfigError, tf } from '@basiskit/tensor';
+import { ConfigError, checkNumber, checkOptions, show, tf } from '@basiskit/tensor';
 import type { Callback } from './callback';
 
 /** Options of {@link earlyStopping}. */
@@ -17,11 +17,13 @@ export interface EarlyStoppingOptions {
 
 /** Stops when the monitored value has not improved for `patience` epochs (Keras/Lightning semantics). */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
-  const patience = options.patience ?? 10;
-  const minDelta = Math.abs(options.minDelta ?? 0);
+  const where = 'earlyStopping';
+  checkOptions(options, { where, known: ['monitor', 'patience', 'minDelta', 'mode', 'restoreBest'] });
+  const patience = checkNumber(options.patience ?? 10, { where, argument: 'patience', integer: true, min: 0, infinite: true });
+  const minDelta = Math.abs(checkNumber(options.minDelta ?? 0, { where, argument: 'minDelta' }));
   const mode = options.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') {
-    throw new ConfigError('unknown mode', { where: 'earlyStopping', argument: 'mode', expected: "'min' or 'max'", got: String(mode) });
+    throw new ConfigError('unknown mode', { where, argument: 'mode', expected: "'min' or 'max'", got: show(mode) });
   }
   let best = mode === 'min' ? Infinity : -Infinity;
   let wait = 0;

@@ -1,7 +1,7 @@
 // Classification losses with PyTorch's semantics: torch.nn.CrossEntropyLoss (class indices or
 // class probabilities, label_smoothing) and torch.nn.BCEWithLogitsLoss (pos_weight, weight),
 // both computed from logits in a numerically stable form.
-import { tf, ConfigError, DTypeError, ShapeError, formatShape } from '@basiskit/tensor';
+import { ConfigError, DTypeError, ShapeError, formatShape, numberOk, show, tf } from '@basiskit/tensor';
 import { checkOneOf, checkPositive, checkSameShape, reduce, type Reduction } from './common';
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
@@ -37,8 +37,8 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   const reduction = options.reduction ?? 'mean';
   const eps = options.labelSmoothing ?? 0;
   checkOneOf(reduction, REDUCTIONS, where, 'reduction');
-  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
-    throw new ConfigError('invalid value', { where, argument: 'labelSmoothing', expected: 'a number in [0, 1]', got: String(eps) });
+  if (!numberOk(eps, { min: 0, max: 1 })) {
+    throw new ConfigError('invalid value', { where, argument: 'labelSmoothing', expected: 'a number in [0, 1]', got: show(eps) });
   }
   if (logits.rank !== 2) {
     throw new ShapeError('wrong rank', { where, argument: 'logits', expected: 'shape [N, C]', got: `shape ${formatShape(logits.shape)}` });

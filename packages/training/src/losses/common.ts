@@ -1,7 +1,7 @@
 // Shared pieces of the losses: argument checks that name the loss, the argument, what was
 // expected and what came (as @basiskit/tensor's checks do), reductions, and small ops whose
 // gradients follow PyTorch's conventions where tfjs's differ.
-import { tf, ConfigError, ShapeError, checkInt, formatShape } from '@basiskit/tensor';
+import { ConfigError, ShapeError, checkInt, checkNumber, collectChoice, formatShape, tf, throwProblems, type Problem } from '@basiskit/tensor';
 
 /** PyTorch's `reduction` of an element-wise loss: mean or sum of all elements, or none. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -38,27 +38,14 @@ export function checkSpatialRank(x: tf.Tensor, d: number, where: string, argumen
 
 /** Throws a ConfigError unless `value` is one of `allowed`. */
 export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], where: string, argument: string): asserts value is T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError('invalid value', {
-      where,
-      argument,
-      expected: `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
-      got: typeof value === 'string' ? `'${value}'` : String(value),
-    });
-  }
+  const problems: Problem[] = [];
+  collectChoice({ [argument]: value }, argument, allowed, problems);
+  throwProblems(problems, { where });
 }
 
 /** Throws a ConfigError unless `value` is a finite number > 0 (or >= 0 when `allowZero`). */
 export function checkPositive(value: unknown, where: string, argument: string, allowZero = false): asserts value is number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
-  if (!ok) {
-    throw new ConfigError('invalid value', {
-      where,
-      argument,
-      expected: allowZero ? 'a finite number >= 0' : 'a finite number > 0',
-      got: String(value),
-    });
-  }
+  checkNumber(value, allowZero ? { where, argument, min: 0 } : { where, argument, gt: 0 });
 }
 
 /** The spatial dimension count `d` (an integer >= 1). */

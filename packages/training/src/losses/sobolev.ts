@@ -14,7 +14,7 @@
 // The matrices (and the (1 + |k|^2)^s weights) are built once per size and cached as typed
 // arrays; each call uploads them as tensors inside its tidy, so the cache holds no tensors (no
 // leaked or backend-bound memory, nothing to dispose) at the cost of one n x n upload per axis.
-import { tf, ConfigError, ShapeError, checkFinite } from '@basiskit/tensor';
+import { ConfigError, ShapeError, checkFinite, show, tf } from '@basiskit/tensor';
 import {
   checkD,
   checkOneOf,
@@ -170,7 +170,7 @@ export function sobolevLoss(pred: tf.Tensor, target: tf.Tensor, options: Sobolev
   checkD(d, where);
   const relative = options.relative ?? true;
   if (typeof relative !== 'boolean') {
-    throw new ConfigError('invalid value', { where, argument: 'relative', expected: 'a boolean', got: String(relative) });
+    throw new ConfigError('invalid value', { where, argument: 'relative', expected: 'a boolean', got: show(relative) });
   }
   const reduction = options.reduction ?? 'sum';
   checkOneOf(reduction, BATCH_REDUCTIONS, where, 'reduction');
