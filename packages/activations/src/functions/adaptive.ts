@@ -19,6 +19,8 @@ export const APA_OPTIONS: OptionSpec<ApaOptions> = {
   kappa: { default: 1, check: 'finite', tensor: true },
 };
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** The lower clamp of λ (the reference implementation's `torch.clamp(lambda, min=0.0001)`). */
 export const APA_MIN_LAMBDA = 1e-4;
 
@@ -39,20 +41,25 @@ function softplusMinusSigmoid(z: Tensor): Tensor {
  * The pieces of APA shared by value and derivatives, with λc = max(λ, 1e-4):
  * z = log λc − κx, p = APA = exp(−softplus(z)/λc) (= (λc·e^{−κx} + 1)^{−1/λc}).
  * dp/dx = p·κ·σ(z)/λc, dp/dκ = p·x·σ(z)/λc, dp/dλ = p·(softplus(z) − σ(z))/λc² (0 below the clamp).
+ * z is clamped to ±FLOAT32_MAX where κx overflows: p is then exactly 0 or 1 and every
+ * derivative 0, as before, but without softplus(∞)·0 = NaN.
  */
 function apaParts(x: Tensor, lambda: Param, kappa: Param) {
   const clampedTensor = lambda instanceof tf.Tensor;
   const lam = clampedTensor ? tf.maximum(lambda, APA_MIN_LAMBDA) : Math.max(lambda, APA_MIN_LAMBDA);
-  const z = tf.sub(tf.log(lam), tf.mul(kappa, x));
+  const z = tf.clipByValue(tf.sub(tf.log(lam), tf.mul(kappa, x)), -FLOAT32_MAX, FLOAT32_MAX);
   const p = tf.exp(tf.neg(tf.div(softplusStable(z), lam)));
-  const gateOverLambda = () => tf.div(tf.sigmoid(z), lam);
+  // p·σ(z)/λc, bounded, formed before x or κ multiplies it (p = 0 where κx is huge: x·σ(z)/λc
+  // alone would overflow into 0·∞).
+  const slope = () => tf.mul(p, tf.div(tf.sigmoid(z), lam));
   return {
     p,
-    dx: () => tf.mul(p, tf.mul(kappa, gateOverLambda())),
-    dkappa: () => tf.mul(p, tf.mul(x, gateOverLambda())),
+    dx: () => tf.mul(kappa, slope()),
+    dkappa: () => tf.mul(x, slope()),
     dlambda: () => {
       const inside = tf.cast(tf.greaterEqual(lambda, APA_MIN_LAMBDA), 'float32');
-      return tf.mul(inside, tf.mul(p, tf.div(softplusMinusSigmoid(z), tf.square(lam))));
+      // p·r first: p = 0 exactly where r = softplus(z) is huge (p·r <= softplus(z) is finite).
+      return tf.mul(inside, tf.div(tf.mul(p, softplusMinusSigmoid(z)), tf.square(lam)));
     },
   };
 }

@@ -35,26 +35,34 @@ export function gelu(x: Tensor, options?: GeluOptions): Tensor {
 
 const GELU_K = Math.sqrt(2 / Math.PI);
 const GELU_C = 0.044715;
+// Beyond |x| = 100 the gate σ(2u) is exactly 0 or 1 in float32 (it already is past |x| ≈ 15)
+// and x·σ'(2u)·du/dx underflows to 0; clamping x inside u keeps x³ (1e60 at x = 1e20) from
+// overflowing into ∞·0 = NaN in the derivative.
+const GELU_TANH_CLAMP = 100;
 
 // gelu_tanh(x) = x/2·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³)  (Hendrycks & Gimpel 2016).
 // Computed as x·σ(2u) (the same function: (1 + tanh u)/2 = σ(2u)), which has no cancellation
-// for x < 0. Derivative σ(2u) + x·σ'(2u)·2√(2/π)·(1 + 3·0.044715·x²).
+// for x < 0, with u evaluated at x clamped to ±100 (see above). Derivative
+// σ(2u) + x·σ'(2u)·2√(2/π)·(1 + 3·0.044715·x²), the second term at the clamped x.
 /**
  * GELU, tanh approximation: `x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (PyTorch's
- * `approximate='tanh'`), evaluated as `x·σ(2u)`.
+ * `approximate='tanh'`), evaluated as `x·σ(2u)`; finite value and derivative for every finite
+ * x (x³ is never formed past |x| = 100, where the gate is exactly 0 or 1).
  * Source: Hendrycks & Gimpel, arXiv:1606.08415, 2016.
  */
 export function geluTanh(x: Tensor): Tensor {
-  const twoU = (x: Tensor) => tf.mul(2 * GELU_K, tf.add(x, tf.mul(GELU_C, tf.pow(x, 3))));
+  const twoU = (xc: Tensor) => tf.mul(2 * GELU_K, tf.add(xc, tf.mul(GELU_C, tf.pow(xc, 3))));
+  const clamp = (x: Tensor) => tf.clipByValue(x, -GELU_TANH_CLAMP, GELU_TANH_CLAMP);
   return elementwise(
     'geluTanh',
     x,
     {},
-    (x) => tf.mul(x, tf.sigmoid(twoU(x))),
+    (x) => tf.mul(x, tf.sigmoid(twoU(clamp(x)))),
     (x) => {
-      const z = twoU(x);
-      const dz = tf.mul(2 * GELU_K, tf.add(1, tf.mul(3 * GELU_C, tf.square(x))));
-      return { x: tf.add(tf.sigmoid(z), tf.mul(tf.mul(x, sigmoidSlope(z)), dz)) };
+      const xc = clamp(x);
+      const z = twoU(xc);
+      const dz = tf.mul(2 * GELU_K, tf.add(1, tf.mul(3 * GELU_C, tf.square(xc))));
+      return { x: tf.add(tf.sigmoid(z), tf.mul(tf.mul(xc, sigmoidSlope(z)), dz)) };
     },
   );
 }
@@ -86,7 +94,8 @@ export interface SwishOptions {
 export const SWISH_OPTIONS: OptionSpec<SwishOptions> = { beta: { default: 1, check: 'finite', tensor: true } };
 
 // swish(x) = x·σ(beta·x)  (Ramachandran, Zoph & Le, "Searching for activation functions",
-// 2017). dy/dx = σ(βx) + βx·σ'(βx), dy/dβ = x²·σ'(βx).
+// 2017). dy/dx = σ(βx) + x·(β·σ'(βx)), dy/dβ = x·(x·σ'(βx)): grouped so that neither βx nor
+// x² is multiplied by σ' once they overflow (σ' is then 0, and so is the true product).
 /**
  * Swish: `x·σ(beta·x)`; `beta` may be a tensor and then receives a gradient
  * (`dy/dbeta = x²·σ'(beta·x)`).
@@ -103,8 +112,8 @@ export function swish(x: Tensor, options?: SwishOptions): Tensor {
       const z = tf.mul(p.beta, x);
       const slope = sigmoidSlope(z);
       return {
-        x: tf.add(tf.sigmoid(z), tf.mul(z, slope)),
-        beta: () => tf.mul(tf.square(x), slope),
+        x: tf.add(tf.sigmoid(z), tf.mul(x, tf.mul(p.beta, slope))),
+        beta: () => tf.mul(x, tf.mul(x, slope)),
       };
     },
   );
@@ -153,7 +162,8 @@ export function golu(x: Tensor): Tensor {
   );
 }
 
-// hardswish(x) = x·relu6(x + 3)/6  (Howard et al., "Searching for MobileNetV3", ICCV 2019).
+// hardswish(x) = x·relu6(x + 3)/6  (Howard et al., "Searching for MobileNetV3", ICCV 2019),
+// as x·(relu6(x + 3)/6) so that x·6 never overflows (x = 3e38 gave ∞).
 // PyTorch's derivative: 0 (x < -3), x/3 + 1/2 (-3 <= x <= 3), 1 (x > 3).
 /**
  * Hard-swish: `x·relu6(x + 3)/6`; derivative 0 below −3, `x/3 + 1/2` on [−3, 3], 1 above
@@ -165,7 +175,7 @@ export function hardSwish(x: Tensor): Tensor {
     'hardSwish',
     x,
     {},
-    (x) => tf.div(tf.mul(x, tf.clipByValue(tf.add(x, 3), 0, 6)), 6),
+    (x) => tf.mul(x, tf.div(tf.clipByValue(tf.add(x, 3), 0, 6), 6)),
     (x) => ({
       x: tf.where(
         tf.less(x, -3),

@@ -64,30 +64,52 @@ export const CAUCHY_OPTIONS: OptionSpec<CauchyOptions> = {
   d: { default: 1, check: 'nonzero', tensor: true },
 };
 
+/**
+ * The Cauchy activation's pieces with x and d scaled by s = max(|x|, |d|), so that neither x²
+ * nor d² is formed (x² overflows past |x| = 1.8e19): x̂ = x/s, d̂ = d/s, q = x̂² + d̂² in [1, 2],
+ * n = λ1·x̂ + λ2/s. Then x² + d² = s²·q and y = (n/q)/s. Every expression below is the plain
+ * formula with the s's cancelled, so it does not depend on which of |x|, |d| is larger (and
+ * differentiating it again is exact).
+ */
+function cauchyParts(x: Tensor, p: { lambda1: Param; lambda2: Param; d: Param }) {
+  const absD = p.d instanceof tf.Tensor ? tf.abs(p.d) : Math.abs(p.d);
+  const s = tf.maximum(tf.abs(x), absD);
+  const xh = tf.div(x, s);
+  const dh = tf.div(p.d, s);
+  const q = tf.add(tf.square(xh), tf.square(dh));
+  const nq = tf.div(tf.add(tf.mul(p.lambda1, xh), tf.div(p.lambda2, s)), q); // n/q = s·y
+  return { s, xh, dh, q, nq };
+}
+
 // cauchy(x) = (λ1·x + λ2)/(x² + d²)  (Li, Xia & Zhang, "Cauchy activation function and XNet",
 // 2024). With r = 1/(x² + d²): dy/dx = (λ1 − 2x·y)·r, dy/dλ1 = x·r, dy/dλ2 = r,
-// dy/dd = −2d·y·r.
+// dy/dd = −2d·y·r, each evaluated in the scaled pieces of cauchyParts (x = 3e38 gave a NaN
+// derivative: 2x·y·r was ∞·0).
 /**
  * Cauchy activation (XNet): `λ1·x/(x² + d²) + λ2/(x² + d²)`. `lambda1`, `lambda2` and `d` may
  * be tensors (channels-last) and then receive gradients. A tensor `d` must stay non-zero.
+ * Evaluated with x and d scaled by max(|x|, |d|), so value and derivatives are finite for every
+ * finite x (x² is never formed).
  * Source: Li, Xia & Zhang, "Cauchy activation function and XNet", arXiv:2409.19221, 2024.
  */
 export function cauchy(x: Tensor, options?: CauchyOptions): Tensor {
   const { lambda1, lambda2, d } = resolveOptions(CAUCHY_OPTIONS, options, 'cauchy');
-  const inverseDenominator = (x: Tensor, d: Param) => tf.reciprocal(tf.add(tf.square(x), tf.square(d)));
   return elementwise(
     'cauchy',
     x,
     { lambda1, lambda2, d },
-    (x, p) => tf.mul(tf.add(tf.mul(p.lambda1, x), p.lambda2), inverseDenominator(x, p.d)),
     (x, p) => {
-      const r = inverseDenominator(x, p.d);
-      const y = tf.mul(tf.add(tf.mul(p.lambda1, x), p.lambda2), r);
+      const { s, nq } = cauchyParts(x, p);
+      return tf.div(nq, s);
+    },
+    (x, p) => {
+      const { s, xh, dh, q, nq } = cauchyParts(x, p);
+      const overS2q = (v: Tensor) => tf.div(tf.div(tf.div(v, q), s), s); // v/(x² + d²) · s⁰
       return {
-        x: tf.mul(tf.sub(p.lambda1, tf.mul(tf.mul(2, x), y)), r),
-        lambda1: () => tf.mul(x, r),
-        lambda2: () => r,
-        d: () => tf.mul(tf.mul(-2, p.d), tf.mul(y, r)),
+        x: overS2q(tf.sub(p.lambda1, tf.mul(tf.mul(2, xh), nq))),
+        lambda1: () => tf.div(tf.div(xh, q), s),
+        lambda2: () => overS2q(tf.onesLike(x)),
+        d: () => overS2q(tf.mul(tf.mul(-2, dh), nq)),
       };
     },
   );

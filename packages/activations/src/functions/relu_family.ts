@@ -255,27 +255,39 @@ export interface CrreluOptions {
 /** @internal */
 export const CRRELU_OPTIONS: OptionSpec<CrreluOptions> = { eps: { default: 0.01, check: 'finite', tensor: true } };
 
+// Past |x| = 20 the bump e^{-x²/2} (and x·e^{-x²/2}, (1 - x²)·e^{-x²/2}) is exactly 0 in
+// float32 (it already is past |x| ≈ 14.5); the bump terms use x clamped to ±20 so that x²
+// never overflows into ∞·0 = NaN (x = 1e20 gave a NaN derivative).
+const CRRELU_CLAMP = 20;
+
 // crrelu(x) = relu(x) + eps·x·e^{-x²/2}  (Correction Regularized ReLU; Sun et al.,
 // "Entropy-based activation function optimization: a method on searching better activation
-// functions", 2024). Derivative [x > 0] + eps·(1 - x²)·e^{-x²/2}; d/deps = x·e^{-x²/2}.
+// functions", 2024). Derivative [x > 0] + eps·(1 - x²)·e^{-x²/2}; d/deps = x·e^{-x²/2}; the
+// bump terms at x clamped to ±20 (see above).
 /**
  * CRReLU (correction regularized ReLU): `relu(x) + eps·x·e^{−x²/2}`. `eps` may be a tensor
- * (the reference implementation learns it).
+ * (the reference implementation learns it). Finite value and derivatives for every finite x.
  * Source: Sun et al., "Entropy-based activation function optimization: a method on searching
  * better activation functions", arXiv:2405.12954, 2024.
  */
 export function crrelu(x: Tensor, options?: CrreluOptions): Tensor {
   const { eps } = resolveOptions(CRRELU_OPTIONS, options, 'crrelu');
+  const clamp = (x: Tensor) => tf.clipByValue(x, -CRRELU_CLAMP, CRRELU_CLAMP);
+  const bump = (xc: Tensor) => tf.exp(tf.mul(-0.5, tf.square(xc)));
   return elementwise(
     'crrelu',
     x,
     { eps },
-    (x, p) => tf.add(tf.relu(x), tf.mul(p.eps, tf.mul(x, tf.exp(tf.mul(-0.5, tf.square(x)))))),
     (x, p) => {
-      const bump = tf.exp(tf.mul(-0.5, tf.square(x)));
+      const xc = clamp(x);
+      return tf.add(tf.relu(x), tf.mul(p.eps, tf.mul(xc, bump(xc))));
+    },
+    (x, p) => {
+      const xc = clamp(x);
+      const b = bump(xc);
       return {
-        x: tf.add(positive(x), tf.mul(p.eps, tf.mul(tf.sub(1, tf.square(x)), bump))),
-        eps: () => tf.mul(x, bump),
+        x: tf.add(positive(x), tf.mul(p.eps, tf.mul(tf.sub(1, tf.square(xc)), b))),
+        eps: () => tf.mul(xc, b),
       };
     },
   );
