@@ -4,14 +4,89 @@
 // Same math as src/group_rational_kernel.ts (which documents it), four lanes at a time:
 //   y = P(x)/Q(x),  P = sum_{j=0..5} a_j x^j,  Q = 1 + sum_{j=1..4} |b_j| |x|^j
 // Coefficient gradients: f32x4 partial sums per tile of rows (FlashKAT), then float64 totals.
-// No data segments, no allocation: nothing else in the shared memory is touched.
+// No data segments, no allocation: nothing else in the shared memory is touched (the scalar
+// path's coefficients and partial sums live in wasm globals).
+//
+// Range. In float32, x^5 overflows from |x| ~ 2.5e7 and Q from ~1e10 (then Inf/Inf = NaN). The
+// f32x4 path covers |x| up to a per-group bound (`f32Bound`: at most 1e6, lower for large
+// coefficients) under which no float32 intermediate overflows. Elements beyond it (forward: the
+// flagged lanes, recomputed after the row; backward: the whole vector, before it is summed),
+// and the channels past the last multiple of four, take the float64 scalar path, the
+// JavaScript kernel's arithmetic, finite for every float32 x at degrees 5/4. Results out of
+// float32's range become +-Infinity at the store, never NaN (db is selected by sign(b), not
+// multiplied by it). Checking the bound costs ~5-10% of the kernels' time.
 
 @inline function hsum(v: v128): f64 {
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
-@inline function sgn(v: f32): f32 {
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
+/** sum if v > 0, -sum if v < 0, else 0 (selected, so that 0 * Inf never makes a NaN). */
+@inline function bySign(v: f32, sum: f64): f32 {
+  return v > 0 ? <f32>sum : v < 0 ? -<f32>sum : 0;
+}
+
+// The group's coefficients in float64 (|b|), for the scalar path; set at the start of each group.
+let A0: f64 = 0, A1: f64 = 0, A2: f64 = 0, A3: f64 = 0, A4: f64 = 0, A5: f64 = 0;
+let B1: f64 = 0, B2: f64 = 0, B3: f64 = 0, B4: f64 = 0;
+// The scalar path's float64 contributions to the coefficient gradients (of the current tile).
+let SA0: f64 = 0, SA1: f64 = 0, SA2: f64 = 0, SA3: f64 = 0, SA4: f64 = 0, SA5: f64 = 0;
+let SB1: f64 = 0, SB2: f64 = 0, SB3: f64 = 0, SB4: f64 = 0;
+
+function setCoefficients(ao: usize, bo: usize): void {
+  A0 = <f64>load<f32>(ao); A1 = <f64>load<f32>(ao, 4); A2 = <f64>load<f32>(ao, 8);
+  A3 = <f64>load<f32>(ao, 12); A4 = <f64>load<f32>(ao, 16); A5 = <f64>load<f32>(ao, 20);
+  B1 = Math.abs(<f64>load<f32>(bo)); B2 = Math.abs(<f64>load<f32>(bo, 4));
+  B3 = Math.abs(<f64>load<f32>(bo, 8)); B4 = Math.abs(<f64>load<f32>(bo, 12));
+}
+
+/** y = P(x)/Q(x) of one element in float64 (the scalar path). */
+function forwardScalar(xp: usize, yp: usize): void {
+  const xi = <f64>load<f32>(xp);
+  const ad = Math.abs(xi);
+  const p = A0 + xi * (A1 + xi * (A2 + xi * (A3 + xi * (A4 + xi * A5))));
+  const q = 1 + ad * (B1 + ad * (B2 + ad * (B3 + ad * B4)));
+  store<f32>(yp, <f32>(p / q));
+}
+
+/** dx of one element in float64, its coefficient-gradient terms added to SA*, SB* (the scalar path). */
+function backwardScalar(dyp: usize, xp: usize, dxp: usize): void {
+  const xi = <f64>load<f32>(xp);
+  const ad = Math.abs(xi);
+  const sd: f64 = xi > 0 ? 1 : xi < 0 ? -1 : 0;
+  const x2 = xi * xi, x3 = x2 * xi, x4 = x2 * x2, x5 = x4 * xi;
+  const p = A0 + xi * (A1 + xi * (A2 + xi * (A3 + xi * (A4 + xi * A5))));
+  const dp = A1 + xi * (2 * A2 + xi * (3 * A3 + xi * (4 * A4 + xi * 5 * A5)));
+  const q = 1 + ad * (B1 + ad * (B2 + ad * (B3 + ad * B4)));
+  const dq = sd * (B1 + ad * (2 * B2 + ad * (3 * B3 + ad * 4 * B4)));
+  const iq = 1 / q;
+  const yi = p * iq;
+  const gy = <f64>load<f32>(dyp);
+  store<f32>(dxp, <f32>(gy * (dp - yi * dq) * iq));
+  const t = gy * iq;
+  const u = -t * yi;
+  SA0 += t; SA1 += t * xi; SA2 += t * x2; SA3 += t * x3; SA4 += t * x4; SA5 += t * x5;
+  SB1 += u * ad; SB2 += u * x2; SB3 += u * ad * x2; SB4 += u * x4;
+}
+
+/**
+ * Largest |x| (at most 1e6) at which the f32x4 path is safe for a group: with T = the bound,
+ * |x|^5, P(T) |x|^4 (covers P, P', y Q', and the db terms) and Q(T) |x| (covers Q, Q') stay
+ * below 1e30, computed in float64 from the coefficients' magnitudes. 0 when even |x| = 1 is
+ * not (huge coefficients): then every nonzero x takes the float64 path.
+ */
+function f32Bound(ao: usize, bo: usize): f32 {
+  const a0 = Math.abs(<f64>load<f32>(ao)), a1 = Math.abs(<f64>load<f32>(ao, 4)), a2 = Math.abs(<f64>load<f32>(ao, 8));
+  const a3 = Math.abs(<f64>load<f32>(ao, 12)), a4 = Math.abs(<f64>load<f32>(ao, 16)), a5 = Math.abs(<f64>load<f32>(ao, 20));
+  const b1 = Math.abs(<f64>load<f32>(bo)), b2 = Math.abs(<f64>load<f32>(bo, 4)), b3 = Math.abs(<f64>load<f32>(bo, 8)), b4 = Math.abs(<f64>load<f32>(bo, 12));
+  let t: f64 = 1e6;
+  while (t >= 1) {
+    const pb = a0 + t * (a1 + t * (a2 + t * (a3 + t * (a4 + t * a5))));
+    const qb = 1 + t * (b1 + t * (b2 + t * (b3 + t * b4)));
+    const t4 = t * t * t * t;
+    if (pb * t4 <= 1e30 && qb * t <= 1e30 && t4 * t <= 1e30) return <f32>t;
+    t *= 0.5;
+  }
+  return 0;
 }
 
 export function forward54(x: usize, a: usize, b: usize, y: usize, rows: i32, channels: i32, groups: i32, shared: i32): void {
@@ -20,29 +95,37 @@ export function forward54(x: usize, a: usize, b: usize, y: usize, rows: i32, cha
   for (let g = 0; g < groups; g++) {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
     const bo = b + <usize>(g * 4 * 4);
-    const a0s = load<f32>(ao), a1s = load<f32>(ao, 4), a2s = load<f32>(ao, 8), a3s = load<f32>(ao, 12), a4s = load<f32>(ao, 16), a5s = load<f32>(ao, 20);
-    const b1s = Mathf.abs(load<f32>(bo)), b2s = Mathf.abs(load<f32>(bo, 4)), b3s = Mathf.abs(load<f32>(bo, 8)), b4s = Mathf.abs(load<f32>(bo, 12));
-    const a0 = f32x4.splat(a0s), a1 = f32x4.splat(a1s), a2 = f32x4.splat(a2s), a3 = f32x4.splat(a3s), a4 = f32x4.splat(a4s), a5 = f32x4.splat(a5s);
-    const b1 = f32x4.splat(b1s), b2 = f32x4.splat(b2s), b3 = f32x4.splat(b3s), b4 = f32x4.splat(b4s);
+    setCoefficients(ao, bo);
+    const a0 = f32x4.splat(load<f32>(ao)), a1 = f32x4.splat(load<f32>(ao, 4)), a2 = f32x4.splat(load<f32>(ao, 8));
+    const a3 = f32x4.splat(load<f32>(ao, 12)), a4 = f32x4.splat(load<f32>(ao, 16)), a5 = f32x4.splat(load<f32>(ao, 20));
+    const b1 = f32x4.splat(Mathf.abs(load<f32>(bo))), b2 = f32x4.splat(Mathf.abs(load<f32>(bo, 4)));
+    const b3 = f32x4.splat(Mathf.abs(load<f32>(bo, 8))), b4 = f32x4.splat(Mathf.abs(load<f32>(bo, 12)));
     const one = f32x4.splat(1);
+    const boundS = f32Bound(ao, bo);
+    const bound = f32x4.splat(boundS);
     for (let r = 0; r < rows; r++) {
       const base = <usize>(r * channels + g * per) << 2;
+      // lanes beyond the bound are only flagged here, then recomputed in float64 below
+      let beyond = f32x4.splat(0);
       let c = 0;
       for (; c < vecEnd; c += 4) {
         const off = base + (<usize>c << 2);
         const xv = v128.load(x + off);
         const ax = f32x4.abs(xv);
+        beyond = v128.or(beyond, f32x4.gt(ax, bound));
         const p = f32x4.add(a0, f32x4.mul(xv, f32x4.add(a1, f32x4.mul(xv, f32x4.add(a2, f32x4.mul(xv, f32x4.add(a3, f32x4.mul(xv, f32x4.add(a4, f32x4.mul(xv, a5))))))))));
         const q = f32x4.add(one, f32x4.mul(ax, f32x4.add(b1, f32x4.mul(ax, f32x4.add(b2, f32x4.mul(ax, f32x4.add(b3, f32x4.mul(ax, b4))))))));
         v128.store(y + off, f32x4.div(p, q));
       }
+      if (v128.any_true(beyond)) {
+        for (let i = 0; i < vecEnd; i++) {
+          const off = base + (<usize>i << 2);
+          if (Mathf.abs(load<f32>(x + off)) > boundS) forwardScalar(x + off, y + off);
+        }
+      }
       for (; c < per; c++) {
         const off = base + (<usize>c << 2);
-        const xi = load<f32>(x + off);
-        const ax = Mathf.abs(xi);
-        const p = a0s + xi * (a1s + xi * (a2s + xi * (a3s + xi * (a4s + xi * a5s))));
-        const q: f32 = 1 + ax * (b1s + ax * (b2s + ax * (b3s + ax * b4s)));
-        store<f32>(y + off, p / q);
+        forwardScalar(x + off, y + off);
       }
     }
   }
@@ -60,15 +143,15 @@ export function backward54(
   for (let g = 0; g < groups; g++) {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
     const bo = b + <usize>(g * 4 * 4);
-    const a0s = load<f32>(ao), a1s = load<f32>(ao, 4), a2s = load<f32>(ao, 8), a3s = load<f32>(ao, 12), a4s = load<f32>(ao, 16), a5s = load<f32>(ao, 20);
-    const b1s = Mathf.abs(load<f32>(bo)), b2s = Mathf.abs(load<f32>(bo, 4)), b3s = Mathf.abs(load<f32>(bo, 8)), b4s = Mathf.abs(load<f32>(bo, 12));
-    let A0: f64 = 0, A1: f64 = 0, A2: f64 = 0, A3: f64 = 0, A4: f64 = 0, A5: f64 = 0;
-    let B1: f64 = 0, B2: f64 = 0, B3: f64 = 0, B4: f64 = 0;
+    setCoefficients(ao, bo);
+    const bound = f32x4.splat(f32Bound(ao, bo));
+    let TA0: f64 = 0, TA1: f64 = 0, TA2: f64 = 0, TA3: f64 = 0, TA4: f64 = 0, TA5: f64 = 0;
+    let TB1: f64 = 0, TB2: f64 = 0, TB3: f64 = 0, TB4: f64 = 0;
     for (let r0 = 0; r0 < rows; r0 += tileRows) {
       let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
       let u1 = zero, u2 = zero, u3 = zero, u4 = zero;
-      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0, s5: f64 = 0;
-      let w1: f64 = 0, w2: f64 = 0, w3: f64 = 0, w4: f64 = 0;
+      SA0 = 0; SA1 = 0; SA2 = 0; SA3 = 0; SA4 = 0; SA5 = 0;
+      SB1 = 0; SB2 = 0; SB3 = 0; SB4 = 0;
       const r1 = min(rows, r0 + tileRows);
       for (let r = r0; r < r1; r++) {
         const base = <usize>(r * channels + g * per) << 2;
@@ -77,6 +160,10 @@ export function backward54(
           const off = base + (<usize>c << 2);
           const xv = v128.load(x + off);
           const ax = f32x4.abs(xv);
+          if (v128.any_true(f32x4.gt(ax, bound))) {
+            for (let l: usize = 0; l < 16; l += 4) backwardScalar(dy + off + l, x + off + l, dx + off + l);
+            continue;
+          }
           const a0 = v128.load32_splat(ao), a1 = v128.load32_splat(ao, 4), a2 = v128.load32_splat(ao, 8);
           const a3 = v128.load32_splat(ao, 12), a4 = v128.load32_splat(ao, 16), a5 = v128.load32_splat(ao, 20);
           const b1 = f32x4.abs(v128.load32_splat(bo)), b2 = f32x4.abs(v128.load32_splat(bo, 4));
@@ -127,38 +214,23 @@ export function backward54(
         }
         for (; c < per; c++) {
           const off = base + (<usize>c << 2);
-          const xi = load<f32>(x + off);
-          const ax = Mathf.abs(xi);
-          const s = sgn(xi);
-          const p = a0s + xi * (a1s + xi * (a2s + xi * (a3s + xi * (a4s + xi * a5s))));
-          const dp = a1s + xi * (2 * a2s + xi * (3 * a3s + xi * (4 * a4s + xi * 5 * a5s)));
-          const q: f32 = 1 + ax * (b1s + ax * (b2s + ax * (b3s + ax * b4s)));
-          const dq = s * (b1s + ax * (2 * b2s + ax * (3 * b3s + ax * 4 * b4s)));
-          const iq: f32 = 1 / q;
-          const yi = p * iq;
-          const gy = load<f32>(dy + off);
-          store<f32>(dx + off, gy * (dp - yi * dq) * iq);
-          const t: f64 = <f64>(gy * iq);
-          const u: f64 = -t * <f64>yi;
-          const xd: f64 = <f64>xi;
-          const ad: f64 = <f64>ax;
-          s0 += t; s1 += t * xd; s2 += t * xd * xd; s3 += t * xd * xd * xd; s4 += t * xd * xd * xd * xd; s5 += t * xd * xd * xd * xd * xd;
-          w1 += u * ad; w2 += u * ad * ad; w3 += u * ad * ad * ad; w4 += u * ad * ad * ad * ad;
+          backwardScalar(dy + off, x + off, dx + off);
         }
       }
-      A0 += hsum(t0) + s0; A1 += hsum(t1) + s1; A2 += hsum(t2) + s2; A3 += hsum(t3) + s3; A4 += hsum(t4) + s4; A5 += hsum(t5) + s5;
-      B1 += hsum(u1) + w1; B2 += hsum(u2) + w2; B3 += hsum(u3) + w3; B4 += hsum(u4) + w4;
+      TA0 += hsum(t0) + SA0; TA1 += hsum(t1) + SA1; TA2 += hsum(t2) + SA2; TA3 += hsum(t3) + SA3; TA4 += hsum(t4) + SA4; TA5 += hsum(t5) + SA5;
+      TB1 += hsum(u1) + SB1; TB2 += hsum(u2) + SB2; TB3 += hsum(u3) + SB3; TB4 += hsum(u4) + SB4;
     }
-    store<f32>(ao - a + da, load<f32>(ao - a + da) + <f32>A0);
-    store<f32>(ao - a + da, load<f32>(ao - a + da, 4) + <f32>A1, 4);
-    store<f32>(ao - a + da, load<f32>(ao - a + da, 8) + <f32>A2, 8);
-    store<f32>(ao - a + da, load<f32>(ao - a + da, 12) + <f32>A3, 12);
-    store<f32>(ao - a + da, load<f32>(ao - a + da, 16) + <f32>A4, 16);
-    store<f32>(ao - a + da, load<f32>(ao - a + da, 20) + <f32>A5, 20);
+    const dao = ao - a + da;
+    store<f32>(dao, load<f32>(dao) + <f32>TA0);
+    store<f32>(dao, load<f32>(dao, 4) + <f32>TA1, 4);
+    store<f32>(dao, load<f32>(dao, 8) + <f32>TA2, 8);
+    store<f32>(dao, load<f32>(dao, 12) + <f32>TA3, 12);
+    store<f32>(dao, load<f32>(dao, 16) + <f32>TA4, 16);
+    store<f32>(dao, load<f32>(dao, 20) + <f32>TA5, 20);
     const dbo = bo - b + db;
-    store<f32>(dbo, sgn(load<f32>(bo)) * <f32>B1);
-    store<f32>(dbo, sgn(load<f32>(bo, 4)) * <f32>B2, 4);
-    store<f32>(dbo, sgn(load<f32>(bo, 8)) * <f32>B3, 8);
-    store<f32>(dbo, sgn(load<f32>(bo, 12)) * <f32>B4, 12);
+    store<f32>(dbo, bySign(load<f32>(bo), TB1));
+    store<f32>(dbo, bySign(load<f32>(bo, 4), TB2), 4);
+    store<f32>(dbo, bySign(load<f32>(bo, 8), TB3), 8);
+    store<f32>(dbo, bySign(load<f32>(bo, 12), TB4), 12);
   }
 }

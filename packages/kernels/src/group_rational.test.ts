@@ -148,3 +148,153 @@ describe('groupRational errors', () => {
   });
 });
 
+
+// ---- extreme |x| -------------------------------------------------------------------------------
+// Every path against an independent float64 evaluation: each term as (sign, log|term|), ratios
+// by log-sum-exp, so that degrees whose powers pass float64's range (12 at 1e30) work too.
+
+interface Terms {
+  sign: number[];
+  log: number[];
+}
+
+/** sum(num) / sum(den) for terms given as sign and log-magnitude. */
+function ratio(num: Terms, den: Terms): number {
+  const top = Math.max(...den.log);
+  let n = 0;
+  let d = 0;
+  num.log.forEach((l, i) => (n += num.sign[i] * Math.exp(l - top)));
+  den.log.forEach((l, i) => (d += den.sign[i] * Math.exp(l - top)));
+  return n / d;
+}
+
+/** Terms c_i |x|^(i + shift) (times sign(x)^(i + shift) when `signed`), zero coefficients left out. */
+function terms(coefs: number[], x: number, shift: number, signed: boolean): Terms {
+  const out: Terms = { sign: [], log: [] };
+  const lx = Math.log(Math.abs(x));
+  coefs.forEach((c, i) => {
+    const p = i + shift;
+    if (c === 0) return;
+    if (x === 0 && p !== 0) return;
+    const sx = signed && x < 0 && p % 2 !== 0 ? -1 : 1;
+    out.sign.push(Math.sign(c) * sx);
+    out.log.push(Math.log(Math.abs(c)) + (p === 0 ? 0 : p * lx));
+  });
+  return out;
+}
+
+/** y, dy/dx, dy/da_j, dy/db_k at x for one group (a: m+1 numerator coefficients, b: n), float64. */
+function exact(x: number, a: number[], b: number[]) {
+  const c = [1, ...b.map(Math.abs)];
+  const sx = x > 0 ? 1 : x < 0 ? -1 : 0;
+  const Q = terms(c, x, 0, false);
+  const y = ratio(terms(a, x, 0, true), Q);
+  const dP = ratio(terms(a.slice(1).map((v, j) => (j + 1) * v), x, 0, true), Q); // P'/Q
+  const dQ = ratio(terms(c.slice(1).map((v, k) => (k + 1) * v), x, 0, false), Q); // Q'(|x|)/Q
+  const dx = dP - y * sx * dQ;
+  const da = a.map((_, j) => ratio(terms([1], x, j, true), Q));
+  const db = b.map((bk, k) => (bk === 0 ? 0 : -Math.sign(bk) * y * ratio(terms([1], x, k + 1, false), Q)));
+  return { y, dx, da, db };
+}
+
+const F32_MAX = 3.4028234663852886e38;
+
+/** got (float32) against the float64 truth: close where that is in float32's range, else an infinity (or beyond 1e38) of its sign; never NaN. */
+function expectNear(got: number, want: number, what: string): void {
+  expect(Number.isNaN(got), `${what}: NaN (want ${want})`).toBe(false);
+  if (Math.abs(want) > F32_MAX) {
+    expect(Math.abs(got) >= 1e38 && Math.sign(got) === Math.sign(want), `${what}: ${got}, want ${want} (out of float32's range)`).toBe(true);
+    return;
+  }
+  expect(Number.isFinite(got), `${what}: ${got}, want ${want}`).toBe(true);
+  expect(Math.abs(got - want) <= 1e-4 * Math.abs(want) + 1e-6, `${what}: ${got}, want ${want}`).toBe(true);
+}
+
+const EXTREME_X = [0, 1e-30, -1e-30, 1, -1, 1e5, -1e5, 1e10, -1e10, 1e20, -1e20, 1e30, -1e30];
+
+const COEFFICIENTS = [
+  {
+    name: 'degrees 5/4',
+    a: [
+      [0.3, 1.1, -0.4, 0.25, 0.8, 0.6],
+      [-0.2, 0.7, 0.9, -0.5, 0.3, -1.2],
+    ],
+    b: [
+      [0.5, -0.3, 0.7, 0.9],
+      [-0.2, 0.6, -0.4, 1.5],
+    ],
+  },
+  {
+    name: 'degrees 5/4 with zero leading coefficients (P = x, Q = 1; Q = 1 + x^2/2)',
+    a: [
+      [0, 1, 0, 0, 0, 0],
+      [0.5, 0, 1, 0, 0, 0],
+    ],
+    b: [
+      [0, 0, 0, 0],
+      [0, 0.5, 0, 0],
+    ],
+  },
+  {
+    name: 'degrees 3/2',
+    a: [
+      [0.1, -0.9, 0.4, 0.7],
+      [1.3, 0.2, -0.6, -0.3],
+    ],
+    b: [
+      [0.8, -0.5],
+      [0.3, 0.9],
+    ],
+  },
+  {
+    name: 'degrees 12/11',
+    a: [Array.from({ length: 13 }, (_, j) => (j % 3 === 0 ? 0.5 : -0.25) * (1 + j / 10)), Array.from({ length: 13 }, (_, j) => (j % 2 === 0 ? -0.3 : 0.6))],
+    b: [Array.from({ length: 11 }, (_, k) => (k % 2 === 0 ? 0.4 : -0.7)), Array.from({ length: 11 }, (_, k) => 0.2 + k / 20)],
+  },
+];
+
+const EXTREME_PATHS = [
+  { path: 'cpu fused', backend: 'cpu', impl: 'fused', simd: true },
+  { path: 'wasm SIMD', backend: 'wasm', impl: 'fused', simd: true },
+  { path: 'wasm JavaScript', backend: 'wasm', impl: 'fused', simd: false },
+  { path: 'reference', backend: 'cpu', impl: 'reference', simd: true },
+] as const;
+
+describe('groupRational at |x| from 1e-30 to 1e30', () => {
+  it.each(EXTREME_PATHS.flatMap((p) => COEFFICIENTS.map((c) => ({ ...p, coefficients: c }))))(
+    '$path, $coefficients.name: y and every gradient finite and equal to float64 where the truth is in range',
+    async ({ backend, impl, simd, coefficients }) => {
+      await initBackend({ backend });
+      setGroupRationalSimd(simd);
+      const { a, b } = coefficients;
+      const at = tf.tensor2d(a);
+      const bt = tf.tensor2d(b);
+      // [2, 12]: two groups of 6 channels (on wasm: one f32x4 vector, then a 2-element tail)
+      const perGroup = 6;
+      const count = 2 * perGroup; // elements per group
+      try {
+        for (const v of EXTREME_X) {
+          const [yd, dxd, dad, dbd] = tf.tidy(() => {
+            const x = tf.fill([2, 2 * perGroup], v);
+            const y = groupRational(x, at, bt, { impl });
+            const grads = tf.grads((xx: tf.Tensor, aa: tf.Tensor, bb: tf.Tensor) => tf.sum(groupRational(xx, aa, bb, { impl })))([x, at, bt]);
+            return [y, ...grads].map((t) => t.dataSync());
+          });
+          for (let g = 0; g < 2; g++) {
+            const want = exact(v, a[g], b[g]);
+            const i = g * perGroup + perGroup - 1; // the tail's last element (every element is alike)
+            expectNear(yd[i], want.y, `x=${v} group ${g} y`);
+            expectNear(yd[g * perGroup], want.y, `x=${v} group ${g} y (vector lane)`);
+            expectNear(dxd[i], want.dx, `x=${v} group ${g} dx`);
+            expectNear(dxd[g * perGroup], want.dx, `x=${v} group ${g} dx (vector lane)`);
+            want.da.forEach((w, j) => expectNear(dad[g * a[g].length + j], count * w, `x=${v} group ${g} da[${j}]`));
+            want.db.forEach((w, k) => expectNear(dbd[g * b[g].length + k], count * w, `x=${v} group ${g} db[${k}]`));
+          }
+        }
+      } finally {
+        setGroupRationalSimd(true);
+        tf.dispose([at, bt]);
+      }
+    },
+  );
+});

@@ -13,6 +13,16 @@
 // Coefficient gradients are reduced FlashKAT-style: each group accumulates in float64
 // registers over a tile of rows, and only the tile's partial sum is added to the group's total
 // (no per-element accumulation into shared memory). sign(0) = 0, as in KAT and PyTorch.
+//
+// Range. Everything here is float64, rounded to float32 once at the store, so the direct form
+// stays finite for every float32 x as long as |x|^max(m,n) times the largest coefficient stays
+// below ~1e300 (always for degrees 5/4: (3.4e38)^5 * 3.4e38 ~ 1e231). Beyond that (high degrees
+// and huge |x|) P and Q are divided by |x|^e, e = the highest k with b_k != 0, the order at
+// which Q grows (`scaledElement`): Q~ = Q/|x|^e >= |b_e| > 0, P~ = P/|x|^e, y = P~/Q~, and
+//   dx = dy (P~' - y sign(x) Q~') / Q~,   P~' = P'/|x|^e,   Q~' = Q'(|x|)/|x|^e
+//   da_j += dy sign(x)^j |x|^(j-e) / Q~,   db_k += -dy y |x|^(k-e) / Q~  (k <= e; for k > e b_k = 0)
+// Results out of float32's range become +-Infinity at the store, never NaN: a coefficient
+// gradient is selected by the sign of b (0 for b = 0), not multiplied by it.
 
 /** Rows per tile of the coefficient-gradient reduction. */
 export const GROUP_RATIONAL_TILE_ROWS = 64;
@@ -51,15 +61,23 @@ export function groupRationalLayout(xShape: number[], numShape: number[], denSha
 export function groupRationalForward(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
   if (L.numLen === 6 && L.denLen === 4) return forward54(x, a, b, y, L);
   const ab = new Float64Array(L.denLen);
+  const S = new ScaledElement(L.numLen, L.denLen);
   for (let g = 0; g < L.groups; g++) {
     const aOff = L.sharedNumerator ? 0 : g * L.numLen;
     for (let j = 0; j < L.denLen; j++) ab[j] = Math.abs(b[g * L.denLen + j]);
+    const limit = directLimit(a, aOff, L.numLen, ab);
+    S.setGroup(a, aOff, ab);
     const c0 = g * L.perGroup;
     for (let r = 0; r < L.rows; r++) {
       const end = r * L.channels + c0 + L.perGroup;
       for (let i = r * L.channels + c0; i < end; i++) {
         const xi = x[i];
         const ax = Math.abs(xi);
+        if (ax > limit) {
+          S.evaluate(xi);
+          y[i] = S.y;
+          continue;
+        }
         let p = a[aOff + L.numLen - 1];
         for (let j = L.numLen - 2; j >= 0; j--) p = p * xi + a[aOff + j];
         let q = 0;
@@ -67,6 +85,90 @@ export function groupRationalForward(x: Float32Array, a: Float32Array, b: Float3
         y[i] = p / (1 + q);
       }
     }
+  }
+}
+
+/**
+ * Largest |x| at which the direct float64 form cannot overflow: |x|^max(m,n) times the largest
+ * coefficient (at least 1) stays below 1e300.
+ */
+function directLimit(a: Float32Array, aOff: number, numLen: number, ab: Float64Array): number {
+  const degree = Math.max(numLen - 1, ab.length);
+  if (degree === 0) return Infinity;
+  let big = 1;
+  for (let j = 0; j < numLen; j++) big = Math.max(big, Math.abs(a[aOff + j]));
+  for (let j = 0; j < ab.length; j++) big = Math.max(big, ab[j]);
+  return Math.pow(1e300 / big, 1 / degree);
+}
+
+/**
+ * One element by P~/Q~ (see the file header), for |x| beyond `directLimit`: values in `y`,
+ * `dp` (P~'), `dq` (Q~'), `iq` (1/Q~), and `pw[j] = |x|^(j-e)`.
+ */
+class ScaledElement {
+  y = 0;
+  dp = 0;
+  dq = 0;
+  iq = 0;
+  /** Highest k with b_k != 0 (0 if none). */
+  e = 0;
+  /** pw[i] = |x|^(i - e), i = 0..max(m, e). */
+  readonly pw: Float64Array;
+  private a: Float32Array = new Float32Array(0);
+  private aOff = 0;
+  private ab: Float64Array = new Float64Array(0);
+
+  constructor(
+    private readonly numLen: number,
+    denLen: number,
+  ) {
+    this.pw = new Float64Array(Math.max(numLen, denLen + 1));
+  }
+
+  setGroup(a: Float32Array, aOff: number, ab: Float64Array): void {
+    this.a = a;
+    this.aOff = aOff;
+    this.ab = ab;
+    this.e = 0;
+    for (let k = ab.length; k >= 1; k--) {
+      if (ab[k - 1] !== 0) {
+        this.e = k;
+        break;
+      }
+    }
+  }
+
+  evaluate(xi: number): void {
+    const { a, aOff, ab, e, pw, numLen } = this;
+    const ax = Math.abs(xi);
+    const s = xi > 0 ? 1 : -1;
+    // powers from |x|^0 outwards, so that under- or overflow only reaches the far ends
+    const top = Math.max(numLen - 1, e);
+    pw[e] = 1;
+    for (let i = e + 1; i <= top; i++) pw[i] = pw[i - 1] * ax;
+    const inv = 1 / ax;
+    for (let i = e - 1; i >= 0; i--) pw[i] = pw[i + 1] * inv;
+    let q = pw[0];
+    let dq = 0;
+    for (let k = 1; k <= e; k++) {
+      q += ab[k - 1] * pw[k];
+      dq += k * ab[k - 1] * pw[k - 1];
+    }
+    let p = 0;
+    let dp = 0;
+    let sj = 1; // sign(x)^j
+    for (let j = 0; j < numLen; j++) {
+      const aj = a[aOff + j];
+      if (aj !== 0) {
+        p += aj * sj * pw[j];
+        if (j > 0) dp += j * aj * sj * s * pw[j - 1]; // sign^(j-1) = sign^j * sign
+      }
+      sj *= s;
+    }
+    this.iq = 1 / q;
+    this.y = p * this.iq;
+    this.dp = dp;
+    this.dq = dq;
   }
 }
 
@@ -110,9 +212,12 @@ export function groupRationalBackward(
   const tileB = new Float64Array(n);
   const totA = new Float64Array(m);
   const totB = new Float64Array(n);
+  const S = new ScaledElement(m, n);
   for (let g = 0; g < L.groups; g++) {
     const aOff = L.sharedNumerator ? 0 : g * m;
     for (let j = 0; j < n; j++) ab[j] = Math.abs(b[g * n + j]);
+    const limit = directLimit(a, aOff, m, ab);
+    S.setGroup(a, aOff, ab);
     totA.fill(0);
     totB.fill(0);
     const c0 = g * L.perGroup;
@@ -126,6 +231,20 @@ export function groupRationalBackward(
           const xi = x[i];
           const ax = Math.abs(xi);
           const s = Math.sign(xi);
+          if (ax > limit) {
+            S.evaluate(xi);
+            const { y: ys, iq, pw, e } = S;
+            const t = dy[i] * iq;
+            dx[i] = t * (S.dp - ys * s * S.dq);
+            let sj = 1;
+            for (let j = 0; j < m; j++) {
+              tileA[j] += t * sj * pw[j];
+              sj *= s;
+            }
+            const u = -t * ys;
+            for (let k = 1; k <= e; k++) tileB[k - 1] += u * pw[k];
+            continue;
+          }
           let p = a[aOff + m - 1];
           let dp = 0;
           for (let j = m - 2; j >= 0; j--) {
@@ -222,10 +341,11 @@ function backward54(
       B1 += u1; B2 += u2; B3 += u3; B4 += u4;
     }
     da[o] += A0; da[o + 1] += A1; da[o + 2] += A2; da[o + 3] += A3; da[o + 4] += A4; da[o + 5] += A5;
-    const sb = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
-    db[g * 4] = sb(b[g * 4]) * B1;
-    db[g * 4 + 1] = sb(b[g * 4 + 1]) * B2;
-    db[g * 4 + 2] = sb(b[g * 4 + 2]) * B3;
-    db[g * 4 + 3] = sb(b[g * 4 + 3]) * B4;
+    // selected by sign(b), not multiplied: b = 0 gives 0 also where the sum overflowed
+    const sb = (v: number, sum: number) => (v > 0 ? sum : v < 0 ? -sum : 0);
+    db[g * 4] = sb(b[g * 4], B1);
+    db[g * 4 + 1] = sb(b[g * 4 + 1], B2);
+    db[g * 4 + 2] = sb(b[g * 4 + 2], B3);
+    db[g * 4 + 3] = sb(b[g * 4 + 3], B4);
   }
 }
