@@ -2,7 +2,7 @@
 // optimizer's state tensors (`optimizer.<key>`), and as JSON metadata the optimizer's scalar
 // state and the training state (epoch, step, RNG, history, scheduler, callbacks), so that a
 // resumed run continues exactly where the saved one was.
-import { FormatError, loadSafetensors, readSafetensorsHeader, saveSafetensors, tf } from '@basiskit/tensor';
+import { ConfigError, FormatError, loadSafetensors, readSafetensorsHeader, saveSafetensors, show, tf } from '@basiskit/tensor';
 import type { FitContext, TrainState } from './callbacks/callback';
 
 const FORMAT = 'basiskit-checkpoint-1';
@@ -79,7 +79,13 @@ export async function saveCheckpoint(path: string, ctx: FitContext): Promise<voi
 /** Reads a checkpoint file (Node). */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const { readFile } = await import('node:fs/promises');
-  const bytes = await readFile(path);
+  if (typeof path !== 'string') throw new ConfigError('invalid path', { where: 'loadCheckpoint', argument: 'path', expected: 'a file path', got: show(path) });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new ConfigError(`cannot read "${path}" (${(e as Error).message})`, { where: 'loadCheckpoint', argument: 'path' });
+  }
   try {
     return parseCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, tf } from '@basiskit/tensor';
+import { ConfigError, DisposedError, FormatError, Parameter, ShapeError, StateDictError, initBackend, tf } from '@basiskit/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -19,7 +19,12 @@ import {
   fit,
   mse,
   onStep,
+  checkpointBytes,
+  disposeCheckpoint,
+  parseCheckpoint,
   type Batch,
+  type Checkpoint,
+  type FitContext,
 } from '../src/index';
 import { MLP, createRng, sine3, twoSpirals } from './helpers';
 
@@ -174,6 +179,15 @@ describe('fit callbacks and errors', () => {
     model.dispose();
   });
 
+  it('earlyStopping checks its options', () => {
+    expect(() => earlyStopping({ patience: '3' as never })).toThrow('earlyStopping: argument patience: invalid value (expected an integer >= 0 (or Infinity), got "3")');
+    expect(() => earlyStopping({ patience: 1.5 })).toThrow(ConfigError);
+    expect(() => earlyStopping({ minDelta: NaN })).toThrow(/argument minDelta/);
+    expect(() => earlyStopping({ mode: 'up' as never })).toThrow(/earlyStopping: argument mode: unknown mode \(expected 'min' or 'max', got "up"\)/);
+    expect(() => earlyStopping({ patient: 3 } as never)).toThrow(/earlyStopping: argument options: unknown option "patient"/);
+    expect(earlyStopping({ patience: Infinity }).name).toBe('earlyStopping');
+  });
+
   it('takes (async) iterables of batches, disposes them, and logs one line per epoch off a TTY', async () => {
     await initBackend({ backend: 'cpu' });
     const model = new MLP([1, 4, 1], createRng(2));
@@ -228,5 +242,287 @@ describe('fit callbacks and errors', () => {
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
+  });
+});
+
+// Bad inputs to fit: each is an error before training starts (nothing trained, no callback
+// fired, nothing leaked), and a rejected resume or a failing step changes nothing.
+describe('fit input checks', () => {
+  const setup = (seed = 2) => {
+    const model = new MLP([1, 3, 1], createRng(seed));
+    const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+    return { model, optimizer };
+  };
+  const weights = (model: MLP) => model.parameters().map((p) => Array.from(p.value.dataSync()));
+  const loss = (p: tf.Tensor, t: tf.Tensor) => mse(p, t);
+
+  it.each([
+    ['epochs', [NaN, -1, 0, 1.5, '16', Infinity, null]],
+    ['steps', [NaN, -1, 0, 1.5, '16', Infinity, null]],
+    ['batchSize', [NaN, -1, 1.5, '16', Infinity, null]],
+    ['seed', [NaN, 1.5, '16', Infinity, 2 ** 60, 1n]],
+  ] as const)('rejects a bad %s (NaN, -1, 1.5, "16", Infinity, ...) before training', async (key, values) => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const data = sine3(8);
+    const w0 = weights(model);
+    let fired = 0;
+    const spy = { onTrainBegin: () => void fired++, onStepEnd: () => void fired++ };
+    for (const v of values) {
+      const base = key === 'epochs' || key === 'steps' ? {} : { epochs: 1 };
+      const run = fit(model, { train: data, loss, optimizer, progress: 'silent', callbacks: [spy], ...base, [key]: v } as never);
+      await expect(run, `${key}: ${String(v)}`).rejects.toThrow(ConfigError);
+      await expect(run).rejects.toThrow(new RegExp(`^fit: argument ${key}: invalid value \\(expected an integer`));
+    }
+    expect(fired).toBe(0);
+    expect(weights(model)).toEqual(w0);
+    tf.dispose([data.x, data.y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it("rejects batchSize '16' (which used to give batches of 16 and 48) and names every bad option at once", async () => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const x = tf.zeros([64, 1]);
+    const run = fit(model, { train: { x, y: x }, loss, optimizer, epochs: 1, batchSize: '16' as never, progress: 'silent' });
+    await expect(run).rejects.toThrow('fit: argument batchSize: invalid value (expected an integer >= 0, got "16")');
+    const many = fit(model, { train: { x, y: x }, loss, optimizer, epochs: 1.5, shuffle: 'no', progress: 'loud', nanGuard: 1, forward: 3, metrics: { acc: 1 } } as never);
+    await expect(many).rejects.toThrow(ConfigError);
+    const msg = await many.catch((e: Error) => e.message);
+    for (const part of ['epochs: expected an integer >= 1, got 1.5', 'shuffle: expected a boolean, got "no"', 'progress: expected one of "auto", "bar", "lines", "silent", got "loud"', 'nanGuard: expected a boolean', 'forward: expected (model, x) => tensor', 'metrics.acc:']) {
+      expect(msg).toContain(part);
+    }
+    tf.dispose(x);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('rejects unknown options, a missing loss or optimizer, and a non-object', async () => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const data = sine3(4);
+    await expect(fit(model, { train: data, loss, optimizer, epochs: 1, batch_size: 2 } as never)).rejects.toThrow(/fit: argument options: unknown option "batch_size" \(expected options among train, val, loss/);
+    await expect(fit(model, { train: data, optimizer, epochs: 1 } as never)).rejects.toThrow(/argument loss: invalid value \(expected \(pred, target\) => scalar, got undefined\)/);
+    await expect(fit(model, { train: data, loss, optimizer: {}, epochs: 1 } as never)).rejects.toThrow(/argument optimizer: invalid value \(expected an optimizer .*got an object without step, stateDict, loadStateDict, getLr\)/);
+    await expect(fit(model, undefined as never)).rejects.toThrow(ConfigError);
+    await expect(fit(model, 'fast' as never)).rejects.toThrow(/fit: argument options: invalid options/);
+    await expect(fit(model, { train: data, loss, optimizer, epochs: 1, callbacks: {} } as never)).rejects.toThrow(/argument callbacks/);
+    tf.dispose([data.x, data.y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('rejects empty datasets at once (an empty set with {steps} used to loop forever)', async () => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const e = tf.zeros([0, 1]);
+    const data = sine3(4);
+    await expect(fit(model, { train: { x: e, y: e }, loss, optimizer, steps: 3, progress: 'silent' })).rejects.toThrow(
+      'fit: argument train: empty dataset (expected at least one sample, got x [0, 1], y [0, 1])',
+    );
+    await expect(fit(model, { train: [], loss, optimizer, steps: 3, progress: 'silent' })).rejects.toThrow(/fit: argument train: empty dataset \(expected at least one batch/);
+    await expect(fit(model, { train: data, val: { x: e, y: e }, loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(/fit: argument val: empty dataset/);
+    // iterables: an epoch without a batch is an error, not an endless loop
+    const empty = fit(model, { train: () => [], loss, optimizer, steps: 3, progress: 'silent' });
+    await expect(empty).rejects.toThrow(/fit: argument train: the dataset yielded no batch in epoch 0/);
+    // an iterator is used up after its first epoch
+    async function* twice(): AsyncGenerator<Batch> {
+      for (let i = 0; i < 2; i++) yield { x: tf.ones([2, 1]), y: tf.zeros([2, 1]) };
+    }
+    let steps = 0;
+    const usedUp = fit(model, { train: twice(), loss, optimizer, epochs: 2, progress: 'silent', callbacks: [onStep(() => void steps++)] });
+    await expect(usedUp).rejects.toThrow(/no batch in epoch 1 \(expected .*give a function returning a fresh iterable per epoch/);
+    expect(steps).toBe(2);
+    await expect(fit(model, { train: data, val: () => [], loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(/fit: argument val: the dataset yielded no batch in epoch 0/);
+    tf.dispose([e, data.x, data.y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('rejects mismatched, non-tensor, rank-0 and disposed x/y, and bad batches from iterables (disposing them)', async () => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const x = tf.zeros([4, 1]);
+    const y3 = tf.zeros([3, 1]);
+    const s = tf.scalar(1);
+    const gone = tf.zeros([4, 1]);
+    gone.dispose();
+    const train = (t: unknown) => fit(model, { train: t as never, loss, optimizer, epochs: 1, progress: 'silent' });
+    await expect(train({ x, y: y3 })).rejects.toThrow(ShapeError);
+    await expect(train({ x: y3, y: x })).rejects.toThrow(/argument train: x and y must have the same first dimension \(samples\) \(got x \[3, 1\], y \[4, 1\]\)/);
+    await expect(train({ x: [[1], [2]], y: x })).rejects.toThrow('fit: argument train.x: not a tensor (expected a tf.Tensor, got [[1], [2]])');
+    await expect(train({ x, y: new Float32Array(4) })).rejects.toThrow(/fit: argument train.y: not a tensor/);
+    await expect(train({ x })).rejects.toThrow(/fit: argument train.y: not a tensor \(expected a tf.Tensor, got undefined\)/);
+    await expect(train({ x: s, y: s })).rejects.toThrow(/fit: argument train.x: wrong rank \(expected rank >= 1, got shape \[\]\)/);
+    await expect(train({ x: gone, y: x })).rejects.toThrow(/fit: argument train.x: tensor is disposed/);
+    await expect(train(42)).rejects.toThrow(/fit: argument train: not a dataset .*got 42\)/);
+    await expect(train(() => 7)).rejects.toThrow(/fit: argument train: not an iterable of batches/);
+    // a bad batch from an iterable: named by index; its tensors are disposed (the leak guard checks)
+    const bad = () => [{ x: tf.ones([2, 1]), y: tf.zeros([2, 1]) }, { x: tf.ones([2, 1]), y: [0, 0] }];
+    await expect(train(bad)).rejects.toThrow('fit: argument train (batch 1): batch y is not a live tensor (expected y: a live tf.Tensor, got [0, 0])');
+    await expect(train([7])).rejects.toThrow(/fit: argument train \(batch 0\): not a batch \(expected \{x, y\} tensors, got 7\)/);
+    tf.dispose([x, y3, s]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('a disposed model or optimizer is a DisposedError before anything runs', async () => {
+    await initBackend({ backend: 'cpu' });
+    const { model, optimizer } = setup();
+    const data = sine3(4);
+    let fired = 0;
+    const spy = { onTrainBegin: () => void fired++ };
+    optimizer.dispose();
+    await expect(fit(model, { train: data, loss, optimizer, epochs: 1, callbacks: [spy] })).rejects.toThrow(DisposedError);
+    await expect(fit(model, { train: data, loss, optimizer, epochs: 1 })).rejects.toThrow(/fit: argument optimizer: the optimizer was disposed/);
+    model.dispose();
+    const opt2 = new SGD([new Parameter(tf.zeros([1]))], { lr: 0.1 });
+    await expect(fit(model, { train: data, loss, optimizer: opt2, epochs: 1, callbacks: [spy] })).rejects.toThrow(DisposedError);
+    await expect(fit(model, { train: data, loss, optimizer: opt2, epochs: 1 })).rejects.toThrow(/fit: argument model: the model was disposed/);
+    expect(fired).toBe(0);
+    for (const p of opt2.params) p.dispose();
+    opt2.dispose();
+    tf.dispose([data.x, data.y]);
+  });
+
+  it.each(['SGD', 'Adam', 'LBFGS'] as const)('a loss or forward that throws leaks nothing and rethrows unchanged (%s)', async (kind) => {
+    await initBackend({ backend: 'cpu' });
+    const model = new MLP([1, 4, 1], createRng(1));
+    const make = { SGD: () => new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), Adam: () => new Adam(model.parameters(), { lr: 0.01 }), LBFGS: () => new LBFGS(model.parameters(), { maxIter: 3 }) };
+    const optimizer = make[kind]();
+    const data = sine3(8);
+    // optimizer state exists before (created on the first step)
+    await fit(model, { train: data, loss, optimizer, steps: 1, batchSize: 4, progress: 'silent' });
+    const err = new Error('boom');
+    for (const failAt of [1, 2, 3]) {
+      const before = tf.memory().numTensors;
+      let calls = 0;
+      const failing = (p: tf.Tensor, t: tf.Tensor) => {
+        const l = mse(p, t);
+        if (++calls === failAt) throw err;
+        return l;
+      };
+      await expect(fit(model, { train: data, loss: failing, optimizer, epochs: 2, batchSize: 4, progress: 'silent' })).rejects.toBe(err);
+      expect(tf.memory().numTensors, `${kind}, failing at call ${failAt}`).toBe(before);
+      const fwd = fit(model, {
+        train: data,
+        loss,
+        optimizer,
+        epochs: 1,
+        batchSize: 4,
+        progress: 'silent',
+        forward: (m, x) => {
+          tf.mul(m.forward(x), 2);
+          throw err;
+        },
+      });
+      await expect(fwd).rejects.toBe(err);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    // training still works afterwards (the gradient tape was closed properly)
+    const { history } = await fit(model, { train: data, loss, optimizer, epochs: 3, batchSize: 4, progress: 'silent' });
+    expect(history.get('loss').every(Number.isFinite)).toBe(true);
+    tf.dispose([data.x, data.y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+});
+
+describe('fit resume is all or nothing', () => {
+  /** A trained model/optimizer/scheduler, its checkpoint (from different weights) and a snapshot of its state. */
+  const setup = async () => {
+    await initBackend({ backend: 'cpu' });
+    const data = sine3(8);
+    const loss = (p: tf.Tensor, t: tf.Tensor) => mse(p, t);
+    const train = async (seed: number, steps: number) => {
+      const model = new MLP([1, 3, 1], createRng(seed));
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const scheduler = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 });
+      let bytes: Uint8Array | undefined;
+      const grab = { onTrainEnd: (ctx: FitContext) => void (bytes = checkpointBytes(ctx)) };
+      await fit(model, { train: data, loss, optimizer, scheduler, epochs: steps, batchSize: 4, progress: 'silent', callbacks: [grab, earlyStopping({ monitor: 'loss', patience: 50 })] });
+      return { model, optimizer, scheduler, bytes: bytes! };
+    };
+    const target = await train(1, 2);
+    const other = await train(9, 3);
+    const snapshot = () => {
+      const sd = target.optimizer.stateDict();
+      const out = {
+        weights: target.model.parameters().map((p) => Array.from(p.value.dataSync())),
+        optTensors: Object.fromEntries(Object.entries(sd.tensors).map(([k, t]) => [k, Array.from(t.dataSync())])),
+        optMeta: JSON.stringify(sd.meta),
+        scheduler: JSON.stringify(target.scheduler.stateDict()),
+        lr: target.optimizer.getLr(),
+      };
+      tf.dispose(Object.values(sd.tensors));
+      return out;
+    };
+    const cleanup = () => {
+      for (const s of [target, other]) {
+        s.optimizer.dispose();
+        s.model.dispose();
+      }
+      tf.dispose([data.x, data.y]);
+    };
+    return { data, loss, target, other, snapshot, cleanup };
+  };
+
+  it('a rejected optimizer, model, scheduler, training or callback state leaves everything as it was', async () => {
+    const { data, loss, target, other, snapshot, cleanup } = await setup();
+    const before = snapshot();
+    const n = tf.memory().numTensors;
+    const variants: [string, (c: Checkpoint) => void, RegExp | (abstract new (...a: never[]) => Error)][] = [
+      // the old bug: the weights were replaced before the optimizer state was rejected
+      ['optimizer kind', (c) => void (c.optimizer.meta.optimizer = 'SGD'), StateDictError],
+      ['model shape', (c) => {
+        const k = Object.keys(c.model)[0];
+        c.model[k].dispose();
+        c.model[k] = tf.zeros([2, 2]);
+      }, /state dict rejected, nothing loaded:\n {2}shape mismatch for \w+: expected \[\d+(, \d+)?\], got \[2, 2\]/],
+      ['model key', (c) => {
+        c.model.extra = tf.zeros([1]);
+      }, /unexpected keys: extra/],
+      ['scheduler', (c) => void (c.train.scheduler = { scheduler: 'CosineAnnealingLR' }), StateDictError],
+      ['rng', (c) => void (c.train.rng = [0, 0, 0, 0]), /fit: argument resumeFrom.train.rng: checkpoint rejected, nothing loaded/],
+      ['epoch', (c) => void (c.train.epoch = -1), FormatError],
+      ['history', (c) => void (c.train.history = 5), /resumeFrom.train.history/],
+      ['callback', (c) => void (c.train.callbacks = { earlyStopping: 'garbage' }), Error],
+    ];
+    for (const [name, mutate, expected] of variants) {
+      const ckpt = parseCheckpoint(other.bytes);
+      mutate(ckpt);
+      const failing = { name: 'earlyStopping', restore: (s: unknown) => { if (s === 'garbage') throw new Error('bad callback state'); } };
+      const run = fit(target.model, { train: data, loss, optimizer: target.optimizer, scheduler: target.scheduler, epochs: 5, progress: 'silent', resumeFrom: ckpt, callbacks: [failing] });
+      await expect(run, name).rejects.toThrow(expected as RegExp);
+      disposeCheckpoint(ckpt);
+      expect(snapshot(), name).toEqual(before);
+      expect(tf.memory().numTensors, name).toBe(n);
+    }
+    // the intact checkpoint loads (everything put back above was still valid)
+    const ckpt = parseCheckpoint(other.bytes);
+    const r = await fit(target.model, { train: data, loss, optimizer: target.optimizer, scheduler: target.scheduler, epochs: 3, progress: 'silent', resumeFrom: ckpt });
+    disposeCheckpoint(ckpt);
+    expect(r.epochs).toBe(3);
+    expect(r.globalStep).toBe(6);
+    cleanup();
+  });
+
+  it('rejects a resumeFrom that is not a checkpoint, and one from a path, without loading anything', async () => {
+    const { data, loss, target, snapshot, cleanup } = await setup();
+    const before = snapshot();
+    const opts = { train: data, loss, optimizer: target.optimizer, epochs: 5, progress: 'silent' as const };
+    await expect(fit(target.model, { ...opts, resumeFrom: 3 as never })).rejects.toThrow(/fit: argument resumeFrom: invalid value \(expected a checkpoint path or a loaded checkpoint, got 3\)/);
+    await expect(fit(target.model, { ...opts, resumeFrom: { model: {} } as never })).rejects.toThrow(/fit: argument resumeFrom: not a checkpoint/);
+    const dir = mkdtempSync(join(tmpdir(), 'basiskit-fit-'));
+    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'nothing.safetensors') })).rejects.toThrow(/loadCheckpoint: argument path: cannot read ".*nothing.safetensors" \(ENOENT/);
+    const other = new MLP([1, 5, 1], createRng(3));
+    const otherOpt = new Adam(other.parameters(), { lr: 0.05 });
+    await fit(other, { train: data, loss, optimizer: otherOpt, epochs: 1, progress: 'silent', callbacks: [checkpoint({ dir })] });
+    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'last.safetensors') })).rejects.toThrow(StateDictError);
+    expect(snapshot()).toEqual(before);
+    otherOpt.dispose();
+    other.dispose();
+    cleanup();
   });
 });

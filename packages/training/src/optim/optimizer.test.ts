@@ -1,6 +1,6 @@
 // Behaviour shared by every optimizer: frozen parameters, clipping, no leaks, bit-exact
 // resume from a state dict, validation of options and of state dicts.
-import { ConfigError, ShapeError, StateDictError, initBackend, tf, type Parameter } from '@basiskit/tensor';
+import { ConfigError, DisposedError, ShapeError, StateDictError, initBackend, tf, type Parameter } from '@basiskit/tensor';
 import { assertClose } from '@basiskit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam';
@@ -90,6 +90,8 @@ describe('every optimizer', () => {
     run(opt, closure, 1); // still usable: its own state is untouched
     opt.dispose();
     expect(tf.memory().numTensors).toBe(n - 2);
+    expect(opt.isDisposed).toBe(true);
+    expect(() => opt.step(closure)).toThrow(DisposedError);
     expect(() => opt.step(closure)).toThrow(/Adam.step: the optimizer was disposed/);
     a.dispose();
   });

@@ -3,6 +3,7 @@
 // tfjs variables, with gradient clipping built in and every step leak-free.
 import {
   ConfigError,
+  DisposedError,
   ShapeError,
   StateDictError,
   collectNumber,
@@ -278,8 +279,14 @@ export abstract class Optimizer<O extends { lr: number }> {
     }
   }
 
+  /** Whether {@link Optimizer.dispose} has freed this optimizer. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Throws a DisposedError naming the optimizer and `method` once it is disposed. */
   protected checkUsable(method: string): void {
-    if (this.disposed) throw new ConfigError('the optimizer was disposed', { where: `${this.kind}.${method}` });
+    if (this.disposed) throw new DisposedError('the optimizer was disposed', { where: `${this.kind}.${method}` });
   }
 
   /** Checks what a closure returned: a rank-0 tensor. */
@@ -315,16 +322,25 @@ export abstract class Optimizer<O extends { lr: number }> {
    */
   protected computeGradients(closure: () => tf.Scalar, params: readonly Parameter[]): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
     this.checkClosure(closure);
-    // A closure that is not a tensor is reported after the tape closes: throwing inside
-    // tfjs's gradient tape would leak the tensors it saved for the backward pass.
+    // A closure that throws or returns a non-tensor is reported after the tape closes:
+    // throwing inside tfjs's gradient tape leaks the tensors the tape saved for the backward
+    // pass (they are kept, so no tidy frees them); a finished `gradients` call disposes them.
     let notTensor: { v: unknown } | undefined;
+    let thrown: { e: unknown } | undefined;
     const f = () => {
-      const v = closure() as unknown;
+      let v: unknown;
+      try {
+        v = closure();
+      } catch (e) {
+        thrown = { e };
+        return tf.scalar(0);
+      }
       if (v instanceof tf.Tensor) return v;
       notTensor = { v };
       return tf.scalar(0);
     };
     const { value, grads } = tf.engine().gradients(f, params.map((p) => p.value), undefined, true);
+    if (thrown) throw thrown.e;
     this.checkLoss(notTensor ? notTensor.v : value);
     const present = grads.filter((g): g is tf.Tensor => g != null);
     let clipped = present;
