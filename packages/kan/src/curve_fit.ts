@@ -74,6 +74,7 @@ export function curve2coef(x: tf.Tensor, y: tf.Tensor, grid: tf.Tensor, splineOr
   const where = 'curve2coef';
   if (x.rank !== 2) throw new ShapeError('wrong rank', { where, argument: 'x', expected: '[N, in]', got: formatShape(x.shape) });
   const [nSamples, inF] = x.shape as number[];
+  if (nSamples < 1) throw new ShapeError('no samples to fit', { where, argument: 'x', expected: '[N, in] with N >= 1', got: formatShape(x.shape) });
   if (y.rank !== 3 || y.shape[0] !== nSamples || y.shape[1] !== inF) {
     throw new ShapeError('wrong shape', { where, argument: 'y', expected: `[${nSamples}, ${inF}, out]`, got: formatShape(y.shape) });
   }

@@ -135,12 +135,13 @@ describe('FastKANLayer', () => {
     expect(() => new FastKANLayer({ inputDim: 2, outputDim: 3, numGrids: 1 })).toThrow(/argument numGrids/);
     expect(() => new FastKANLayer({ inputDim: 2, outputDim: 3, gridMin: 1, gridMax: 1 })).toThrow(/argument gridMax/);
     expect(() => new FastKANLayer({ inputDim: 2, outputDim: 3, baseActivation: 'nope' })).toThrow(/unknown activation/);
-    expect(() => new FastKANLayer(undefined as never)).toThrow(/options are required/);
+    expect(() => new FastKANLayer(undefined as never)).toThrow(/^FastKANLayer: argument inputDim: invalid value \(expected an integer >= 1, got undefined\)/);
+    expect(() => new FastKANLayer({ inputDim: 2, outputDim: 2, numGrid: 4 } as never)).toThrow(/^FastKANLayer: argument options: unknown option "numGrid"/);
     const layer = new FastKANLayer({ inputDim: 4, outputDim: 3 });
     const x = tf.zeros([7, 3]);
     const xi = tf.zeros([7, 4], 'int32');
     expect(() => layer.forward(x)).toThrow(ShapeError);
-    expect(() => layer.forward(x)).toThrow(/FastKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 4\] \(inputDim\), got \[7, 3\]\)/);
+    expect(() => layer.forward(x)).toThrow(/FastKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 4\], got shape \[7, 3\]\)/);
     expect(() => layer.forward(xi)).toThrow(DTypeError);
     tf.dispose([x, xi]);
     layer.dispose();

@@ -10,11 +10,12 @@
 // `spline_linear.weight` [out, in*K], `base_linear.weight` [out, in], `base_linear.bias` [out].
 // Init as FastKAN: spline weight trunc_normal(0, splineWeightInitScale) cut at ±2 (absolute, as
 // torch's trunc_normal_), base_linear as torch's nn.Linear (U(±1/sqrt(in)) for weight and bias),
-// LayerNorm weight 1, bias 0. The RBF basis runs on the fused kernel of @basiskit/kernels.
+// LayerNorm weight 1, bias 0. LayerNorm, SplineLinear (a bias-free Linear) and base_linear are
+// @basiskit/tensor's LayerNorm and Linear; the RBF basis runs on the fused kernel of
+// @basiskit/kernels.
 import { getActivation, type ActivationFn } from '@basiskit/activations';
-import { linear, rbfBasis } from '@basiskit/kernels';
-import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
-import { checkLastDim } from './checks';
+import { rbfBasis } from '@basiskit/kernels';
+import { ConfigError, LayerNorm, Linear, Module, checkNumber, checkOptions, checkTensor, createRng, init, show, tf, type Parameter, type Rng } from '@basiskit/tensor';
 
 /** Options of {@link FastKANLayer} (FastKAN's constructor arguments, camelCase, same defaults). */
 export interface FastKANLayerOptions {
@@ -40,30 +41,6 @@ export interface FastKANLayerOptions {
   rng?: Rng;
 }
 
-/** torch.nn.LayerNorm over the last dim (eps 1e-5, affine): `weight` [D], `bias` [D]. */
-class LayerNorm extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter;
-
-  constructor(
-    dim: number,
-    readonly eps = 1e-5,
-  ) {
-    super();
-    this.weight = this.registerParameter('weight', tf.ones([dim]));
-    this.bias = this.registerParameter('bias', tf.zeros([dim]));
-  }
-
-  /** x [N, D] -> (x - mean) / sqrt(var + eps) * weight + bias (biased variance). */
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const centred = tf.sub(x, tf.mean(x, -1, true));
-      const variance = tf.mean(tf.square(centred), -1, true);
-      return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps))), this.weight.value), this.bias.value);
-    });
-  }
-}
-
 /** FastKAN's RadialBasisFunction: the centres `grid` [K] (non-trainable parameter) and width h. */
 class RadialBasisFunction extends Module {
   readonly grid: Parameter;
@@ -84,45 +61,7 @@ class RadialBasisFunction extends Module {
   }
 }
 
-/** A bias-free linear map's weight [out, in] (FastKAN's SplineLinear). */
-class SplineLinear extends Module {
-  readonly weight: Parameter;
-
-  constructor(weight: tf.Tensor) {
-    super();
-    this.weight = this.registerParameter('weight', weight);
-  }
-
-  /** x [N, in] -> x W^T. */
-  forward(x: tf.Tensor): tf.Tensor {
-    return linear(x, this.weight.value);
-  }
-}
-
-/** torch.nn.Linear: `weight` [out, in], `bias` [out], initialized U(±1/sqrt(in)). */
-class Linear extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter;
-
-  constructor(inDim: number, outDim: number, rng: Rng) {
-    super();
-    const bound = 1 / Math.sqrt(inDim);
-    this.weight = this.registerParameter('weight', init.uniform([outDim, inDim], { rng, low: -bound, high: bound }));
-    this.bias = this.registerParameter('bias', init.uniform([outDim], { rng, low: -bound, high: bound }));
-  }
-
-  /** x [N, in] -> x W^T + b. */
-  forward(x: tf.Tensor): tf.Tensor {
-    return linear(x, this.weight.value, this.bias.value);
-  }
-}
-
-function checkNumber(v: unknown, where: string, argument: string, test: (n: number) => boolean, expected: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) throw new ConfigError('invalid value', { where, argument, expected, got: String(v) });
-  return v;
-}
-
-const isCount = (n: number) => Number.isInteger(n) && n >= 1;
+const KNOWN = ['inputDim', 'outputDim', 'gridMin', 'gridMax', 'numGrids', 'useBaseUpdate', 'useLayerNorm', 'baseActivation', 'splineWeightInitScale', 'seed', 'rng'];
 
 /** FastKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
 export class FastKANLayer extends Module {
@@ -142,23 +81,24 @@ export class FastKANLayer extends Module {
   // Sub-modules, named as FastKAN's (null when switched off); their tensors are in stateDict().
   private readonly layernorm: LayerNorm | null;
   private readonly rbf: RadialBasisFunction;
-  private readonly spline_linear: SplineLinear;
+  private readonly spline_linear: Linear;
   private readonly base_linear: Linear | null;
 
   constructor(options: FastKANLayerOptions) {
     super();
     const where = 'FastKANLayer';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputDim, outputDim, ... }', got: String(options) });
+    const o = checkOptions(options, { where, known: KNOWN });
+    this.inputDim = checkNumber(o.inputDim, { where, argument: 'inputDim', integer: true, min: 1 });
+    this.outputDim = checkNumber(o.outputDim, { where, argument: 'outputDim', integer: true, min: 1 });
+    this.gridMin = checkNumber(o.gridMin ?? -2, { where, argument: 'gridMin' });
+    this.gridMax = checkNumber(o.gridMax ?? 2, { where, argument: 'gridMax', gt: this.gridMin });
+    this.numGrids = checkNumber(o.numGrids ?? 8, { where, argument: 'numGrids', integer: true, min: 2 });
+    this.splineWeightInitScale = checkNumber(o.splineWeightInitScale ?? 0.1, { where, argument: 'splineWeightInitScale', min: 0 });
+    this.useBaseUpdate = o.useBaseUpdate ?? true;
+    this.useLayerNorm = o.useLayerNorm ?? true;
+    for (const [k, v] of [['useBaseUpdate', this.useBaseUpdate], ['useLayerNorm', this.useLayerNorm]] as const) {
+      if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: k, expected: 'a boolean', got: show(v) });
     }
-    this.inputDim = checkNumber(options.inputDim, where, 'inputDim', isCount, 'an integer >= 1');
-    this.outputDim = checkNumber(options.outputDim, where, 'outputDim', isCount, 'an integer >= 1');
-    this.gridMin = checkNumber(options.gridMin ?? -2, where, 'gridMin', () => true, 'a finite number');
-    this.gridMax = checkNumber(options.gridMax ?? 2, where, 'gridMax', (n) => n > this.gridMin, `a finite number > gridMin (${this.gridMin})`);
-    this.numGrids = checkNumber(options.numGrids ?? 8, where, 'numGrids', (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
-    this.splineWeightInitScale = checkNumber(options.splineWeightInitScale ?? 0.1, where, 'splineWeightInitScale', (n) => n >= 0, 'a number >= 0');
-    this.useBaseUpdate = options.useBaseUpdate ?? true;
-    this.useLayerNorm = options.useLayerNorm ?? true;
     if (this.useLayerNorm && this.inputDim === 1) {
       throw new ConfigError('LayerNorm over one feature is constant (x - mean(x) = 0): the RBFs would not see x', {
         where,
@@ -167,30 +107,35 @@ export class FastKANLayer extends Module {
         got: 'true',
       });
     }
-    const act = options.baseActivation ?? 'silu';
+    const act = o.baseActivation ?? 'silu';
     this.baseActivation = typeof act === 'function' ? act : getActivation(act);
     this.baseActivationName = typeof act === 'function' ? 'custom' : act;
 
-    const rng = options.rng ?? createRng(options.seed ?? 0);
+    const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
     const { inputDim: nIn, outputDim: nOut, numGrids: K } = this;
     const denominator = (this.gridMax - this.gridMin) / (K - 1);
     this.denominator = denominator;
-    this.layernorm = this.useLayerNorm ? this.registerModule('layernorm', new LayerNorm(nIn)) : null;
+    this.layernorm = this.useLayerNorm ? this.registerModule('layernorm', new LayerNorm({ normalizedShape: nIn })) : null;
     this.rbf = this.registerModule('rbf', new RadialBasisFunction(this.gridMin, this.gridMax, K, denominator));
+    // FastKAN's SplineLinear: a bias-free nn.Linear whose weight starts trunc_normal (drawn from
+    // `rng` first, as FastKAN); the Linear's own uniform draw uses a throwaway generator
+    const splineLinear = this.registerModule('spline_linear', new Linear({ inFeatures: nIn * K, outFeatures: nOut, bias: false, seed: 0 }));
     const w = init.truncatedNormal([nOut, nIn * K], { rng, mean: 0, std: this.splineWeightInitScale, a: -2, b: 2 });
-    this.spline_linear = this.registerModule('spline_linear', new SplineLinear(w));
-    this.base_linear = this.useBaseUpdate ? this.registerModule('base_linear', new Linear(nIn, nOut, rng)) : null;
+    splineLinear.weight.assign(w);
+    w.dispose();
+    this.spline_linear = splineLinear;
+    this.base_linear = this.useBaseUpdate ? this.registerModule('base_linear', new Linear({ inFeatures: nIn, outFeatures: nOut, rng })) : null;
   }
 
   /** x [..., inputDim] (float32) -> [..., outputDim]. */
   forward(x: tf.Tensor): tf.Tensor {
-    const where = this.where('forward');
-    checkLastDim(x, this.inputDim, where, 'inputDim');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inputDim });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      const x2 = tf.reshape(x, [-1, this.inputDim]);
+      const rows = x.size / this.inputDim;
+      const x2 = tf.reshape(x, [rows, this.inputDim]);
       const u = this.layernorm ? this.layernorm.forward(x2) : x2;
-      const basis = tf.reshape(this.rbf.forward(u), [-1, this.inputDim * this.numGrids]);
+      const basis = tf.reshape(this.rbf.forward(u), [rows, this.inputDim * this.numGrids]);
       let y = this.spline_linear.forward(basis);
       if (this.base_linear) y = tf.add(y, this.base_linear.forward(this.baseActivation(x2)));
       return tf.reshape(y, [...lead, this.outputDim]);

@@ -8,8 +8,7 @@
 // starts with smooth functions; bias 0. The harmonics run on the fused Fourier basis kernel of
 // @basiskit/kernels (cos block then sin block), contracted with C by one matMul.
 import { fourierBasis } from '@basiskit/kernels';
-import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
-import { checkCount, checkLastDim } from './checks';
+import { ConfigError, Module, checkNumber, checkOptions, checkTensor, createRng, init, show, tf, type Parameter, type Rng } from '@basiskit/tensor';
 
 /** Options of {@link FourierKANLayer} (FourierKAN's constructor arguments, camelCase, same defaults). */
 export interface FourierKANLayerOptions {
@@ -42,15 +41,16 @@ export class FourierKANLayer extends Module {
   constructor(options: FourierKANLayerOptions) {
     super();
     const where = 'FourierKANLayer';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputDim, outputDim, gridSize, ... }', got: String(options) });
+    const o = checkOptions(options, { where, known: ['inputDim', 'outputDim', 'gridSize', 'addBias', 'smoothInitialization', 'seed', 'rng'] });
+    this.inputDim = checkNumber(o.inputDim, { where, argument: 'inputDim', integer: true, min: 1 });
+    this.outputDim = checkNumber(o.outputDim, { where, argument: 'outputDim', integer: true, min: 1 });
+    this.gridSize = checkNumber(o.gridSize, { where, argument: 'gridSize', integer: true, min: 1 });
+    this.addBias = o.addBias ?? true;
+    this.smoothInitialization = o.smoothInitialization ?? false;
+    for (const [k, v] of [['addBias', this.addBias], ['smoothInitialization', this.smoothInitialization]] as const) {
+      if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: k, expected: 'a boolean', got: show(v) });
     }
-    this.inputDim = checkCount(options.inputDim, 1, where, 'inputDim');
-    this.outputDim = checkCount(options.outputDim, 1, where, 'outputDim');
-    this.gridSize = checkCount(options.gridSize, 1, where, 'gridSize');
-    this.addBias = options.addBias ?? true;
-    this.smoothInitialization = options.smoothInitialization ?? false;
-    const rng = options.rng ?? createRng(options.seed ?? 0);
+    const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
     const { inputDim: nIn, outputDim: nOut, gridSize: G } = this;
     const randn = init.normal([2, nOut, nIn, G], { rng });
     const norm = this.smoothInitialization
@@ -64,12 +64,13 @@ export class FourierKANLayer extends Module {
 
   /** x [..., inputDim] (float32) -> [..., outputDim]. */
   forward(x: tf.Tensor): tf.Tensor {
-    const where = this.where('forward');
-    checkLastDim(x, this.inputDim, where, 'inputDim');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inputDim });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
+      // explicit row counts, no -1: an empty batch [0, in] reshapes to [0, ...] too
+      const rows = x.size / this.inputDim;
       const n = 2 * this.gridSize;
-      const basis = tf.reshape(fourierBasis(tf.reshape(x, [-1, this.inputDim]), { gridSize: this.gridSize }), [-1, this.inputDim * n]);
+      const basis = tf.reshape(fourierBasis(tf.reshape(x, [rows, this.inputDim]), { gridSize: this.gridSize }), [rows, this.inputDim * n]);
       // C [2, out, in, G] -> [in, 2, G, out] -> [in*2G, out], row i*2G + c*G + k (the basis layout)
       const w = tf.reshape(tf.transpose(this.fouriercoeffs.value, [2, 0, 3, 1]), [this.inputDim * n, this.outputDim]);
       let y = tf.matMul(basis, w);

@@ -12,11 +12,10 @@
 // nonlinearity = 'linear' / 'gelu') on fc1 / fc2 (its code then overwrites those draws with
 // trunc_normal(0.02) in the `else` branch of the qkv test; we keep the paper's init).
 // State-dict names as KAT: `act1.weight_numerator`, `act1.weight_denominator`, `fc1.weight`
-// [out, in] (PyTorch nn.Linear layout), `fc1.bias` [out].
+// [out, in] (PyTorch nn.Linear layout, @basiskit/tensor's Linear with `std`), `fc1.bias` [out].
 import { KATGroupRational, variancePreservingGain, type RationalInitName } from '@basiskit/activations';
-import { groupRational, linear } from '@basiskit/kernels';
-import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
-import { checkCount, checkDrop, checkGroups, checkLastDim } from './checks';
+import { groupRational } from '@basiskit/kernels';
+import { ConfigError, Linear, Module, checkNumber, checkOptions, checkTensor, createRng, tf, type Rng } from '@basiskit/tensor';
 
 /** Starting function of a group rational: a fitted name or explicit version-A coefficients (6 and 4). */
 export type GRKANInit = RationalInitName | { numerator: number[]; denominator: number[] };
@@ -41,40 +40,20 @@ export interface GRKANLinearOptions {
   rng?: Rng;
 }
 
-/** Options of {@link Linear}. */
-export interface LinearOptions {
-  inFeatures: number;
-  outFeatures: number;
-  /** Learn a bias [out]. Default true. */
-  bias?: boolean;
-  /** Standard deviation of the N(0, std^2) weight draw (bias starts at 0). */
-  std: number;
-  /** Generator of the weight draw. */
-  rng: Rng;
+const KNOWN = ['inFeatures', 'outFeatures', 'groups', 'init', 'sharedNumerator', 'bias', 'drop', 'seed', 'rng'];
+
+/** Checks a group count that must divide `channels` (the option named `channelsName`). */
+export function checkGroups(v: unknown, channels: number, where: string, argument: string, channelsName: string): number {
+  const g = checkNumber(v, { where, argument, integer: true, min: 1 });
+  if (channels % g !== 0) {
+    throw new ConfigError(`${channelsName} not divisible by groups`, { where, argument, expected: `a divisor of ${channelsName} (${channels})`, got: String(g) });
+  }
+  return g;
 }
 
-/** torch.nn.Linear's layout (`weight` [out, in], `bias` [out]) with a N(0, std^2) weight: y = x W^T + b. */
-export class Linear extends Module {
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-  readonly weight: Parameter;
-  readonly bias: Parameter | null;
-
-  constructor(options: LinearOptions) {
-    super();
-    this.inFeatures = options.inFeatures;
-    this.outFeatures = options.outFeatures;
-    this.weight = this.registerParameter('weight', init.normal([options.outFeatures, options.inFeatures], { rng: options.rng, std: options.std }));
-    this.bias = options.bias ?? true ? this.registerParameter('bias', tf.zeros([options.outFeatures])) : null;
-  }
-
-  /**
-   * x [M, in] -> [M, out]. (Not tf.fused.matMul: tfjs-backend-wasm 4.22's fused matMul adds the
-   * bias at the wrong columns when transposeB is set.)
-   */
-  forward(x: tf.Tensor): tf.Tensor {
-    return linear(x, this.weight.value, this.bias?.value);
-  }
+/** Checks a dropout probability in [0, 1). */
+export function checkDrop(v: unknown, where: string): number {
+  return checkNumber(v, { where, argument: 'drop', min: 0, lt: 1 });
 }
 
 /**
@@ -119,15 +98,13 @@ export class GRKANLinear extends Module {
   constructor(options: GRKANLinearOptions) {
     super();
     const where = 'GRKANLinear';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inFeatures, outFeatures, ... }', got: String(options) });
-    }
-    this.inFeatures = checkCount(options.inFeatures, 1, where, 'inFeatures');
-    this.outFeatures = checkCount(options.outFeatures, 1, where, 'outFeatures');
-    this.groups = checkGroups(options.groups ?? 8, this.inFeatures, where, 'groups', 'inFeatures');
-    this.drop = checkDrop(options.drop ?? 0, where);
-    this.rng = options.rng ?? createRng(options.seed ?? 0);
-    const act1 = new KATGroupRational({ channels: this.inFeatures, groups: this.groups, init: options.init ?? 'gelu', sharedNumerator: options.sharedNumerator ?? true });
+    const o = checkOptions(options, { where, known: KNOWN });
+    this.inFeatures = checkNumber(o.inFeatures, { where, argument: 'inFeatures', integer: true, min: 1 });
+    this.outFeatures = checkNumber(o.outFeatures, { where, argument: 'outFeatures', integer: true, min: 1 });
+    this.groups = checkGroups(o.groups ?? 8, this.inFeatures, where, 'groups', 'inFeatures');
+    this.drop = checkDrop(o.drop ?? 0, where);
+    this.rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
+    const act1 = new KATGroupRational({ channels: this.inFeatures, groups: this.groups, init: o.init ?? 'gelu', sharedNumerator: o.sharedNumerator ?? true });
     try {
       this.gain = groupRationalGain(act1);
     } catch (e) {
@@ -136,15 +113,15 @@ export class GRKANLinear extends Module {
     }
     this.act1 = this.registerModule('act1', act1);
     const std = Math.sqrt(this.gain / this.inFeatures);
-    this.fc1 = this.registerModule('fc1', new Linear({ inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: options.bias ?? true, std, rng: this.rng }));
+    this.fc1 = this.registerModule('fc1', new Linear({ inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: o.bias ?? true, std, rng: this.rng }));
   }
 
   /** x [..., inFeatures] (float32) -> [..., outFeatures]. */
   forward(x: tf.Tensor): tf.Tensor {
-    checkLastDim(x, this.inFeatures, this.where('forward'), 'inFeatures');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inFeatures });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      const h = seededDropout(this.act1.forward(tf.reshape(x, [-1, this.inFeatures])), this.drop, this.training, this.rng);
+      const h = seededDropout(this.act1.forward(tf.reshape(x, [x.size / this.inFeatures, this.inFeatures])), this.drop, this.training, this.rng);
       return tf.reshape(this.fc1.forward(h), [...lead, this.outFeatures]);
     });
   }

@@ -2,10 +2,9 @@ import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { curve2coef } from './curve_fit';
-import { assignScaledSplineWeight, gridFromSamples, updateGrid } from './grid_update';
+import { gridFromSamples } from './grid_update';
 import { KAN } from './kan';
 import { KANLinear } from './kan_linear';
-import { gridRangeSamples, refineLayer } from './refine';
 
 /** max |a - b| / max |b| over all elements. */
 function relChange(a: tf.Tensor, b: tf.Tensor): number {
@@ -22,11 +21,12 @@ function makeSmooth(layer: KANLinear, seed: number, amp = 1): KANLinear {
     const rng = createRng(seed + 100);
     const a = rng.uniformTensor([1, inF, outF], 1, 3);
     const b = rng.uniformTensor([1, inF, outF], -1, 1);
-    const xs = gridRangeSamples(layer, 200);
+    const xs = layer.gridRangeSamples(200);
     const y = tf.mul(tf.sin(tf.add(tf.mul(a, tf.expandDims(xs, -1)), b)), amp);
     return curve2coef(xs, y, layer.grid, layer.splineOrder);
   });
-  assignScaledSplineWeight(layer, coef);
+  layer.setScaledSplineWeight(coef);
+  coef.dispose();
   return layer;
 }
 
@@ -39,7 +39,7 @@ describe.each(['cpu', 'wasm'] as const)('grid update and refine on %s', (backend
     // skewed samples in [-1, 1]: x = 2 u^2 - 1
     const x = tf.tidy(() => tf.sub(tf.mul(tf.square(createRng(2).uniformTensor([400, 3])), 2), 1));
     const before = layer.forward(x);
-    updateGrid(layer, x, { margin: 0.01 });
+    layer.updateGrid(x, { margin: 0.01 });
     const after = layer.forward(x);
     const change = relChange(after, before);
     expect(change).toBeLessThan(1e-3);
@@ -85,15 +85,15 @@ describe.each(['cpu', 'wasm'] as const)('grid update and refine on %s', (backend
     const layer = smoothLayer(5, 10);
     const xs = tf.tidy(() => createRng(6).uniformTensor([500, 3], -1, 1));
     const y0 = layer.forward(xs);
-    const fine = refineLayer(layer, 20);
+    const fine = layer.refine(20);
     expect(fine.gridSize).toBe(20);
     expect(fine.spline_weight.shape).toEqual([2, 3, 23]);
     const y1 = fine.forward(xs);
     expect(relChange(y1, y0)).toBeLessThan(1e-4);
     // after a grid update (non-uniform knots) refine to 20 intervals: close, not exact
-    updateGrid(layer, xs);
+    layer.updateGrid(xs);
     const y2 = layer.forward(xs);
-    const fine2 = refineLayer(layer, 30);
+    const fine2 = layer.refine(30);
     const y3 = fine2.forward(xs);
     expect(relChange(y3, y2)).toBeLessThan(1e-3);
     // KAN.refine: a new network, same outputs on points in range

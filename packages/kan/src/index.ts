@@ -1,3 +1,6 @@
+// @basiskit/kan's public entry. The tools of pykan and efficient-kan are methods of the layers
+// and networks they act on (`layer.updateGrid(x)`, `model.prune()`, ...); the functions exported
+// here take tensors or numbers, never a layer (see the README's table of tools).
 export { FastKANLayer } from './fastkan_layer';
 export type { FastKANLayerOptions } from './fastkan_layer';
 export { ChebyKANLayer } from './chebykan_layer';
@@ -7,22 +10,21 @@ export type { FourierKANLayerOptions } from './fourierkan_layer';
 export { ReLUKANLayer } from './relukan_layer';
 export type { ReLUKANLayerOptions } from './relukan_layer';
 export { KANLinear } from './kan_linear';
-export type { KANLinearOptions, KANLinearForwardOptions, EdgeActivations } from './kan_linear';
+export type { KANLinearOptions, KANLinearForwardOptions, EdgeActivations, SplineEdgeValuesOptions } from './kan_linear';
 export { KAN } from './kan';
 export type { KANOptions, KANForwardOptions } from './kan';
+export { SymbolicEdges } from './symbolic_edges';
+export type { AffineParams } from './symbolic_edges';
 export { curve2coef } from './curve_fit';
 export type { Curve2CoefOptions } from './curve_fit';
-export { updateGrid, gridFromSamples } from './grid_update';
+export { gridFromSamples } from './grid_update';
 export type { UpdateGridOptions } from './grid_update';
-export { refineLayer } from './refine';
 export type { RefineOptions } from './refine';
-export { regularizationLoss, edgeScales } from './regularization';
-export type { RegularizationOptions } from './regularization';
-export { pruneLayers, nodeScores } from './prune';
+export type { RegularizationOptions, RegMetric } from './regularization';
 export type { PruneOptions, NodeScores } from './prune';
 export { SYMBOLIC_LIB, symbolicNames, getSymbolic, SINGULARITY_THRESHOLD } from './symbolic_library';
 export type { SymbolicFunction } from './symbolic_library';
-export { fitParams, suggestSymbolic, fixSymbolic, unfixSymbolic, autoSymbolic } from './symbolic';
+export { fitParams } from './symbolic';
 export type {
   FitParamsOptions,
   FitParamsResult,
@@ -33,9 +35,7 @@ export type {
   AutoSymbolicOptions,
   AutoSymbolicEdge,
 } from './symbolic';
-export { symbolicFormula } from './symbolic_formula';
 export type { SymbolicFormula, SymbolicFormulaOptions, AffineExpr, SymbolicAtom } from './symbolic_formula';
-export { edgeCurves } from './edge_curves';
 export type { EdgeCurve, EdgeCurvesOptions } from './edge_curves';
 export { GRKANLinear } from './gr_kan_linear';
 export type { GRKANLinearOptions, GRKANInit } from './gr_kan_linear';

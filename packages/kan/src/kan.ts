@@ -1,26 +1,37 @@
 // efficient-kan's KAN: a stack of KANLinear layers [in, h1, ..., out] in a ModuleList named
 // `layers` (state-dict keys `layers.<i>.base_weight`, ...), with `forward(x, {updateGrid})` as
 // efficient-kan's (each layer's grid is updated from the activations reaching it, then applied),
-// and pykan's tools as methods: grid update and refinement, regularization, pruning, symbolic
-// fitting and formulas. refine and prune return new networks (pykan's style); the others act in
-// place.
-import { ConfigError, Module, ModuleList, createRng, tf, type Parameter } from '@basiskit/tensor';
-import { updateGrid, type UpdateGridOptions } from './grid_update';
-import { KANLinear, type KANLinearOptions } from './kan_linear';
-import { pruneLayers, type PruneOptions } from './prune';
-import { refineLayer, type RefineOptions } from './refine';
-import { regularizationLoss, type RegularizationOptions } from './regularization';
+// and pykan's network-level tools as methods: grid update and refinement, regularization,
+// pruning, symbolic fitting and formulas (each works through the layers' own methods).
+// refine and prune return new networks (pykan's style); the others act in place.
 import {
-  autoSymbolic,
-  fixSymbolic,
-  suggestSymbolic,
+  ConfigError,
+  Module,
+  ModuleList,
+  checkNumber,
+  checkOptions,
+  createRng,
+  show,
+  tf,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type Parameter,
+} from '@basiskit/tensor';
+import type { EdgeCurve, EdgeCurvesOptions } from './edge_curves';
+import type { UpdateGridOptions } from './grid_update';
+import { KANLinear, type KANLinearOptions } from './kan_linear';
+import { keptNodes, nodeScoresFrom, type NodeScores, type PruneOptions } from './prune';
+import type { RefineOptions } from './refine';
+import { regularizationSettings, type RegularizationOptions } from './regularization';
+import {
+  SUGGEST_OPTIONS,
   type AutoSymbolicEdge,
   type AutoSymbolicOptions,
   type FixSymbolicOptions,
   type SuggestSymbolicOptions,
   type SymbolicCandidate,
 } from './symbolic';
-import { symbolicFormula, type SymbolicFormula, type SymbolicFormulaOptions } from './symbolic_formula';
+import { buildFormula, type SymbolicFormula, type SymbolicFormulaOptions } from './symbolic_formula';
 
 /** Options of {@link KAN}: the widths and every {@link KANLinearOptions} option but the sizes. */
 export interface KANOptions extends Omit<KANLinearOptions, 'inFeatures' | 'outFeatures'> {
@@ -38,7 +49,7 @@ export interface KANForwardOptions {
   cache?: boolean;
 }
 
-/** efficient-kan's KAN network with pykan's tools (see the file header). */
+/** efficient-kan's KAN network with pykan's tools as methods (see the file header). */
 export class KAN extends Module {
   /** The layers (state-dict prefix `layers.`). */
   readonly layers: ModuleList<KANLinear>;
@@ -50,24 +61,25 @@ export class KAN extends Module {
    */
   constructor(options: KANOptions, prebuilt?: KANLinear[]) {
     super();
-    const widths = options?.layers;
+    const where = 'KAN';
+    const o = checkOptions(options, { where });
+    const widths = o.layers;
     if (!Array.isArray(widths) || widths.length < 2 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
-      throw new ConfigError('invalid widths', { where: 'KAN', argument: 'layers', expected: 'at least two integers >= 1', got: JSON.stringify(widths) });
+      throw new ConfigError('invalid widths', { where, argument: 'layers', expected: 'at least two integers >= 1', got: show(widths) });
     }
     let built = prebuilt;
     if (!built) {
-      const { layers: _w, ...rest } = options;
-      const rng = options.rng ?? createRng(options.seed ?? 0);
+      const { layers: _w, ...rest } = o;
+      const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
       built = [];
-      for (let l = 0; l + 1 < widths.length; l++) built.push(new KANLinear({ ...rest, rng, inFeatures: widths[l], outFeatures: widths[l + 1] }));
+      try {
+        for (let l = 0; l + 1 < widths.length; l++) built.push(new KANLinear({ ...rest, rng, inFeatures: widths[l], outFeatures: widths[l + 1] }));
+      } catch (e) {
+        for (const layer of built) layer.dispose();
+        throw e;
+      }
     }
     this.layers = this.registerModule('layers', new ModuleList(built));
-  }
-
-  /** Frees every layer (parameters, grids, cached activations, symbolic branches). */
-  override dispose(): void {
-    for (const layer of this.layers) layer.dispose();
-    super.dispose();
   }
 
   /** Widths `[in, h1, ..., out]`. */
@@ -91,43 +103,53 @@ export class KAN extends Module {
 
   /** x [..., in] -> [..., out]. */
   forward(x: tf.Tensor, options: KANForwardOptions = {}): tf.Tensor {
-    if (!options.updateGrid) {
+    const o = checkOptions(options, { where: this.where('forward'), known: ['updateGrid', 'margin', 'cache'] });
+    if (!o.updateGrid) {
       return tf.tidy(() => {
         let h = x;
-        for (const layer of this.layers) h = layer.forward(h, { cache: options.cache });
+        for (const layer of this.layers) h = layer.forward(h, { cache: o.cache });
         return h;
       });
     }
     let h = x;
-    for (const layer of this.layers) {
-      updateGrid(layer, h, { margin: options.margin });
-      const next = layer.forward(h, { cache: options.cache });
+    try {
+      for (const layer of this.layers) {
+        layer.updateGrid(h, { margin: o.margin });
+        const next = layer.forward(h, { cache: o.cache });
+        if (h !== x) h.dispose();
+        h = next;
+      }
+    } catch (e) {
       if (h !== x) h.dispose();
-      h = next;
+      throw e;
     }
     return h;
   }
 
   /** Updates every layer's grid from the activations of `x` flowing through (pykan's update_grid_from_samples). */
   updateGrid(x: tf.Tensor, options: UpdateGridOptions = {}): void {
-    const y = this.forward(x, { updateGrid: true, margin: options.margin });
+    this.assertLive('updateGrid');
+    const o = checkOptions(options, { where: this.where('updateGrid'), known: ['margin'] });
+    const y = this.forward(x, { updateGrid: true, margin: o.margin });
     y.dispose();
   }
 
   /**
    * A new KAN with `newGridSize` intervals per edge computing the same function on each layer's
-   * grid range (pykan's refine; see refine.ts). With `x`, each layer is fitted on the
-   * activations of `x` reaching it instead of evenly spaced points.
+   * grid range (pykan's refine; see {@link KANLinear.refine}). With `x`, each layer is fitted on
+   * the activations of `x` reaching it instead of evenly spaced points.
    */
   refine(newGridSize: number, options: RefineOptions = {}): KAN {
+    this.assertLive('refine');
+    const o = checkOptions(options, { where: this.where('refine'), known: ['x', 'samples'] });
     const fresh: KANLinear[] = [];
-    let h: tf.Tensor | undefined = options.x;
+    let h: tf.Tensor | undefined = o.x;
     try {
       for (const layer of this.layers) {
-        fresh.push(refineLayer(layer, newGridSize, { ...options, x: h }));
+        fresh.push(layer.refine(newGridSize, { samples: o.samples, x: h }));
         if (h) {
           const next = layer.forward(h, { cache: false });
-          if (h !== options.x) h.dispose();
+          if (h !== o.x) h.dispose();
           h = next;
         }
       }
@@ -135,14 +157,28 @@ export class KAN extends Module {
       for (const l of fresh) l.dispose();
       throw e;
     } finally {
-      if (h && h !== options.x) h.dispose();
+      if (h && h !== o.x) h.dispose();
     }
     return new KAN({ layers: this.widths }, fresh);
   }
 
-  /** pykan's regularization on the last forward with `cache: true` (see regularization.ts). */
+  /** pykan's regularization summed over the layers, on the last forward with `cache: true` (see {@link KANLinear.regularizationLoss}). */
   regularizationLoss(options: RegularizationOptions = {}): tf.Scalar {
-    return regularizationLoss(this.layerArray(), options);
+    this.assertLive('regularizationLoss');
+    const o = regularizationSettings(options, this.where('regularizationLoss'));
+    return tf.tidy(() => tf.addN(this.layerArray().map((l) => l.regularizationLoss(o))) as tf.Scalar);
+  }
+
+  /** Incoming and outgoing scores of every hidden layer's nodes (pykan's, see prune.ts); needs a forward with `cache: true`. */
+  nodeScores(): NodeScores[] {
+    this.assertLive('nodeScores');
+    const scales = this.layerArray().map((l) => {
+      const s = l.edgeScales('edge_forward_sum');
+      const data = s.dataSync() as Float32Array;
+      s.dispose();
+      return { data, out: l.outFeatures, in: l.inFeatures };
+    });
+    return nodeScoresFrom(scales);
   }
 
   /**
@@ -151,46 +187,97 @@ export class KAN extends Module {
    * runs one on `x` when given.
    */
   prune(options: PruneOptions & { x?: tf.Tensor } = {}): KAN {
+    this.assertLive('prune');
     return this.pruneWithMap(options).model;
   }
 
-  /** {@link KAN.prune}, also returning the kept node indices per node layer. */
+  /** {@link KAN.prune}, also returning the kept node indices per node layer (inputs, hidden..., outputs). */
   pruneWithMap(options: PruneOptions & { x?: tf.Tensor } = {}): { model: KAN; keptNodes: number[][] } {
-    if (options.x) tf.dispose(this.forward(options.x, { cache: true }));
-    const { layers, keptNodes } = pruneLayers(this.layerArray(), options);
-    return { model: new KAN({ layers: keptNodes.map((k) => k.length) }, layers), keptNodes };
+    this.assertLive('pruneWithMap');
+    const where = this.where('prune');
+    const o = checkOptions(options, { where, known: ['threshold', 'x'] });
+    const threshold = checkNumber(o.threshold ?? 1e-2, { where, argument: 'threshold' });
+    if (o.x !== undefined) tf.dispose(this.forward(o.x, { cache: true }));
+    const layers = this.layerArray();
+    const kept = keptNodes(this.nodeScores(), layers[0].inFeatures, layers[layers.length - 1].outFeatures, threshold);
+    const out: KANLinear[] = [];
+    try {
+      layers.forEach((l, i) => out.push(l.subset(kept[i], kept[i + 1])));
+    } catch (e) {
+      for (const l of out) l.dispose();
+      throw e;
+    }
+    return { model: new KAN({ layers: kept.map((k) => k.length) }, out), keptNodes: kept };
   }
 
   /** The symbolic edges' trainable affine parameters of every layer (train them with the others after fixing). */
   symbolicParameters(): Parameter[] {
+    this.assertLive('symbolicParameters');
     return this.layerArray().flatMap((l) => l.symbolicParameters());
   }
 
-  private layerAt(l: number): KANLinear {
+  private layerAt(l: number, method: string): KANLinear {
+    this.assertLive(method);
     if (!Number.isInteger(l) || l < 0 || l >= this.layers.length) {
-      throw new ConfigError('layer index out of range', { where: 'KAN', argument: 'l', expected: `0 <= l < ${this.layers.length}`, got: String(l) });
+      throw new ConfigError('layer index out of range', { where: this.where(method), argument: 'l', expected: `0 <= l < ${this.layers.length}`, got: show(l) });
     }
     return this.layers.at(l);
   }
 
-  /** pykan's suggest_symbolic for edge i -> j of layer l. */
+  /** pykan's suggest_symbolic for edge i -> j of layer l (see {@link KANLinear.suggestSymbolic}). */
   suggestSymbolic(l: number, i: number, j: number, options: SuggestSymbolicOptions = {}): SymbolicCandidate[] {
-    return suggestSymbolic(this.layerAt(l), i, j, options);
+    return this.layerAt(l, 'suggestSymbolic').suggestSymbolic(i, j, options);
   }
 
   /** pykan's fix_symbolic for edge i -> j of layer l; returns the R^2 of the fit (null without fitting). */
   fixSymbolic(l: number, i: number, j: number, name: string, options: FixSymbolicOptions = {}): number | null {
-    return fixSymbolic(this.layerAt(l), i, j, name, options);
+    return this.layerAt(l, 'fixSymbolic').fixSymbolic(i, j, name, options);
   }
 
-  /** pykan's auto_symbolic over every layer (runs a cached forward on `x` first when given). */
-  autoSymbolic(options: AutoSymbolicOptions & { x?: tf.Tensor } = {}): AutoSymbolicEdge[] {
-    if (options.x) tf.dispose(this.forward(options.x, { cache: true }));
-    return autoSymbolic(this.layerArray(), options);
+  /** pykan's unfix_symbolic for edge i -> j of layer l. */
+  unfixSymbolic(l: number, i: number, j: number): void {
+    this.layerAt(l, 'unfixSymbolic').unfixSymbolic(i, j);
   }
 
-  /** The closed-form formula of a fully symbolic KAN (see symbolic_formula.ts). */
+  /** Sampled curves of the edges of layer l, for plots (see {@link KANLinear.edgeCurves}). */
+  edgeCurves(l: number, options: EdgeCurvesOptions = {}): EdgeCurve[] {
+    return this.layerAt(l, 'edgeCurves').edgeCurves(options);
+  }
+
+  /**
+   * pykan's auto_symbolic: every numeric edge of every layer is fixed to its best library
+   * function (when its R^2 reaches `rThreshold`); edges already symbolic are skipped. Runs a
+   * cached forward on `x` first when given.
+   */
+  autoSymbolic(options: AutoSymbolicOptions = {}): AutoSymbolicEdge[] {
+    this.assertLive('autoSymbolic');
+    const where = this.where('autoSymbolic');
+    const { rThreshold: r, x, ...suggest } = checkOptions(options, { where, known: [...SUGGEST_OPTIONS, 'rThreshold', 'x'] });
+    const rThreshold = checkNumber(r ?? 0, { where, argument: 'rThreshold' });
+    if (x !== undefined) tf.dispose(this.forward(x, { cache: true }));
+    const report: AutoSymbolicEdge[] = [];
+    this.layerArray().forEach((layer, l) => {
+      for (let i = 0; i < layer.inFeatures; i++) {
+        for (let j = 0; j < layer.outFeatures; j++) {
+          if (layer.symbolic?.name(i, j)) continue;
+          const [best] = layer.suggestSymbolic(i, j, { ...suggest, topk: 1 });
+          const fixed = best.r2 >= rThreshold;
+          if (fixed) layer.fixSymbolic(i, j, best.name, { fit: false, params: best.params });
+          report.push({ layer: l, i, j, name: best.name, r2: best.r2, params: best.params, fixed });
+        }
+      }
+    });
+    return report;
+  }
+
+  /** The closed-form formula of a fully symbolic KAN (pykan's symbolic_formula; see symbolic_formula.ts). */
   symbolicFormula(options: SymbolicFormulaOptions = {}): SymbolicFormula {
-    return symbolicFormula(this.layerArray(), options);
+    this.assertLive('symbolicFormula');
+    return buildFormula(this.layerArray(), options, this.where('symbolicFormula'));
+  }
+
+  /** Loads a state dict, giving layers the symbolic branches its entries describe (see {@link KANLinear.loadWithSymbolic}). */
+  override loadStateDict(dict: Record<string, tf.Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return KANLinear.loadWithSymbolic(this, dict, options, (d, o) => super.loadStateDict(d, o));
   }
 }

@@ -77,7 +77,7 @@ describe.each(['cpu', 'wasm'] as const)('KANConv2d on %s', (backend) => {
     const y = conv.forward(x);
     expect(y.shape).toEqual([2, 3, 3, 3]);
     const patches = manualPatches(x, g.k, g.s, g.p, g.d);
-    const want = tf.tidy(() => conv.layer.forward(patches) as tf.Tensor);
+    const want = tf.tidy(() => conv.layer.forward(patches));
     assertClose(y, { shape: y.shape, data: want.dataSync() }, { rtol: 1e-5, atol: 1e-6 }, 'y');
     // unbatched [H, W, C] gives [H', W', out]
     const x3 = tf.tidy(() => tf.squeeze(tf.slice(x, [1, 0, 0, 0], [1, -1, -1, -1]), [0]));

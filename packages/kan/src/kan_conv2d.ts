@@ -21,8 +21,21 @@
 // Porting a PyTorch model that does `layer(F.unfold(x, k, dilation, padding, stride).transpose(1, 2))`:
 // the layer's weights load unchanged under `layer.` (same feature order); feed
 // `tf.transpose(x, [0, 2, 3, 1])` for its NCHW input and transpose the output back with [0, 3, 1, 2].
-import { ConfigError, Module, ShapeError, DTypeError, createRng, formatShape, tf, type Rng } from '@basiskit/tensor';
-import { checkCount } from './checks';
+import {
+  ConfigError,
+  Module,
+  ShapeError,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  createRng,
+  formatShape,
+  show,
+  tf,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type Rng,
+} from '@basiskit/tensor';
 import { KANLinear } from './kan_linear';
 
 /** Builds the KAN layer a {@link KANConv2d} applies to each patch: [P, inFeatures] -> [P, outFeatures]. */
@@ -52,10 +65,12 @@ export interface KANConv2dOptions {
   rng?: Rng;
 }
 
+const KNOWN = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'layer', 'seed', 'rng'];
+
 function pairOf(v: unknown, min: number, where: string, argument: string): [number, number] {
   const arr = Array.isArray(v) ? v : [v, v];
-  if (arr.length !== 2) throw new ConfigError('invalid value', { where, argument, expected: 'an integer or a pair of integers', got: JSON.stringify(v) });
-  return [checkCount(arr[0], min, where, argument), checkCount(arr[1], min, where, argument)];
+  if (arr.length !== 2) throw new ConfigError('invalid value', { where, argument, expected: 'an integer or a pair of integers', got: show(v) });
+  return [checkNumber(arr[0], { where, argument, integer: true, min }), checkNumber(arr[1], { where, argument, integer: true, min })];
 }
 
 /** Output size of one spatial dim (PyTorch's formula; < 1 when the input is too small). */
@@ -86,22 +101,21 @@ export class KANConv2d extends Module {
   constructor(options: KANConv2dOptions) {
     super();
     const where = 'KANConv2d';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inChannels, outChannels, kernelSize, ... }', got: String(options) });
-    }
-    this.inChannels = checkCount(options.inChannels, 1, where, 'inChannels');
-    this.outChannels = checkCount(options.outChannels, 1, where, 'outChannels');
-    this.kernelSize = pairOf(options.kernelSize, 1, where, 'kernelSize');
-    this.stride = pairOf(options.stride ?? 1, 1, where, 'stride');
-    this.padding = pairOf(options.padding ?? 0, 0, where, 'padding');
-    this.dilation = pairOf(options.dilation ?? 1, 1, where, 'dilation');
+    const o = checkOptions(options, { where, known: KNOWN });
+    this.inChannels = checkNumber(o.inChannels, { where, argument: 'inChannels', integer: true, min: 1 });
+    this.outChannels = checkNumber(o.outChannels, { where, argument: 'outChannels', integer: true, min: 1 });
+    this.kernelSize = pairOf(o.kernelSize, 1, where, 'kernelSize');
+    this.stride = pairOf(o.stride ?? 1, 1, where, 'stride');
+    this.padding = pairOf(o.padding ?? 0, 0, where, 'padding');
+    this.dilation = pairOf(o.dilation ?? 1, 1, where, 'dilation');
     const [kh, kw] = this.kernelSize;
     this.patchFeatures = this.inChannels * kh * kw;
-    const factory = options.layer ?? ((i: number, o: number, rng: Rng) => new KANLinear({ inFeatures: i, outFeatures: o, rng }));
+    const factory = o.layer ?? ((i: number, out: number, rng: Rng) => new KANLinear({ inFeatures: i, outFeatures: out, rng }));
     if (typeof factory !== 'function') {
-      throw new ConfigError('invalid value', { where, argument: 'layer', expected: 'a function (inFeatures, outFeatures, rng) => Module', got: typeof factory });
+      throw new ConfigError('invalid value', { where, argument: 'layer', expected: 'a function (inFeatures, outFeatures, rng) => Module', got: show(factory) });
     }
-    const layer = factory(this.patchFeatures, this.outChannels, options.rng ?? createRng(options.seed ?? 0));
+    const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
+    const layer = factory(this.patchFeatures, this.outChannels, rng);
     checkPatchLayer(layer, this.patchFeatures, this.outChannels, where);
     this.layer = this.registerModule('layer', layer);
     this.registerBuffer('unfold_filter', unfoldFilter(this.kernelSize, this.dilation, this.inChannels), { persistent: false });
@@ -112,6 +126,7 @@ export class KANConv2d extends Module {
    * Differentiable in x.
    */
   unfold(x: tf.Tensor): tf.Tensor4D {
+    this.assertLive('unfold');
     const where = this.where('unfold');
     this.checkInput(x, where);
     const [N, H, W] = x.rank === 3 ? [1, ...x.shape] : x.shape;
@@ -145,14 +160,18 @@ export class KANConv2d extends Module {
     return tf.tidy(() => {
       const patches = this.unfold(x);
       const [N, ho, wo, F] = patches.shape;
-      const y = this.layer.forward(tf.reshape(patches, [N * ho * wo, F])) as tf.Tensor;
+      const y = this.layer.forward(tf.reshape(patches, [N * ho * wo, F]));
       return tf.reshape(y, x.rank === 3 ? [ho, wo, this.outChannels] : [N, ho, wo, this.outChannels]);
     });
   }
 
+  /** Loads a state dict; a KANLinear patch layer gets the symbolic branch its entries describe (see `KANLinear.loadWithSymbolic`). */
+  override loadStateDict(dict: Record<string, tf.Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return KANLinear.loadWithSymbolic(this, dict, options, (d, o) => super.loadStateDict(d, o));
+  }
+
   private checkInput(x: unknown, where: string): asserts x is tf.Tensor {
-    if (!(x instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'x', expected: 'a float32 tensor', got: typeof x });
-    if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
+    checkTensor(x, { where, dtype: 'float32' });
     if ((x.rank !== 3 && x.rank !== 4) || x.shape[x.rank - 1] !== this.inChannels) {
       throw new ShapeError('wrong shape', { where, argument: 'x', expected: `[N, H, W, ${this.inChannels}] or [H, W, ${this.inChannels}] (NHWC, inChannels)`, got: formatShape(x.shape) });
     }
@@ -184,7 +203,7 @@ function checkPatchLayer(layer: unknown, inF: number, outF: number, where: strin
   }
   let got: number[] | string;
   try {
-    got = tf.tidy(() => (layer.forward(tf.zeros([1, inF])) as tf.Tensor).shape);
+    got = tf.tidy(() => layer.forward(tf.zeros([1, inF])).shape);
   } catch (e) {
     got = `an error for [1, ${inF}]: ${(e as Error).message}`;
   }

@@ -4,7 +4,8 @@
 //   y = fc2(drop2(act2(fc1(drop1(act1(x))))))
 //
 // act1 a group rational starting as the identity (KAT fixes mode="identity"), act2 one starting
-// as `actInit` (KAT's `act_init`, default gelu), fc1/fc2 linear maps in nn.Linear layout.
+// as `actInit` (KAT's `act_init`, default gelu), fc1/fc2 linear maps in nn.Linear layout
+// (@basiskit/tensor's Linear).
 // Variance-preserving init: fc_i weight ~ N(0, gain_i / fan_in) with gain_i = 1 / E[act_i(x)^2],
 // x ~ N(0, 1), computed for the rational's actual starting function; biases 0. With unit-variance
 // inputs the output then has about unit variance. State-dict names are KAT's: `act1.weight_numerator`,
@@ -12,9 +13,8 @@
 // `blocks.<i>.mlp.*` entries load into a KATBlock by stripping that prefix.
 // (This is KAT's MLP sub-module, not its whole transformer `Block` with attention and norms.)
 import { KATGroupRational } from '@basiskit/activations';
-import { ConfigError, Module, createRng, tf, type Rng } from '@basiskit/tensor';
-import { checkCount, checkDrop, checkGroups, checkLastDim } from './checks';
-import { Linear, groupRationalGain, seededDropout, type GRKANInit } from './gr_kan_linear';
+import { ConfigError, Linear, Module, checkNumber, checkOptions, checkTensor, createRng, show, tf, type Rng } from '@basiskit/tensor';
+import { checkDrop, checkGroups, groupRationalGain, seededDropout, type GRKANInit } from './gr_kan_linear';
 
 /** Options of {@link KATBlock} (KAT's `KAN` constructor arguments, camelCase, same defaults). */
 export interface KATBlockOptions {
@@ -39,8 +39,12 @@ export interface KATBlockOptions {
   rng?: Rng;
 }
 
-function pair<T>(v: T | readonly [T, T]): [T, T] {
-  return Array.isArray(v) ? [v[0], v[1]] : [v as T, v as T];
+const KNOWN = ['inFeatures', 'hiddenFeatures', 'outFeatures', 'groups', 'actInit', 'sharedNumerator', 'bias', 'drop', 'seed', 'rng'];
+
+function pair<T>(v: T | readonly [T, T], where: string, argument: string): [T, T] {
+  if (!Array.isArray(v)) return [v as T, v as T];
+  if (v.length !== 2) throw new ConfigError('invalid value', { where, argument, expected: 'one value or a pair', got: show(v) });
+  return [v[0], v[1]];
 }
 
 /**
@@ -69,23 +73,22 @@ export class KATBlock extends Module {
   constructor(options: KATBlockOptions) {
     super();
     const where = 'KATBlock';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inFeatures, hiddenFeatures?, outFeatures?, ... }', got: String(options) });
-    }
-    this.inFeatures = checkCount(options.inFeatures, 1, where, 'inFeatures');
-    this.hiddenFeatures = checkCount(options.hiddenFeatures ?? this.inFeatures, 1, where, 'hiddenFeatures');
-    this.outFeatures = checkCount(options.outFeatures ?? this.inFeatures, 1, where, 'outFeatures');
-    this.groups = checkGroups(options.groups ?? 8, this.inFeatures, where, 'groups', 'inFeatures');
+    const o = checkOptions(options, { where, known: KNOWN });
+    const count = (argument: string, v: unknown) => checkNumber(v, { where, argument, integer: true, min: 1 });
+    this.inFeatures = count('inFeatures', o.inFeatures);
+    this.hiddenFeatures = count('hiddenFeatures', o.hiddenFeatures ?? this.inFeatures);
+    this.outFeatures = count('outFeatures', o.outFeatures ?? this.inFeatures);
+    this.groups = checkGroups(o.groups ?? 8, this.inFeatures, where, 'groups', 'inFeatures');
     checkGroups(this.groups, this.hiddenFeatures, where, 'groups', 'hiddenFeatures');
-    const drops = pair(options.drop ?? 0);
+    const drops = pair(o.drop ?? 0, where, 'drop');
     this.drop = [checkDrop(drops[0], where), checkDrop(drops[1], where)];
-    const [bias1, bias2] = pair(options.bias ?? true);
-    this.rng = options.rng ?? createRng(options.seed ?? 0);
-    const sharedNumerator = options.sharedNumerator ?? true;
+    const [bias1, bias2] = pair(o.bias ?? true, where, 'bias');
+    this.rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
+    const sharedNumerator = o.sharedNumerator ?? true;
     const act1 = new KATGroupRational({ channels: this.inFeatures, groups: this.groups, init: 'identity', sharedNumerator });
     let act2: KATGroupRational | null = null;
     try {
-      act2 = new KATGroupRational({ channels: this.hiddenFeatures, groups: this.groups, init: options.actInit ?? 'gelu', sharedNumerator });
+      act2 = new KATGroupRational({ channels: this.hiddenFeatures, groups: this.groups, init: o.actInit ?? 'gelu', sharedNumerator });
       this.gains = [groupRationalGain(act1), groupRationalGain(act2)];
     } catch (e) {
       act1.dispose();
@@ -101,10 +104,10 @@ export class KATBlock extends Module {
 
   /** x [..., inFeatures] (float32) -> [..., outFeatures]. */
   forward(x: tf.Tensor): tf.Tensor {
-    checkLastDim(x, this.inFeatures, this.where('forward'), 'inFeatures');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inFeatures });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      let h = seededDropout(this.act1.forward(tf.reshape(x, [-1, this.inFeatures])), this.drop[0], this.training, this.rng);
+      let h = seededDropout(this.act1.forward(tf.reshape(x, [x.size / this.inFeatures, this.inFeatures])), this.drop[0], this.training, this.rng);
       h = seededDropout(this.act2.forward(this.fc1.forward(h)), this.drop[1], this.training, this.rng);
       return tf.reshape(this.fc2.forward(h), [...lead, this.outFeatures]);
     });

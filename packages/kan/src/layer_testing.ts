@@ -42,7 +42,7 @@ function perturbed(base: Float32Array, e: number, step: number): Float32Array {
 export function checkModuleGradients(module: Module, x: tf.Tensor, options: ModuleGradCheckOptions = {}): string[] {
   const eps = options.eps ?? 1e-2;
   const tol = { rtol: options.rtol ?? 2e-2, atol: options.atol ?? 2e-3 };
-  const forward = (xx: tf.Tensor) => module.forward(xx) as tf.Tensor;
+  const forward = (xx: tf.Tensor) => module.forward(xx);
   const outShape = tf.tidy(() => forward(x).shape);
   const rData = weights(outShape.reduce((a, b) => a * b, 1));
   const r = tf.tensor(rData, outShape);
@@ -106,8 +106,8 @@ export function expectConformance(layer: Module, c: ConformanceCase, dict: Recor
   tf.dispose(Object.values(dict));
   const x = specTensor(c.inputs.x);
   const r = specTensor(c.r);
-  const y = layer.forward(x) as tf.Tensor;
-  const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx) as tf.Tensor, r)))(x);
+  const y = layer.forward(x);
+  const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx), r)))(x);
   try {
     assertClose(y, c.outputs.y as never, c.tolerance, 'y');
     assertClose(dx, c.grads.x as never, c.tolerance, 'dx');
@@ -119,7 +119,7 @@ export function expectConformance(layer: Module, c: ConformanceCase, dict: Recor
 /** Asserts that `y = layer.forward(x)` (x [..., in]) equals the forward of x's rows, reshaped back. */
 export function expectFlattensLeadingDims(layer: Module, x: tf.Tensor, y: tf.Tensor): void {
   const inF = x.shape[x.rank - 1];
-  const flat = tf.tidy(() => tf.reshape(layer.forward(tf.reshape(x, [-1, inF])) as tf.Tensor, y.shape));
+  const flat = tf.tidy(() => tf.reshape(layer.forward(tf.reshape(x, [-1, inF])), y.shape));
   try {
     assertClose(y, { shape: flat.shape, data: flat.dataSync() }, { rtol: 1e-6, atol: 1e-6 }, 'flatten');
   } finally {

@@ -2,7 +2,6 @@ import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose } from '@basiskit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { KAN } from './kan';
-import { nodeScores } from './prune';
 
 /** Zeroes every edge into and out of hidden node `j` of a [in, h, out] KAN (a dead node). */
 function kill(model: KAN, j: number): void {
@@ -25,7 +24,7 @@ describe.each(['cpu', 'wasm'] as const)('prune on %s', (backend) => {
     for (const j of [1, 3, 4]) kill(model, j);
     const x = createRng(5).uniformTensor([80, 3], -1, 1);
     const before = model.forward(x, { cache: true });
-    const scores = nodeScores(model.layerArray());
+    const scores = model.nodeScores();
     expect(Array.from(scores[0].incoming, (v) => v > 1e-2)).toEqual([true, false, true, false, false, true]);
     const { model: small, keptNodes } = model.pruneWithMap({ threshold: 1e-2 });
     expect(keptNodes).toEqual([[0, 1, 2], [0, 2, 5], [0, 1]]);

@@ -2,7 +2,6 @@ import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { KAN } from './kan';
-import { edgeScales, regularizationLoss } from './regularization';
 
 /** pykan's get_reg written out in float64 from edge scales s[l] ([out][in]) and coefficients. */
 function referenceReg(scales: number[][][], lambL1: number, lambEntropy: number): number {
@@ -43,7 +42,7 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
       const m = v.reduce((a, b) => a + b, 0) / v.length;
       return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
     };
-    const s0 = edgeScales(layer);
+    const s0 = layer.edgeScales();
     const got = s0.arraySync();
     for (let j = 0; j < 4; j++) {
       for (let i = 0; i < 3; i++) {
@@ -52,7 +51,7 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
       }
     }
     const scales = model.layerArray().map((l) => {
-      const t = edgeScales(l);
+      const t = l.edgeScales();
       const a = t.arraySync();
       t.dispose();
       return a;
@@ -60,7 +59,7 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     const reg = model.regularizationLoss({ lambL1: 1, lambEntropy: 2 });
     expect(reg.dataSync()[0]).toBeCloseTo(referenceReg(scales, 1, 2), 4);
     // coefficient terms: lamb_coef * sum_i mean_j |c| + lamb_coefdiff * sum_i mean_j |diff c|
-    const withCoef = regularizationLoss(model.layerArray(), { lambL1: 0, lambEntropy: 0, lambCoef: 1, lambCoefdiff: 0.5 });
+    const withCoef = model.regularizationLoss({ lambL1: 0, lambEntropy: 0, lambCoef: 1, lambCoefdiff: 0.5 });
     let want = 0;
     for (const l of model.layers) {
       const c = l.spline_weight.value.arraySync() as number[][][];
@@ -83,13 +82,13 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     const f = (b: tf.Tensor) => {
       layer.base_weight.assign(b);
       tf.dispose(model.forward(x, { cache: true }));
-      return regularizationLoss([layer]);
+      return layer.regularizationLoss();
     };
     const b0 = layer.base_weight.value.clone();
     // analytic gradient via variableGrads against finite differences of f
     const { grads, value } = tf.variableGrads(() => tf.tidy(() => {
       tf.dispose(model.forward(x, { cache: true }));
-      return regularizationLoss([layer]);
+      return layer.regularizationLoss();
     }), [layer.base_weight.value]);
     const g = grads[layer.base_weight.value.name].dataSync();
     const base = b0.dataSync();
@@ -111,13 +110,13 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     model.fixSymbolic(0, 0, 0, 'x', { fit: false });
     const r = tf.variableGrads(() => tf.tidy(() => {
       tf.dispose(model.forward(x, { cache: true }));
-      return regularizationLoss([layer]);
+      return layer.regularizationLoss();
     }), [layer.base_weight.value]);
     expect(Array.from(r.grads[layer.base_weight.value.name].dataSync()).every(Number.isFinite)).toBe(true);
     gradCheck((xx) => {
       const y = model.forward(xx, { cache: true });
       y.dispose();
-      return regularizationLoss([layer]);
+      return layer.regularizationLoss();
     }, [x], { eps: 1e-2, rtol: 5e-2, atol: 5e-3 });
     tf.dispose([x, b0, value, r.value, ...Object.values(grads), ...Object.values(r.grads)]);
     model.dispose();
@@ -127,7 +126,7 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     await initBackend({ backend });
     const model = new KAN({ layers: [2, 2], seed: 3 });
     expect(() => model.regularizationLoss()).toThrow(/no cached activations/);
-    expect(() => regularizationLoss(model.layerArray(), { regMetric: 'nope' as never })).toThrow(/unknown regularization metric/);
+    expect(() => model.regularizationLoss({ regMetric: 'nope' as never })).toThrow(/^KAN\.regularizationLoss: argument regMetric: unknown regularization metric/);
     model.dispose();
   });
 });

@@ -1,5 +1,6 @@
-// pykan's sparsification regularization (MultKAN.get_reg; KAN paper section 2.5.1), on the edge
-// activations of the last forward pass with `cache: true`. Per layer, the edge scale
+// pykan's sparsification regularization (MultKAN.get_reg; KAN paper section 2.5.1), the math of
+// `KANLinear.edgeScales`, `KANLinear.regularizationLoss` and `KAN.regularizationLoss`, on the
+// edge activations of the last forward pass with `cache: true`. Per layer, the edge scale
 //
 //   s[j, i] = std_n(phi_ji(x[n, i])) / (std_n(x[n, i]) + 0.1)          (unbiased std, as torch.std)
 //
@@ -12,10 +13,12 @@
 //
 // with c the spline coefficients (spline_weight, pykan's `coef`). Differentiable; add
 // `lamb * reg` to the loss (pykan's `fit(lamb=...)`).
-import { ConfigError, tf } from '@basiskit/tensor';
-import type { KANLinear } from './kan_linear';
+import { ConfigError, checkNumber, checkOptions, show, tf } from '@basiskit/tensor';
 
-/** Options of {@link regularizationLoss} (pykan's `get_reg` arguments). */
+/** Which edge scale: numeric edges only (pykan's training default) or numeric + symbolic (pykan's `acts_scale`). */
+export type RegMetric = 'edge_forward_spline_n' | 'edge_forward_sum';
+
+/** Options of `KANLinear.regularizationLoss` and `KAN.regularizationLoss` (pykan's `get_reg` arguments). */
 export interface RegularizationOptions {
   /** Weight of the L1 term. Default 1. */
   lambL1?: number;
@@ -26,7 +29,20 @@ export interface RegularizationOptions {
   /** Weight of the coefficient-smoothness term. Default 0. */
   lambCoefdiff?: number;
   /** Which edge scale: 'edge_forward_spline_n' (numeric part, default) or 'edge_forward_sum'. */
-  regMetric?: 'edge_forward_spline_n' | 'edge_forward_sum';
+  regMetric?: RegMetric;
+}
+
+const KNOWN = ['lambL1', 'lambEntropy', 'lambCoef', 'lambCoefdiff', 'regMetric'];
+
+/** The options with their defaults, checked (a ConfigError naming `where` otherwise). */
+export function regularizationSettings(options: RegularizationOptions | undefined, where: string): Required<RegularizationOptions> {
+  const o = checkOptions(options, { where, known: KNOWN });
+  const lamb = (k: keyof RegularizationOptions, d: number) => checkNumber(o[k] ?? d, { where, argument: k });
+  const regMetric = o.regMetric ?? 'edge_forward_spline_n';
+  if (regMetric !== 'edge_forward_spline_n' && regMetric !== 'edge_forward_sum') {
+    throw new ConfigError('unknown regularization metric', { where, argument: 'regMetric', expected: "'edge_forward_spline_n' or 'edge_forward_sum'", got: show(regMetric) });
+  }
+  return { lambL1: lamb('lambL1', 1), lambEntropy: lamb('lambEntropy', 2), lambCoef: lamb('lambCoef', 0), lambCoefdiff: lamb('lambCoefdiff', 0), regMetric };
 }
 
 /** Unbiased standard deviation over axis 0 with a zero (not NaN) gradient where it is 0. */
@@ -38,52 +54,24 @@ function stdAxis0(t: tf.Tensor): tf.Tensor {
   return tf.where(pos, tf.sqrt(tf.where(pos, v, tf.onesLike(v))), tf.zerosLike(v));
 }
 
-/**
- * Edge scales [out, in] of a layer from its cached activations (see the file header); the
- * `'edge_forward_sum'` scales are pykan's `acts_scale`, used for pruning.
- */
-export function edgeScales(layer: KANLinear, metric: RegularizationOptions['regMetric'] = 'edge_forward_spline_n'): tf.Tensor2D {
-  const acts = layer.activations;
-  if (!acts) {
-    throw new ConfigError('no cached activations', {
-      where: `${layer.path ? `${layer.path} (KANLinear)` : 'KANLinear'}.edgeScales`,
-      argument: 'activations',
-      expected: 'a forward pass with { cache: true } (or cacheActivations = true) first',
-      got: 'none',
-    });
-  }
-  return tf.tidy(() => {
-    const post = metric === 'edge_forward_sum' ? acts.postacts : acts.postactsNumeric;
-    return tf.div(stdAxis0(post), tf.add(stdAxis0(acts.preacts), 0.1)) as tf.Tensor2D; // [out, in] / [in]
-  });
+/** Edge scales [out, in] from a layer's inputs x [N, in] and edge outputs post [N, out, in] (see the file header). */
+export function edgeScalesFrom(preacts: tf.Tensor, postacts: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => tf.div(stdAxis0(postacts), tf.add(stdAxis0(preacts), 0.1)) as tf.Tensor2D); // [out, in] / [in]
 }
 
-/** pykan's regularization over `layers` (see the file header): a scalar, differentiable. */
-export function regularizationLoss(layers: readonly KANLinear[], options: RegularizationOptions = {}): tf.Scalar {
-  const { lambL1 = 1, lambEntropy = 2, lambCoef = 0, lambCoefdiff = 0, regMetric = 'edge_forward_spline_n' } = options;
-  if (regMetric !== 'edge_forward_spline_n' && regMetric !== 'edge_forward_sum') {
-    throw new ConfigError('unknown regularization metric', {
-      where: 'regularizationLoss',
-      argument: 'regMetric',
-      expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
-      got: JSON.stringify(regMetric),
-    });
-  }
+/** One layer's regularization from its edge scales s [out, in] and spline coefficients c [out, in, nb] (see the file header). */
+export function layerRegularization(s: tf.Tensor, c: tf.Tensor, o: Required<RegularizationOptions>): tf.Scalar {
   return tf.tidy(() => {
-    const terms: tf.Tensor[] = [];
-    for (const layer of layers) {
-      const s = edgeScales(layer, regMetric); // [out, in]
-      const entropy = (p: tf.Tensor, axis: number) => tf.neg(tf.mean(tf.sum(tf.mul(p, tf.div(tf.log(tf.add(p, 1e-4)), Math.LN2)), axis)));
-      const pRow = tf.div(s, tf.add(tf.sum(s, 1, true), 1));
-      const pCol = tf.div(s, tf.add(tf.sum(s, 0, true), 1));
-      terms.push(tf.add(tf.mul(lambL1, tf.sum(s)), tf.mul(lambEntropy, tf.add(entropy(pRow, 1), entropy(pCol, 0)))));
-      if (lambCoef !== 0 || lambCoefdiff !== 0) {
-        const c = layer.spline_weight.value; // [out, in, nb]; pykan's coef is [in, out, nb]: mean over out
-        const nb = c.shape[2] as number;
-        const diff = tf.sub(tf.slice(c, [0, 0, 1], [-1, -1, nb - 1]), tf.slice(c, [0, 0, 0], [-1, -1, nb - 1]));
-        terms.push(tf.mul(lambCoef, tf.sum(tf.mean(tf.abs(c), 0))), tf.mul(lambCoefdiff, tf.sum(tf.mean(tf.abs(diff), 0))));
-      }
+    const entropy = (p: tf.Tensor, axis: number) => tf.neg(tf.mean(tf.sum(tf.mul(p, tf.div(tf.log(tf.add(p, 1e-4)), Math.LN2)), axis)));
+    const pRow = tf.div(s, tf.add(tf.sum(s, 1, true), 1));
+    const pCol = tf.div(s, tf.add(tf.sum(s, 0, true), 1));
+    let reg = tf.add(tf.mul(o.lambL1, tf.sum(s)), tf.mul(o.lambEntropy, tf.add(entropy(pRow, 1), entropy(pCol, 0))));
+    if (o.lambCoef !== 0 || o.lambCoefdiff !== 0) {
+      // c [out, in, nb]; pykan's coef is [in, out, nb]: mean over out
+      const nb = c.shape[2] as number;
+      const diff = tf.sub(tf.slice(c, [0, 0, 1], [-1, -1, nb - 1]), tf.slice(c, [0, 0, 0], [-1, -1, nb - 1]));
+      reg = tf.addN([reg, tf.mul(o.lambCoef, tf.sum(tf.mean(tf.abs(c), 0))), tf.mul(o.lambCoefdiff, tf.sum(tf.mean(tf.abs(diff), 0)))]);
     }
-    return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
+    return reg as tf.Scalar;
   });
 }

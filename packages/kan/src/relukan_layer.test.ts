@@ -112,12 +112,13 @@ describe('ReLUKANLayer', () => {
     await initBackend({ backend: 'cpu' });
     expect(() => new ReLUKANLayer({ inputSize: 2, g: 0, k: 2, outputSize: 1 })).toThrow(/ReLUKANLayer: argument g: invalid value/);
     expect(() => new ReLUKANLayer({ inputSize: 2, g: 3, k: -1, outputSize: 1 })).toThrow(ConfigError);
-    expect(() => new ReLUKANLayer(undefined as never)).toThrow(/options are required/);
+    expect(() => new ReLUKANLayer(undefined as never)).toThrow(/^ReLUKANLayer: argument inputSize: invalid value \(expected an integer >= 1, got undefined\)/);
+    expect(() => new ReLUKANLayer({ inputSize: 2, g: 3, k: 2, outputSize: 2, trainAB: true } as never)).toThrow(/^ReLUKANLayer: argument options: unknown option "trainAB"/);
     const layer = new ReLUKANLayer({ inputSize: 4, g: 3, k: 2, outputSize: 3 });
     const x = tf.zeros([7, 3]);
     const xi = tf.zeros([7, 4], 'int32');
     expect(() => layer.forward(x)).toThrow(ShapeError);
-    expect(() => layer.forward(x)).toThrow(/ReLUKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 4\] \(inputSize\), got \[7, 3\]\)/);
+    expect(() => layer.forward(x)).toThrow(/ReLUKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 4\], got shape \[7, 3\]\)/);
     expect(() => layer.forward(xi)).toThrow(DTypeError);
     tf.dispose([x, xi]);
     layer.dispose();

@@ -18,9 +18,8 @@
 // phases are parameters with requires_grad=False; several forks call it `train_ab`) makes the
 // phases trainable, r staying constant. Init as torch's Conv2d: U(±1/sqrt(fan_in)) for weight and
 // bias, fan_in = (g+k)*in. The basis runs on the fused kernel of @basiskit/kernels.
-import { linear, reluKanBasis, reluKanPhases } from '@basiskit/kernels';
-import { ConfigError, Module, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
-import { checkCount, checkLastDim } from './checks';
+import { reluKanBasis, reluKanPhases } from '@basiskit/kernels';
+import { ConfigError, Module, checkNumber, checkOptions, checkTensor, createRng, init, linear, show, tf, type Parameter, type Rng } from '@basiskit/tensor';
 
 /** Options of {@link ReLUKANLayer} (ReLU-KAN's constructor arguments, camelCase). */
 export interface ReLUKANLayerOptions {
@@ -75,15 +74,15 @@ export class ReLUKANLayer extends Module {
   constructor(options: ReLUKANLayerOptions) {
     super();
     const where = 'ReLUKANLayer';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inputSize, g, k, outputSize }', got: String(options) });
-    }
-    this.inputSize = checkCount(options.inputSize, 1, where, 'inputSize');
-    this.g = checkCount(options.g, 1, where, 'g');
-    this.k = checkCount(options.k, 0, where, 'k');
-    this.outputSize = checkCount(options.outputSize, 1, where, 'outputSize');
-    this.trainBoundary = options.trainBoundary ?? false;
-    const rng = options.rng ?? createRng(options.seed ?? 0);
+    const o = checkOptions(options, { where, known: ['inputSize', 'g', 'k', 'outputSize', 'trainBoundary', 'seed', 'rng'] });
+    const count = (argument: string, v: unknown, min: number) => checkNumber(v, { where, argument, integer: true, min });
+    this.inputSize = count('inputSize', o.inputSize, 1);
+    this.g = count('g', o.g, 1);
+    this.k = count('k', o.k, 0);
+    this.outputSize = count('outputSize', o.outputSize, 1);
+    this.trainBoundary = o.trainBoundary ?? false;
+    if (typeof this.trainBoundary !== 'boolean') throw new ConfigError('invalid value', { where, argument: 'trainBoundary', expected: 'a boolean', got: show(this.trainBoundary) });
+    const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
     const { inputSize: nIn, g, k } = this;
     const { phaseLow, phaseHeight } = reluKanPhases(g, k);
     const perInput = (row: number[]) => tf.tensor2d(Array.from({ length: nIn }, () => row).flat(), [nIn, g + k]);
@@ -95,18 +94,18 @@ export class ReLUKANLayer extends Module {
 
   /** x [..., inputSize] (float32; ReLU-KAN's basis is laid out on [0, 1]) -> [..., outputSize]. */
   forward(x: tf.Tensor): tf.Tensor {
-    const where = this.where('forward');
-    checkLastDim(x, this.inputSize, where, 'inputSize');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inputSize });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
+      const rows = x.size / this.inputSize;
       const nb = this.g + this.k;
-      const basis = reluKanBasis(tf.reshape(x, [-1, this.inputSize]), {
+      const basis = reluKanBasis(tf.reshape(x, [rows, this.inputSize]), {
         gridSize: this.g,
         k: this.k,
         phaseLow: this.phase_low.value,
         phaseHeight: this.phase_height.value,
       });
-      const y = this.equal_size_conv.forward(tf.reshape(basis, [-1, this.inputSize * nb]));
+      const y = this.equal_size_conv.forward(tf.reshape(basis, [rows, this.inputSize * nb]));
       return tf.reshape(y, [...lead, this.outputSize]);
     });
   }

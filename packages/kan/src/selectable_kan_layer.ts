@@ -13,11 +13,24 @@
 // a uniform mixture). The paper's exact weighting formula is not public in the sources we could
 // read; the per-node softmax over logits is this library's reading of "each node adaptively
 // selects", documented as such.
-import { ConfigError, Module, createRng, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import {
+  ConfigError,
+  Module,
+  ModuleDict,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  createRng,
+  show,
+  tf,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type Parameter,
+  type Rng,
+} from '@basiskit/tensor';
 import { ChebyKANLayer, type ChebyKANLayerOptions } from './chebykan_layer';
 import { FastKANLayer, type FastKANLayerOptions } from './fastkan_layer';
 import { FourierKANLayer, type FourierKANLayerOptions } from './fourierkan_layer';
-import { checkCount, checkLastDim } from './checks';
 import { GRKANLinear, type GRKANLinearOptions } from './gr_kan_linear';
 import { KANLinear, type KANLinearOptions } from './kan_linear';
 
@@ -59,21 +72,7 @@ export interface SelectableKANLayerOptions {
   rng?: Rng;
 }
 
-/** The candidate layers by basis name (a PyTorch ModuleDict: state-dict prefix `<basis>.`). */
-export class CandidateLayers extends Module {
-  /** The layers by basis, in registration order. */
-  readonly layers = new Map<SKANBasis, Module>();
-
-  /** Registers `layer` under the name `name`. */
-  add(name: SKANBasis, layer: Module): void {
-    this.layers.set(name, this.registerModule(name, layer));
-  }
-
-  /** A container has no computation of its own. */
-  forward(): never {
-    throw new ConfigError('the candidate set has no forward; call SelectableKANLayer.forward', { where: this.where('forward') });
-  }
-}
+const KNOWN = ['inFeatures', 'outFeatures', 'bases', 'temperature', 'candidateOptions', 'seed', 'rng'];
 
 function largestDivisorUpTo(n: number, max: number): number {
   for (let g = Math.min(n, max); g > 1; g--) if (n % g === 0) return g;
@@ -110,8 +109,8 @@ export class SelectableKANLayer extends Module {
   readonly outFeatures: number;
   readonly bases: readonly SKANBasis[];
   readonly temperature: number;
-  /** The candidate layers (state-dict prefix `candidates.`). */
-  readonly candidates: CandidateLayers;
+  /** The candidate layers by basis (a ModuleDict, state-dict prefix `candidates.<basis>.`). */
+  readonly candidates: ModuleDict;
   /** Selection logits [outFeatures, nBases] (`selection_logits`). */
   readonly selection_logits: Parameter;
   private chosen: number[] | null = null;
@@ -119,25 +118,19 @@ export class SelectableKANLayer extends Module {
   constructor(options: SelectableKANLayerOptions) {
     super();
     const where = 'SelectableKANLayer';
-    if (!options || typeof options !== 'object') {
-      throw new ConfigError('options are required', { where, argument: 'options', expected: '{ inFeatures, outFeatures, ... }', got: String(options) });
-    }
-    this.inFeatures = checkCount(options.inFeatures, 1, where, 'inFeatures');
-    this.outFeatures = checkCount(options.outFeatures, 1, where, 'outFeatures');
-    const bases = options.bases ?? SKAN_BASES;
+    const o = checkOptions(options, { where, known: KNOWN });
+    this.inFeatures = checkNumber(o.inFeatures, { where, argument: 'inFeatures', integer: true, min: 1 });
+    this.outFeatures = checkNumber(o.outFeatures, { where, argument: 'outFeatures', integer: true, min: 1 });
+    const bases = o.bases ?? SKAN_BASES;
     if (!Array.isArray(bases) || bases.length === 0 || bases.some((b) => !SKAN_BASES.includes(b)) || new Set(bases).size !== bases.length) {
-      throw new ConfigError('invalid bases', { where, argument: 'bases', expected: `distinct names from ${SKAN_BASES.join(', ')} (at least one)`, got: JSON.stringify(bases) });
+      throw new ConfigError('invalid bases', { where, argument: 'bases', expected: `distinct names from ${SKAN_BASES.join(', ')} (at least one)`, got: show(bases) });
     }
     this.bases = [...bases];
-    const t = options.temperature ?? 1;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
-      throw new ConfigError('invalid value', { where, argument: 'temperature', expected: 'a finite number > 0', got: String(t) });
-    }
-    this.temperature = t;
-    const rng = options.rng ?? createRng(options.seed ?? 0);
-    const candidates = new CandidateLayers();
+    this.temperature = checkNumber(o.temperature ?? 1, { where, argument: 'temperature', gt: 0 });
+    const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
+    const candidates = new ModuleDict();
     try {
-      for (const b of this.bases) candidates.add(b, buildCandidate(b, this.inFeatures, this.outFeatures, rng, options.candidateOptions ?? {}));
+      for (const b of this.bases) candidates.set(b, buildCandidate(b, this.inFeatures, this.outFeatures, rng, o.candidateOptions ?? {}));
     } catch (e) {
       candidates.dispose();
       throw e;
@@ -153,18 +146,22 @@ export class SelectableKANLayer extends Module {
 
   /** The candidate layer of one basis. */
   candidate(basis: SKANBasis): Module {
-    const m = this.candidates.layers.get(basis);
-    if (!m) throw new ConfigError('no such candidate', { where: this.where('candidate'), argument: 'basis', expected: this.bases.join(', '), got: String(basis) });
-    return m;
+    this.assertLive('candidate');
+    if (!this.candidates.has(basis)) {
+      throw new ConfigError('no such candidate', { where: this.where('candidate'), argument: 'basis', expected: this.bases.join(', '), got: String(basis) });
+    }
+    return this.candidates.get(basis);
   }
 
   /** The mixture weights softmax(selection_logits / temperature) [outFeatures, nBases] (caller disposes). */
   selectionWeights(): tf.Tensor2D {
+    this.assertLive('selectionWeights');
     return tf.tidy(() => tf.softmax(tf.div(this.selection_logits.value, this.temperature), -1)) as tf.Tensor2D;
   }
 
   /** The basis each output node selects: argmax of its logits (ties: the first in `bases`). */
   selected(): SKANBasis[] {
+    this.assertLive('selected');
     return this.argmax().map((b) => this.bases[b]);
   }
 
@@ -174,6 +171,7 @@ export class SelectableKANLayer extends Module {
    * (trainable = false). The choice is taken now: call again after loading other logits.
    */
   freeze(): this {
+    this.assertLive('freeze');
     this.chosen = this.argmax();
     this.selection_logits.trainable = false;
     return this;
@@ -181,6 +179,7 @@ export class SelectableKANLayer extends Module {
 
   /** Back to the soft mixture, with trainable logits. */
   unfreeze(): this {
+    this.assertLive('unfreeze');
     this.chosen = null;
     this.selection_logits.trainable = true;
     return this;
@@ -188,11 +187,11 @@ export class SelectableKANLayer extends Module {
 
   /** x [..., inFeatures] (float32) -> [..., outFeatures]. */
   forward(x: tf.Tensor): tf.Tensor {
-    checkLastDim(x, this.inFeatures, this.where('forward'), 'inFeatures');
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32', minRank: 1, lastDim: this.inFeatures });
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      const x2 = tf.reshape(x, [-1, this.inFeatures]);
-      const run = (b: number) => this.candidate(this.bases[b]).forward(x2) as tf.Tensor;
+      const x2 = tf.reshape(x, [x.size / this.inFeatures, this.inFeatures]);
+      const run = (b: number) => this.candidate(this.bases[b]).forward(x2);
       let y: tf.Tensor;
       if (this.chosen) {
         const chosen = this.chosen;
@@ -208,6 +207,11 @@ export class SelectableKANLayer extends Module {
       }
       return tf.reshape(y, [...lead, this.outFeatures]);
     });
+  }
+
+  /** Loads a state dict; the B-spline candidate gets the symbolic branch its entries describe (see `KANLinear.loadWithSymbolic`). */
+  override loadStateDict(dict: Record<string, tf.Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return KANLinear.loadWithSymbolic(this, dict, options, (d, o) => super.loadStateDict(d, o));
   }
 
   private argmax(): number[] {

@@ -3,25 +3,21 @@ import { assertClose } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { curve2coef } from './curve_fit';
-import { edgeCurves } from './edge_curves';
-import { assignScaledSplineWeight, updateGrid } from './grid_update';
 import { KAN } from './kan';
 import { KANLinear } from './kan_linear';
-import { gridRangeSamples } from './refine';
-import { fitParams, fixSymbolic, suggestSymbolic } from './symbolic';
-import { symbolicFormula } from './symbolic_formula';
+import { fitParams } from './symbolic';
 import { SYMBOLIC_LIB, getSymbolic, symbolicNames } from './symbolic_library';
 
 /** Sets edge i -> j of a 1-output layer to g (spline fitted over the grid range, base weight 0). */
 function setEdges(layer: KANLinear, g: (x: number, i: number, j: number) => number): void {
-  const xs = gridRangeSamples(layer, 200);
+  const xs = layer.gridRangeSamples(200);
   const rows = xs.arraySync() as number[][];
   const y = tf.tensor3d(rows.map((r) => r.map((v, i) => Array.from({ length: layer.outFeatures }, (_, j) => g(v, i, j)))));
   const coef = curve2coef(xs, y, layer.grid, layer.splineOrder);
-  assignScaledSplineWeight(layer, coef);
+  layer.setScaledSplineWeight(coef);
   const z = tf.zerosLike(layer.base_weight.value);
   layer.base_weight.assign(z);
-  tf.dispose([xs, y, z]);
+  tf.dispose([xs, y, coef, z]);
 }
 
 describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
@@ -58,9 +54,9 @@ describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
   it('the symbolic branch c f(a x + b) + d is differentiable in x and the affine parameters', async () => {
     await initBackend({ backend });
     const layer = new KANLinear({ inFeatures: 2, outFeatures: 2, seed: 1 });
-    layer.ensureSymbolic().fix(0, 1, 'sin', [1.3, 0.2, 0.7, -0.1]);
-    layer.ensureSymbolic().fix(1, 0, 'x^2', [0.8, 0.1, 1.1, 0.3]);
-    layer.ensureSymbolic().fix(1, 1, 'sin', [-0.5, 0.4, 0.9, 0.05]);
+    layer.fixSymbolic(0, 1, 'sin', { fit: false, params: [1.3, 0.2, 0.7, -0.1] });
+    layer.fixSymbolic(1, 0, 'x^2', { fit: false, params: [0.8, 0.1, 1.1, 0.3] });
+    layer.fixSymbolic(1, 1, 'sin', { fit: false, params: [-0.5, 0.4, 0.9, 0.05] });
     const x = createRng(2).uniformTensor([5, 2], -1, 1);
     gradCheck((xx) => layer.forward(xx), [x], { eps: 1e-2, rtol: 2e-2, atol: 2e-3 });
     // affine gradients (the layer's own variable) against central differences
@@ -123,7 +119,7 @@ describe('symbolic fitting', () => {
     setEdges(l0, (v, i) => (i === 0 ? Math.sin(Math.PI * v) : v * v));
     const x = createRng(9).uniformTensor([300, 2], -1, 1);
     const h = l0.forward(x);
-    updateGrid(l1, h); // the hidden node spans about [-1, 2]
+    l1.updateGrid(h); // the hidden node spans about [-1, 2]
     setEdges(l1, (v) => Math.exp(v));
     h.dispose();
     tf.dispose(model.forward(x, { cache: true }));
@@ -133,8 +129,8 @@ describe('symbolic fitting', () => {
     expect(top[0].r2).toBeGreaterThan(0.999);
     expect(top.length).toBe(5);
     expect(top.map((t) => t.score)).toEqual([...top.map((t) => t.score)].sort((p, q) => p - q));
-    expect(suggestSymbolic(l0, 1, 0, { lib, maxSamples: 100 })[0].name).toBe('x^2');
-    expect(suggestSymbolic(l1, 0, 0, { lib, maxSamples: 100 })[0].name).toBe('exp');
+    expect(l0.suggestSymbolic(1, 0, { lib, maxSamples: 100 })[0].name).toBe('x^2');
+    expect(l1.suggestSymbolic(0, 0, { lib, maxSamples: 100 })[0].name).toBe('exp');
     const report = model.autoSymbolic({ lib, maxSamples: 100 });
     expect(report.map((r) => r.name)).toEqual(['sin', 'x^2', 'exp']);
     const formula = model.symbolicFormula({ precision: 4, variables: ['x', 'y'] });
@@ -153,24 +149,25 @@ describe('symbolic fitting', () => {
 
   it('symbolicFormula folds affine maps, rounds to the precision, and needs every edge symbolic', async () => {
     await initBackend({ backend: 'cpu' });
-    const layer = new KANLinear({ inFeatures: 2, outFeatures: 1, seed: 0 });
-    expect(() => symbolicFormula([layer])).toThrow(/edge is not symbolic/);
-    fixSymbolic(layer, 0, 0, 'x', { fit: false, params: [2, 1, 3, 0.5] }); // 3 (2 x1 + 1) + 0.5 = 6 x1 + 3.5
-    fixSymbolic(layer, 1, 0, 'cos', { fit: false, params: [1.23456, 0, -1, 0.25] });
-    const f = symbolicFormula([layer], { precision: 2 });
+    const model = new KAN({ layers: [2, 1], seed: 0 });
+    const layer = model.layers.at(0);
+    expect(() => model.symbolicFormula()).toThrow(/^KAN\.symbolicFormula: argument layers\.0 edge 0 -> 0: edge is not symbolic/);
+    model.fixSymbolic(0, 0, 0, 'x', { fit: false, params: [2, 1, 3, 0.5] }); // 3 (2 x1 + 1) + 0.5 = 6 x1 + 3.5
+    layer.fixSymbolic(1, 0, 'cos', { fit: false, params: [1.23456, 0, -1, 0.25] });
+    const f = model.symbolicFormula({ precision: 2 });
     expect(f.formulas[0]).toBe('6*x_1 - cos(1.23*x_2) + 3.75');
     expect(f.evaluate([[1, 0]])[0][0]).toBeCloseTo(6 - 1 + 3.75, 12);
     const y = tf.tidy(() => layer.forward(tf.tensor2d([[0.5, 0.2]])));
     expect(y.dataSync()[0]).toBeCloseTo(3 + 3.5 - Math.cos(1.23456 * 0.2) + 0.25, 5);
     y.dispose();
-    layer.dispose();
+    model.dispose();
   });
 
   it('edgeCurves samples every edge across its grid range, numeric and symbolic', async () => {
     await initBackend({ backend: 'cpu' });
     const layer = new KANLinear({ inFeatures: 2, outFeatures: 3, gridRange: [-2, 2], seed: 0 });
-    fixSymbolic(layer, 1, 2, 'x^2', { fit: false });
-    const curves = edgeCurves(layer, { samples: 50 });
+    layer.fixSymbolic(1, 2, 'x^2', { fit: false });
+    const curves = layer.edgeCurves({ samples: 50 });
     expect(curves.length).toBe(6);
     expect(curves.map((c) => [c.i, c.j])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
     const c12 = curves[5];
@@ -184,7 +181,7 @@ describe('symbolic fitting', () => {
     const acts = layer.edgeActivations(xs);
     const e01 = tf.tidy(() => tf.reshape(tf.slice(acts.postacts, [0, 1, 0], [-1, 1, 1]), [-1]));
     assertClose(e01, { shape: [50], data: c01.y }, { rtol: 1e-5, atol: 1e-6 }, 'edge 0->1');
-    expect(() => edgeCurves(layer, { samples: 1 })).toThrow(/argument samples/);
+    expect(() => layer.edgeCurves({ samples: 1 })).toThrow(/^KANLinear\.edgeCurves: argument samples: invalid value/);
     tf.dispose([xs, e01, acts.preacts, acts.postacts, acts.postactsNumeric]);
     layer.dispose();
   });

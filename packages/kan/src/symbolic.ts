@@ -4,15 +4,14 @@
 // fit_params fits y ~ c * f(a x + b) + d to an edge's samples: a grid search over (a, b)
 // (gridNumber^2 points in aRange x bRange, scored by R^2 = corr(f(a x + b), y)^2, zoomed
 // `iteration` times around the best point), then linear least squares for (c, d), in float64.
-// suggest_symbolic ranks library functions by
+// suggest_symbolic (`KANLinear.suggestSymbolic`) ranks library functions by
 //   loss = weight_simple * complexity + (1 - weight_simple) * log2(1 + 1e-5 - R^2).
 // The samples of edge i -> j are pykan's: the layer's inputs x[:, i] and numeric edge outputs
 // postacts[:, j, i] of the last forward with `cache: true` (at most `maxSamples` of them, at
 // evenly spaced ranks), or, without cached activations, `samples` evenly spaced points across
-// the feature's grid range.
-import { ConfigError, tf } from '@basiskit/tensor';
-import type { KANLinear } from './kan_linear';
-import { gridRangeSamples } from './refine';
+// the feature's grid range. fix_symbolic, auto_symbolic: `KANLinear.fixSymbolic`,
+// `KAN.fixSymbolic`, `KAN.autoSymbolic`.
+import { ConfigError, checkNumber, checkOptions, show, tf } from '@basiskit/tensor';
 import { getSymbolic, symbolicNames, type SymbolicFunction } from './symbolic_library';
 
 /** Options of {@link fitParams}. */
@@ -41,7 +40,7 @@ export interface EdgeSampleOptions {
   samples?: number;
 }
 
-/** Options of {@link suggestSymbolic}. */
+/** Options of `KANLinear.suggestSymbolic` and `KAN.suggestSymbolic`. */
 export interface SuggestSymbolicOptions extends FitParamsOptions, EdgeSampleOptions {
   /** Library function names to try. Default: all of SYMBOLIC_LIB. */
   lib?: readonly string[];
@@ -51,7 +50,7 @@ export interface SuggestSymbolicOptions extends FitParamsOptions, EdgeSampleOpti
   weightSimple?: number;
 }
 
-/** One ranked candidate of {@link suggestSymbolic}. */
+/** One ranked candidate of `suggestSymbolic`. */
 export interface SymbolicCandidate {
   name: string;
   params: [number, number, number, number];
@@ -93,18 +92,24 @@ function r2Grid(x: Float64Array, yc: Float64Array, syy: number, f: (v: number) =
   return out;
 }
 
+function checkRange(r: unknown, where: string, argument: string): [number, number] {
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(r[0] < r[1])) {
+    throw new ConfigError('invalid range', { where, argument, expected: '[lo, hi], finite numbers with lo < hi', got: show(r) });
+  }
+  return [r[0], r[1]];
+}
+
 const toArray = (v: ArrayLike<number> | tf.Tensor): Float64Array => Float64Array.from(v instanceof tf.Tensor ? v.dataSync() : v);
 
 /** pykan's fit_params: `y ~ c * f(a x + b) + d` for 1-D samples x, y (see the file header). */
 export function fitParams(x: ArrayLike<number> | tf.Tensor, y: ArrayLike<number> | tf.Tensor, fn: string | SymbolicFunction, options: FitParamsOptions = {}): FitParamsResult {
-  const f = typeof fn === 'string' ? getSymbolic(fn, 'fitParams') : fn;
-  const gridNumber = options.gridNumber ?? 101;
-  const iteration = options.iteration ?? 3;
-  if (!Number.isInteger(gridNumber) || gridNumber < 3) {
-    throw new ConfigError('invalid value', { where: 'fitParams', argument: 'gridNumber', expected: 'an integer >= 3', got: String(gridNumber) });
-  }
-  let aRange: [number, number] = [...(options.aRange ?? [-10, 10])];
-  let bRange: [number, number] = [...(options.bRange ?? [-10, 10])];
+  const where = 'fitParams';
+  const f = typeof fn === 'string' ? getSymbolic(fn, where) : fn;
+  const o = checkOptions(options, { where });
+  const gridNumber = checkNumber(o.gridNumber ?? 101, { where, argument: 'gridNumber', integer: true, min: 3 });
+  const iteration = checkNumber(o.iteration ?? 3, { where, argument: 'iteration', integer: true, min: 1 });
+  let aRange = checkRange(o.aRange ?? [-10, 10], where, 'aRange');
+  let bRange = checkRange(o.bRange ?? [-10, 10], where, 'bRange');
   const xs = toArray(x);
   const ys = toArray(y);
   const m = xs.length;
@@ -155,60 +160,45 @@ export function fitParams(x: ArrayLike<number> | tf.Tensor, y: ArrayLike<number>
   return { params: [a, b, c, ym - c * pm], r2 };
 }
 
-/** The samples (x [M], y [M]) of edge i -> j of `layer` (see the file header); the caller owns them. */
-export function edgeSamples(layer: KANLinear, i: number, j: number, options: EdgeSampleOptions = {}): { x: tf.Tensor1D; y: tf.Tensor1D } {
-  if (!Number.isInteger(i) || i < 0 || i >= layer.inFeatures) {
-    throw new ConfigError('edge input out of range', { where: 'edgeSamples', argument: 'i', expected: `0 <= i < ${layer.inFeatures}`, got: String(i) });
-  }
-  if (!Number.isInteger(j) || j < 0 || j >= layer.outFeatures) {
-    throw new ConfigError('edge output out of range', { where: 'edgeSamples', argument: 'j', expected: `0 <= j < ${layer.outFeatures}`, got: String(j) });
-  }
-  const acts = layer.activations;
+/** Option names of `suggestSymbolic` (and, with `rThreshold`, `autoSymbolic`). */
+export const SUGGEST_OPTIONS = ['aRange', 'bRange', 'gridNumber', 'iteration', 'maxSamples', 'samples', 'lib', 'topk', 'weightSimple'] as const;
+
+/** Library functions ranked for samples x [M], y [M] of one edge (best first; see the file header). */
+export function rankSymbolic(x: tf.Tensor, y: tf.Tensor, options: SuggestSymbolicOptions, where: string): SymbolicCandidate[] {
+  const lib = options.lib ?? symbolicNames;
+  if (!Array.isArray(lib) || lib.length === 0) throw new ConfigError('invalid value', { where, argument: 'lib', expected: 'a non-empty array of library function names', got: show(lib) });
+  const fns = lib.map((n) => getSymbolic(n, where));
+  const weightSimple = checkNumber(options.weightSimple ?? 0.8, { where, argument: 'weightSimple', min: 0, max: 1 });
+  const topk = checkNumber(options.topk ?? 5, { where, argument: 'topk', integer: true, min: 1 });
+  const out = fns.map((fn): SymbolicCandidate => {
+    const { params, r2 } = fitParams(x, y, fn, options);
+    const score = weightSimple * fn.complexity + (1 - weightSimple) * Math.log2(1 + 1e-5 - r2);
+    return { name: fn.name, params, r2, complexity: fn.complexity, score };
+  });
+  return out.sort((p, q) => p.score - q.score).slice(0, topk);
+}
+
+/**
+ * Samples of edge i -> j from a layer's inputs x [N, in] and edge outputs post [N, out, in]:
+ * x[:, i] and post[:, j, i], at most `maxSamples` of them at evenly spaced ranks of x (the caller owns them).
+ */
+export function edgeSamplesFrom(x: tf.Tensor, post: tf.Tensor, i: number, j: number, maxSamples: number): { x: tf.Tensor1D; y: tf.Tensor1D } {
   return tf.tidy(() => {
-    let x: tf.Tensor1D;
-    let y: tf.Tensor1D;
-    if (acts) {
-      const n = acts.preacts.shape[0];
-      x = tf.reshape(tf.slice(acts.preacts, [0, i], [-1, 1]), [n]) as tf.Tensor1D;
-      y = tf.reshape(tf.slice(acts.postactsNumeric, [0, j, i], [-1, 1, 1]), [n]) as tf.Tensor1D;
-      const maxSamples = options.maxSamples ?? 256;
-      if (n > maxSamples) {
-        const order = tf.topk(x, n).indices; // descending ranks
-        const ranks = Int32Array.from({ length: maxSamples }, (_, r) => Math.round((r * (n - 1)) / (maxSamples - 1)));
-        const idx = tf.gather(order, tf.tensor1d(ranks, 'int32'));
-        x = tf.gather(x, idx);
-        y = tf.gather(y, idx);
-      }
-    } else {
-      const xs = gridRangeSamples(layer, options.samples ?? 101);
-      const post = layer.edgeActivations(xs).postactsNumeric;
-      const s = xs.shape[0];
-      x = tf.reshape(tf.slice(xs, [0, i], [-1, 1]), [s]) as tf.Tensor1D;
-      y = tf.reshape(tf.slice(post, [0, j, i], [-1, 1, 1]), [s]) as tf.Tensor1D;
+    const n = x.shape[0] as number;
+    let xs = tf.reshape(tf.slice(x, [0, i], [-1, 1]), [n]) as tf.Tensor1D;
+    let ys = tf.reshape(tf.slice(post, [0, j, i], [-1, 1, 1]), [n]) as tf.Tensor1D;
+    if (n > maxSamples) {
+      const order = tf.topk(xs, n).indices; // descending ranks
+      const ranks = Int32Array.from({ length: maxSamples }, (_, r) => Math.round((r * (n - 1)) / (maxSamples - 1)));
+      const idx = tf.gather(order, tf.tensor1d(ranks, 'int32'));
+      xs = tf.gather(xs, idx);
+      ys = tf.gather(ys, idx);
     }
-    return { x, y };
+    return { x: xs, y: ys };
   });
 }
 
-/** pykan's suggest_symbolic: library functions ranked for edge i -> j of `layer` (best first). */
-export function suggestSymbolic(layer: KANLinear, i: number, j: number, options: SuggestSymbolicOptions = {}): SymbolicCandidate[] {
-  const lib = (options.lib ?? symbolicNames).map((n) => getSymbolic(n, 'suggestSymbolic'));
-  const weightSimple = options.weightSimple ?? 0.8;
-  const topk = options.topk ?? 5;
-  const { x, y } = edgeSamples(layer, i, j, options);
-  try {
-    const out = lib.map((fn): SymbolicCandidate => {
-      const { params, r2 } = fitParams(x, y, fn, options);
-      const score = weightSimple * fn.complexity + (1 - weightSimple) * Math.log2(1 + 1e-5 - r2);
-      return { name: fn.name, params, r2, complexity: fn.complexity, score };
-    });
-    return out.sort((p, q) => p.score - q.score).slice(0, topk);
-  } finally {
-    tf.dispose([x, y]);
-  }
-}
-
-/** Options of {@link fixSymbolic}. */
+/** Options of `KANLinear.fixSymbolic` and `KAN.fixSymbolic`. */
 export interface FixSymbolicOptions extends FitParamsOptions, EdgeSampleOptions {
   /** Fit (a, b, c, d) to the edge's samples (default true); else use `params`. */
   fit?: boolean;
@@ -216,38 +206,18 @@ export interface FixSymbolicOptions extends FitParamsOptions, EdgeSampleOptions 
   params?: readonly [number, number, number, number];
 }
 
-/**
- * pykan's fix_symbolic: edge i -> j of `layer` becomes `c * f(a x + b) + d` (its numeric part
- * masked off). Returns the fit's R^2 (null when not fitting).
- */
-export function fixSymbolic(layer: KANLinear, i: number, j: number, name: string, options: FixSymbolicOptions = {}): number | null {
-  const fn = getSymbolic(name, 'fixSymbolic');
-  let params: [number, number, number, number] = [...(options.params ?? [1, 0, 1, 0])] as [number, number, number, number];
-  let r2: number | null = null;
-  if (options.fit ?? true) {
-    const { x, y } = edgeSamples(layer, i, j, options);
-    try {
-      ({ params, r2 } = fitParams(x, y, fn, options));
-    } finally {
-      tf.dispose([x, y]);
-    }
-  }
-  layer.ensureSymbolic().fix(i, j, fn.name, params);
-  return r2;
-}
+/** Option names of `fixSymbolic`. */
+export const FIX_OPTIONS = ['aRange', 'bRange', 'gridNumber', 'iteration', 'maxSamples', 'samples', 'fit', 'params'] as const;
 
-/** Makes edge i -> j of `layer` numeric again (pykan's unfix_symbolic). */
-export function unfixSymbolic(layer: KANLinear, i: number, j: number): void {
-  layer.symbolic?.unfix(i, j);
-}
-
-/** Options of {@link autoSymbolic}. */
+/** Options of `KAN.autoSymbolic`. */
 export interface AutoSymbolicOptions extends Omit<SuggestSymbolicOptions, 'topk'> {
   /** Fix an edge only when its best candidate's R^2 reaches this (pykan's r2_threshold). Default 0. */
   rThreshold?: number;
+  /** Run a forward pass with `cache: true` on these inputs first (the samples of every edge). */
+  x?: tf.Tensor;
 }
 
-/** What {@link autoSymbolic} did to one edge. */
+/** What `KAN.autoSymbolic` did to one edge. */
 export interface AutoSymbolicEdge {
   layer: number;
   i: number;
@@ -257,25 +227,4 @@ export interface AutoSymbolicEdge {
   params: [number, number, number, number];
   /** False when R^2 was below `rThreshold` and the edge stayed numeric. */
   fixed: boolean;
-}
-
-/**
- * pykan's auto_symbolic: every numeric edge of every layer is fixed to its best library
- * function (when its R^2 reaches `rThreshold`); edges already symbolic are skipped.
- */
-export function autoSymbolic(layers: readonly KANLinear[], options: AutoSymbolicOptions = {}): AutoSymbolicEdge[] {
-  const rThreshold = options.rThreshold ?? 0;
-  const report: AutoSymbolicEdge[] = [];
-  layers.forEach((layer, l) => {
-    for (let i = 0; i < layer.inFeatures; i++) {
-      for (let j = 0; j < layer.outFeatures; j++) {
-        if (layer.symbolic?.name(i, j)) continue;
-        const [best] = suggestSymbolic(layer, i, j, { ...options, topk: 1 });
-        const fixed = best.r2 >= rThreshold;
-        if (fixed) layer.ensureSymbolic().fix(i, j, best.name, best.params);
-        report.push({ layer: l, i, j, name: best.name, r2: best.r2, params: best.params, fixed });
-      }
-    }
-  });
-  return report;
 }

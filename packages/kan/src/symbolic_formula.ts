@@ -9,9 +9,15 @@
 // `precision` decimal places (pykan's ex_round), terms rounded to 0 are dropped, and the same
 // rounded expression is both printed and evaluated (with the library's singularity-protected
 // functions), so `evaluate` computes exactly the printed formula.
-import { ConfigError } from '@basiskit/tensor';
-import type { KANLinear } from './kan_linear';
+import { ConfigError, checkNumber, checkOptions } from '@basiskit/tensor';
 import { getSymbolic } from './symbolic_library';
+
+/** What the formula reads of a layer: its sizes and each edge's function and affine parameters. */
+export interface SymbolicLayerView {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly symbolic: { name(i: number, j: number): string | null; params(i: number, j: number): readonly number[] } | null;
+}
 
 /** An atom: an input variable or a library function of an affine form. */
 export type SymbolicAtom = { kind: 'var'; index: number } | { kind: 'call'; fn: string; arg: AffineExpr };
@@ -22,7 +28,7 @@ export interface AffineExpr {
   terms: { coef: number; atom: SymbolicAtom }[];
 }
 
-/** Options of {@link symbolicFormula}. */
+/** Options of `KAN.symbolicFormula`. */
 export interface SymbolicFormulaOptions {
   /** Decimal places numbers are rounded to. Default 4. */
   precision?: number;
@@ -140,19 +146,17 @@ function compile(e: AffineExpr): (row: ArrayLike<number>) => number {
 }
 
 /**
- * The closed-form formula of a KAN whose every edge is symbolic (after {@link autoSymbolic} or
- * fixSymbolic on each edge); see the file header. Throws a ConfigError naming the first
- * numeric edge otherwise.
+ * The closed-form formula of layers whose every edge is symbolic (after autoSymbolic or
+ * fixSymbolic on each edge), for `KAN.symbolicFormula`; see the file header. Throws a
+ * ConfigError naming `where` and the first numeric edge otherwise.
  */
-export function symbolicFormula(layers: readonly KANLinear[], options: SymbolicFormulaOptions = {}): SymbolicFormula {
-  const precision = options.precision ?? 4;
-  if (!Number.isInteger(precision) || precision < 0 || precision > 15) {
-    throw new ConfigError('invalid value', { where: 'symbolicFormula', argument: 'precision', expected: 'an integer in [0, 15]', got: String(precision) });
-  }
+export function buildFormula(layers: readonly SymbolicLayerView[], options: SymbolicFormulaOptions | undefined, where: string): SymbolicFormula {
+  const o = checkOptions(options, { where, known: ['precision', 'variables'] });
+  const precision = checkNumber(o.precision ?? 4, { where, argument: 'precision', integer: true, min: 0, max: 15 });
   const nIn = layers[0].inFeatures;
-  const names = options.variables ?? Array.from({ length: nIn }, (_, i) => `x_${i + 1}`);
-  if (names.length !== nIn) {
-    throw new ConfigError('wrong number of variable names', { where: 'symbolicFormula', argument: 'variables', expected: String(nIn), got: String(names.length) });
+  const names = o.variables ?? Array.from({ length: nIn }, (_, i) => `x_${i + 1}`);
+  if (!Array.isArray(names) || names.length !== nIn || names.some((n) => typeof n !== 'string')) {
+    throw new ConfigError('wrong variable names', { where, argument: 'variables', expected: `${nIn} strings`, got: Array.isArray(names) ? `${names.length} names` : typeof names });
   }
   let nodes: AffineExpr[] = Array.from({ length: nIn }, (_, i) => affine(0, [{ coef: 1, atom: { kind: 'var', index: i } }]));
   layers.forEach((layer, l) => {
@@ -163,8 +167,8 @@ export function symbolicFormula(layers: readonly KANLinear[], options: SymbolicF
         const name = layer.symbolic?.name(i, j) ?? null;
         if (name === null) {
           throw new ConfigError('edge is not symbolic', {
-            where: 'symbolicFormula',
-            argument: `layers[${l}] edge ${i} -> ${j}`,
+            where,
+            argument: `layers.${l} edge ${i} -> ${j}`,
             expected: 'every edge fixed symbolic (autoSymbolic or fixSymbolic)',
             got: 'a numeric edge',
           });
