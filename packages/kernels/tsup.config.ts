@@ -1,3 +1,3 @@
 import { libraryConfig } from '@basiskit/tsup-config';
 
-export default libraryConfig();
+export default libraryConfig({ entry: { index: 'src/index.ts', testing: 'src/testing.ts' } });

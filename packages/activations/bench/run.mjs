@@ -4,7 +4,7 @@
 // fallback takes ~100 ms for this on a 2-core machine (its authors' figure; not run here).
 import { ratioLine, timeIt } from '@basiskit/bench';
 import { KATGroupRational } from '@basiskit/activations';
-import { groupRationalReference } from '@basiskit/kernels';
+import { groupRationalReference } from '@basiskit/kernels/testing';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 
 const shape = [8, 197, 768];

@@ -7,7 +7,7 @@
 //    (fused bases + matMul) and the plain-ops reference.
 // `node bench/run.mjs spline` runs only the second.
 import { ratioLine, timeIt } from '@basiskit/bench';
-import { groupRational, setGroupRationalSimd, setSplineSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
+import { groupRational, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 
 const shape = [8, 197, 768];
@@ -31,9 +31,9 @@ async function bench(backend) {
   console.log(ratioLine(`${backend} forward [${shape}] G=${groups}`, fusedF, refF));
   console.log(ratioLine(`${backend} forward+backward [${shape}] G=${groups}`, fused, ref));
   if (backend === 'wasm') {
-    setGroupRationalSimd(false);
+    setWasmSimd(false);
     const js = await timeIt(step('fused'), { runs });
-    setGroupRationalSimd(true);
+    setWasmSimd(true);
     console.log(ratioLine(`wasm forward+backward, SIMD kernel vs the same kernel in JavaScript`, fused, js, 'simd', 'js'));
   }
   tf.dispose([x, a, b, dy]);
@@ -54,11 +54,11 @@ async function benchSpline(backend) {
   const t = {};
   for (const path of paths) {
     const impl = path === 'local (JS)' ? 'local' : path;
-    setSplineSimd(path !== 'local (JS)');
+    setWasmSimd(path !== 'local (JS)');
     const runs = backend === 'cpu' && path === 'reference' ? 3 : 10;
     t[path] = { fwd: await timeIt(fwd(impl), { runs }), step: await timeIt(step(impl), { runs }) };
   }
-  setSplineSimd(true);
+  setWasmSimd(true);
   for (const [kind, name] of [['fwd', 'forward'], ['step', 'forward+backward']]) {
     console.log(`${label} ${name}: ` + paths.map((p) => `${p} ${t[p][kind].toFixed(2)} ms`).join(', '));
     for (const p of paths.slice(1)) console.log(`  ${ratioLine(`${name}, local vs ${p}`, t.local[kind], t[p][kind], 'local', p)}`);

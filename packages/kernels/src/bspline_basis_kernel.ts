@@ -18,6 +18,17 @@
 // A NaN input gives NaN in every basis of its feature (as the dense recursion does); +-Infinity
 // and any finite x outside [t_0, t_{M-1}) give zeros and a zero derivative.
 
+import { defineFusedKernel } from './fused_kernel';
+import { BSPLINE_WASM, type BsplineWasm } from './generated/bspline_wasm';
+
+/** tfjs kernel name of the fused B-spline basis forward. */
+export const BSPLINE_BASIS_KERNEL = 'BasiskitBSplineBasis';
+/** tfjs kernel name of the fused B-spline basis backward (dx). */
+export const BSPLINE_BASIS_GRAD_KERNEL = 'BasiskitBSplineBasisGrad';
+
+/** What a gradient request for the knots of a fused spline op says (they are constants there). */
+export const KNOTS_NOT_DIFFERENTIABLE = "a constant knot grid (a buffer, as in efficient-kan), or impl: 'reference' for knot gradients";
+
 /** Attributes of the B-spline kernels. */
 export interface BSplineAttrs {
   splineOrder: number;
@@ -178,3 +189,35 @@ export function bsplineBasisBackward(dy: Float32Array, x: Float32Array, t: Float
     }
   }
 }
+
+/**
+ * The B-spline basis kernels: inputs x [N, in], grid [in, M] (attribute `splineOrder`); the
+ * backward gives dx (the grid is a constant). The wasm SIMD module is assembly/bspline.ts.
+ */
+export const bsplineBasisKernel = /* @__PURE__ */ defineFusedKernel<BSplineAttrs, BsplineWasm>({
+  name: BSPLINE_BASIS_KERNEL,
+  gradName: BSPLINE_BASIS_GRAD_KERNEL,
+  inputs: ['x', 'grid'],
+  simd: BSPLINE_WASM,
+  differentiates: ['x'],
+  notDifferentiable: { where: 'bsplineBasis', expected: KNOTS_NOT_DIFFERENTIABLE },
+  forward: {
+    outputShapes: ([xs, gs], { splineOrder }) => [[xs[0], xs[1], gs[1] - splineOrder - 1]],
+    compute: ([x, grid], [out], [xs, gs], { splineOrder }) => bsplineBasisForward(x, grid, out, bsplineLayout(xs, gs, splineOrder)),
+    wasmScratchBytes: ([xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + 4 * (splineOrder + 1),
+    wasm: (simd, [x, grid], [out], [xs, gs], { splineOrder }, scratch) => {
+      simd.basisForward(x, grid, out, xs[0], xs[1], gs[1], splineOrder, scratch);
+      return true;
+    },
+  },
+  backward: {
+    outputShapes: ([, xs]) => [xs],
+    accumulates: [],
+    compute: ([dy, x, grid], [dx], [, xs, gs], { splineOrder }) => bsplineBasisBackward(dy, x, grid, dx, bsplineLayout(xs, gs, splineOrder)),
+    wasmScratchBytes: ([, xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + 8 * (splineOrder + 1),
+    wasm: (simd, [dy, x, grid], [dx], [, xs, gs], { splineOrder }, scratch) => {
+      simd.basisBackward(dy, x, grid, dx, xs[0], xs[1], gs[1], splineOrder, scratch);
+      return true;
+    },
+  },
+});

@@ -1,6 +1,6 @@
 // Plain-ops reference of ChebyKAN's basis (SynodicMonth/ChebyKAN, `ChebyKANLayer.forward`),
-// differentiated by tfjs's autograd. Tests compare the fused kernels of chebyshev_basis.ts with
-// it; backends without those kernels run it.
+// differentiated by tfjs's autograd. Tests compare the fused kernels of
+// chebyshev_basis_kernel.ts with it; backends without those kernels run it.
 //
 //   t = tanh(x),  T_0 = 1,  T_1 = t,  T_{d+1} = 2 t T_d - T_{d-1}
 //   T'_0 = 0,  T'_1 = 1,  T'_{d+1} = 2 T_d + 2 t T'_d - T'_{d-1},   d/dx = (1 - t^2) d/dt

@@ -1,6 +1,6 @@
 // Plain-ops reference of FourierKAN's basis (GistNoesis/FourierKAN, `NaiveFourierKANLayer.forward`:
 // `cos(k * x)`, `sin(k * x)` for k = 1..G), differentiated by tfjs's autograd. Tests compare the
-// fused kernels of fourier_basis.ts with it; backends without those kernels run it.
+// fused kernels of fourier_basis_kernel.ts with it; backends without those kernels run it.
 // Layout: [..., in, 2G], cosines in [..., 0:G], sines in [..., G:2G].
 import { tf } from '@basiskit/tensor';
 

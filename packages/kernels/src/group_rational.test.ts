@@ -4,9 +4,9 @@ import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
-import { groupRational, setGroupRationalSimd } from './group_rational';
-import { simdModule, tfjsWasmMemory } from './wasm_simd_module';
-import { GROUP_RATIONAL_WASM_BASE64 } from './generated/group_rational_wasm';
+import { groupRational } from './group_rational';
+import { setWasmSimd, simdModule, tfjsWasmMemory } from './wasm_simd_module';
+import { GROUP_RATIONAL_WASM } from './generated/group_rational_wasm';
 
 const impls = ['fused', 'reference'] as const;
 
@@ -100,7 +100,7 @@ describe('groupRational wasm SIMD kernels', () => {
     await initBackend({ backend: 'wasm' });
     const memory = tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);
     expect(memory).toBeInstanceOf(WebAssembly.Memory);
-    const exports = simdModule('group_rational', GROUP_RATIONAL_WASM_BASE64, memory);
+    const exports = simdModule(GROUP_RATIONAL_WASM, memory);
     expect(Object.keys(exports ?? {}).sort()).toEqual(['backward54', 'forward54']);
   });
 
@@ -118,9 +118,9 @@ describe('groupRational wasm SIMD kernels', () => {
       return [y, ...g];
     };
     const simd = run();
-    setGroupRationalSimd(false);
+    setWasmSimd(false);
     const js = run();
-    setGroupRationalSimd(true);
+    setWasmSimd(true);
     const tol = { rtol: 2e-5, atol: 2e-5 };
     ['y', 'dx', 'da', 'db'].forEach((label, i) => assertClose(simd[i], { shape: js[i].shape, data: js[i].dataSync() }, tol, label));
     tf.dispose([x, a, b, dy, ...simd, ...js]);
@@ -265,7 +265,7 @@ describe('groupRational at |x| from 1e-30 to 1e30', () => {
     '$path, $coefficients.name: y and every gradient finite and equal to float64 where the truth is in range',
     async ({ backend, impl, simd, coefficients }) => {
       await initBackend({ backend });
-      setGroupRationalSimd(simd);
+      setWasmSimd(simd);
       const { a, b } = coefficients;
       const at = tf.tensor2d(a);
       const bt = tf.tensor2d(b);
@@ -292,7 +292,7 @@ describe('groupRational at |x| from 1e-30 to 1e30', () => {
           }
         }
       } finally {
-        setGroupRationalSimd(true);
+        setWasmSimd(true);
         tf.dispose([at, bt]);
       }
     },

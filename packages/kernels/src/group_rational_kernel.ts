@@ -23,6 +23,12 @@
 //   da_j += dy sign(x)^j |x|^(j-e) / Q~,   db_k += -dy y |x|^(k-e) / Q~  (k <= e; for k > e b_k = 0)
 // Results out of float32's range become +-Infinity at the store, never NaN: a coefficient
 // gradient is selected by the sign of b (0 for b = 0), not multiplied by it.
+import { defineFusedKernel } from './fused_kernel';
+import { GROUP_RATIONAL_WASM, type GroupRationalWasm } from './generated/group_rational_wasm';
+
+/** tfjs kernel names of the fused group rational. */
+export const GROUP_RATIONAL_KERNEL = 'BasiskitGroupRational';
+export const GROUP_RATIONAL_GRAD_KERNEL = 'BasiskitGroupRationalGrad';
 
 /** Rows per tile of the coefficient-gradient reduction. */
 export const GROUP_RATIONAL_TILE_ROWS = 64;
@@ -349,3 +355,38 @@ function backward54(
     db[g * 4 + 3] = sb(b[g * 4 + 3], B4);
   }
 }
+
+/**
+ * The group rational's kernels: inputs x, numerator, denominator (attribute `groups`); the
+ * backward gives dx, dnumerator, ddenominator. The wasm SIMD module (assembly/group_rational.ts)
+ * covers degrees 5/4 (KAT's); other degrees run the JavaScript kernel on the heap.
+ */
+export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRationalAttrs, GroupRationalWasm>({
+  name: GROUP_RATIONAL_KERNEL,
+  gradName: GROUP_RATIONAL_GRAD_KERNEL,
+  inputs: ['x', 'numerator', 'denominator'],
+  simd: GROUP_RATIONAL_WASM,
+  forward: {
+    outputShapes: ([xs]) => [xs],
+    accumulates: [],
+    compute: ([x, a, b], [y], [xs, as, bs], { groups }) => groupRationalForward(x, a, b, y, groupRationalLayout(xs, as, bs, groups)),
+    wasm: (simd, [x, a, b], [y], [xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      if (L.numLen !== 6 || L.denLen !== 4) return false;
+      simd.forward54(x, a, b, y, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0);
+      return true;
+    },
+  },
+  backward: {
+    outputShapes: ([, xs, as, bs]) => [xs, as, bs],
+    accumulates: [1], // da (shared numerators sum over groups); dx and db are overwritten
+    compute: ([dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) =>
+      groupRationalBackward(dy, x, a, b, dx, da, db, groupRationalLayout(xs, as, bs, groups)),
+    wasm: (simd, [dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      if (L.numLen !== 6 || L.denLen !== 4) return false;
+      simd.backward54(dy, x, a, b, dx, da, db, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0, GROUP_RATIONAL_TILE_ROWS);
+      return true;
+    },
+  },
+});

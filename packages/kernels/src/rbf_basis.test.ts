@@ -2,8 +2,8 @@ import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from 
 import { assertClose } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
-import { RBFBasis, rbfBasis, type RBFBasisOptions } from './rbf_basis';
-import { rbfBasisReference } from './rbf_basis_reference';
+import { rbfBasis, type RBFBasisOptions } from './rbf_basis';
+import { rbfBasisDerivativeReference, rbfBasisReference } from './rbf_basis_reference';
 
 type Impl = 'fused' | 'reference';
 
@@ -100,21 +100,18 @@ describe.each(['cpu', 'wasm'] as const)('rbfBasis on %s', (backend) => {
   });
 });
 
-describe('RBFBasis', () => {
-  it('implements Basis: sizes, range, evaluate = rbfBasis, derivative = autograd', async () => {
+describe('rbfBasis derivative', () => {
+  it("the closed form b_k'(x) = -2 (x - g_k)/h^2 b_k(x) equals the fused kernel's gradient; defaults are FastKAN's linspace", async () => {
     await initBackend({ backend: 'cpu' });
-    const basis = new RBFBasis({ gridMin: -1, gridMax: 1, numGrids: 6 });
-    expect([basis.name, basis.nBasis, basis.support, basis.nonzeros]).toEqual(['rbf', 6, 'dense', 6]);
-    expect(basis.defaultRange).toEqual([-1, 1]);
-    expect(basis.denominator).toBeCloseTo(0.4, 12);
     const rng = createRng(3);
     const x = rng.uniformTensor([4, 3], -1.5, 1.5);
     const r = rng.normalTensor([4, 3, 6]);
-    const y = basis.evaluate(x);
+    const opts = { gridMin: -1, gridMax: 1, numGrids: 6 };
+    const y = rbfBasis(x, opts);
     const want = tf.tidy(() => rbfBasisReference(x, tf.linspace(-1, 1, 6), 0.4));
-    assertClose(y, near(want), { rtol: 1e-5, atol: 1e-6 }, 'evaluate');
-    const d = tf.tidy(() => tf.sum(tf.mul(basis.derivative(x), r), -1));
-    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(basis.evaluate(xx), r)))(x);
+    assertClose(y, near(want), { rtol: 1e-5, atol: 1e-6 }, 'values');
+    const d = tf.tidy(() => tf.sum(tf.mul(rbfBasisDerivativeReference(x, tf.linspace(-1, 1, 6), 0.4), r), -1));
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(rbfBasis(xx, { ...opts, impl: 'fused' }), r)))(x);
     assertClose(d, near(g), { rtol: 1e-5, atol: 1e-6 }, 'derivative');
     tf.dispose([x, r, y, want, d, g]);
   });
@@ -138,7 +135,7 @@ describe('rbfBasis errors', () => {
     expect(() => rbfBasis(x, { grid: g2 })).toThrow(/argument grid: wrong shape/);
     expect(() => rbfBasis(x, { grid: g5, numGrids: 8 })).toThrow(/argument grid: wrong shape \(expected \[8\] \(numGrids\), got \[5\]\)/);
     expect(() => rbfBasis(x, { impl: 'fast' as never })).toThrow(/argument impl/);
-    expect(() => new RBFBasis({ numGrids: 0 })).toThrow(/RBFBasis: argument numGrids/);
+    expect(() => rbfBasis(x, { numGrids: 0 })).toThrow(/rbfBasis: argument numGrids/);
     const one = rbfBasis(x, { numGrids: 1, denominator: 0.5 });
     expect(one.shape).toEqual([2, 3, 1]);
     tf.dispose([x, xi, s, g2, g5, one]);

@@ -1,6 +1,6 @@
 // Plain-ops reference of FastKAN's Gaussian RBF basis (github.com/ZiyaoLi/fast-kan,
 // `RadialBasisFunction.forward`), differentiated by tfjs's autograd. Tests compare the fused
-// kernels of rbf_basis.ts with it; backends without those kernels run it.
+// kernels of rbf_basis_kernel.ts with it; backends without those kernels run it.
 //
 //   b_k(x) = exp(-((x - g_k) / h)^2),   b_k'(x) = -2 (x - g_k) / h^2 * b_k(x)
 import { tf } from '@basiskit/tensor';

@@ -2,7 +2,8 @@ import { ConfigError, DTypeError, ShapeError, createRng, initBackend, tf } from 
 import { assertClose } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
-import { ReLUKANBasis, reluKanBasis, reluKanPhases, reluKanScale } from './relu_kan_basis';
+import { reluKanBasis, reluKanPhases, reluKanScale } from './relu_kan_basis';
+import { reluKanBasisDerivativeReference } from './relu_kan_basis_reference';
 
 type Impl = 'fused' | 'reference';
 
@@ -90,22 +91,25 @@ describe.each(['cpu', 'wasm'] as const)('reluKanBasis on %s', (backend) => {
   });
 });
 
-describe('ReLUKANBasis', () => {
-  it('implements Basis: local support, evaluate = reluKanBasis, derivative = autograd', async () => {
+describe('reluKanBasis derivative', () => {
+  it("the closed form 2 p r (b - a) equals the fused kernel's gradient; at most k + 1 bumps are nonzero", async () => {
     await initBackend({ backend: 'cpu' });
-    const basis = new ReLUKANBasis({ gridSize: 4, k: 2 });
-    expect([basis.name, basis.nBasis, basis.support, basis.nonzeros]).toEqual(['relu', 6, 'local', 3]);
-    expect(basis.defaultRange).toEqual([0, 1]);
     const rng = createRng(16);
     const x = rng.uniformTensor([5, 2], 0, 1);
     const r = rng.normalTensor([5, 2, 6]);
-    const y = basis.evaluate(x);
+    const y = reluKanBasis(x, { gridSize: 4, k: 2 });
     const want = reluKanBasis(x, { gridSize: 4, k: 2, impl: 'reference' });
-    assertClose(y, near(want), { rtol: 1e-5, atol: 1e-5 }, 'evaluate');
-    const d = tf.tidy(() => tf.sum(tf.mul(basis.derivative(x), r), -1));
-    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(basis.evaluate(xx), r)))(x);
+    assertClose(y, near(want), { rtol: 1e-5, atol: 1e-5 }, 'values');
+    const nonzero = tf.tidy(() => tf.max(tf.sum(tf.cast(tf.greater(y, 0), 'float32'), -1)));
+    expect(nonzero.dataSync()[0]).toBeLessThanOrEqual(3);
+    const d = tf.tidy(() => {
+      const { phaseLow, phaseHeight } = reluKanPhases(4, 2);
+      const dr = reluKanBasisDerivativeReference(x, tf.tensor2d(phaseLow, [1, 6]), tf.tensor2d(phaseHeight, [1, 6]), reluKanScale(4, 2));
+      return tf.sum(tf.mul(dr, r), -1);
+    });
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(reluKanBasis(xx, { gridSize: 4, k: 2, impl: 'fused' }), r)))(x);
     assertClose(d, near(g), { rtol: 1e-4, atol: 1e-4 }, 'derivative');
-    tf.dispose([x, r, y, want, d, g]);
+    tf.dispose([x, r, y, want, nonzero, d, g]);
   });
 });
 
@@ -131,7 +135,7 @@ describe('reluKanBasis errors', () => {
     expect(() => reluKanBasis(x, { gridSize: 5, k: 3, phaseLow: pi, phaseHeight: p })).toThrow(DTypeError);
     expect(() => reluKanBasis(x, { gridSize: 5, k: 3, impl: 'x' as never })).toThrow(ConfigError);
     expect(() => reluKanBasis(x, undefined as never)).toThrow(/argument options: options are required/);
-    expect(() => new ReLUKANBasis({ gridSize: 5, k: 1.5 })).toThrow(/ReLUKANBasis: argument k/);
+    expect(() => reluKanBasis(x, { gridSize: 5, k: 1.5 })).toThrow(/reluKanBasis: argument k/);
     tf.dispose([x, xi, s, p, p2, p1, pi]);
   });
 });

@@ -1,7 +1,7 @@
 // Plain-ops reference of ReLU-KAN's basis (github.com/quiqi/relu_kan, `ReLUKANLayer.forward`,
 // line for line: x1 = relu(x - phase_low), x2 = relu(phase_height - x), x = x1 * x2 * r,
 // x = x * x), differentiated by tfjs's autograd. Tests compare the fused kernels of
-// relu_kan_basis.ts with it; backends without those kernels run it.
+// relu_kan_basis_kernel.ts with it; backends without those kernels run it.
 //
 //   R_i(x) = [ReLU(x - s_i) ReLU(e_i - x) r]^2,   R_i'(x) = 2 p r (b - a)  (a, b the ReLUs, p = a b r)
 import { tf } from '@basiskit/tensor';

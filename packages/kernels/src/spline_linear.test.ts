@@ -2,13 +2,14 @@ import { initBackend, tf } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
-import { BSPLINE_BASIS_KERNEL } from './bspline_basis';
+import { BSPLINE_BASIS_KERNEL } from './bspline_basis_kernel';
 import { onBackendWithoutFusedKernels, testGrid, testInputs } from './bspline_basis_test_data';
 import { uniformGrid } from './bspline_grid';
-import { SPLINE_LINEAR_LOCAL_KERNEL, setSplineSimd, splineLinear } from './spline_linear';
+import { splineLinear } from './spline_linear';
+import { SPLINE_LINEAR_LOCAL_KERNEL } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
-import { BSPLINE_WASM_BASE64 } from './generated/bspline_wasm';
-import { simdModule, tfjsWasmMemory } from './wasm_simd_module';
+import { BSPLINE_WASM } from './generated/bspline_wasm';
+import { setWasmSimd, simdModule, tfjsWasmMemory } from './wasm_simd_module';
 
 const impls = ['local', 'dense', 'reference'] as const;
 type Impl = (typeof impls)[number] | 'auto';
@@ -175,7 +176,7 @@ describe('splineLinear wasm SIMD kernels', () => {
     await initBackend({ backend: 'wasm' });
     const memory = tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);
     expect(memory).toBeInstanceOf(WebAssembly.Memory);
-    const exports = simdModule('bspline', BSPLINE_WASM_BASE64, memory);
+    const exports = simdModule(BSPLINE_WASM, memory);
     expect(Object.keys(exports ?? {}).sort()).toEqual(['basisBackward', 'basisForward', 'localBackward', 'localForward']);
   });
 
@@ -191,9 +192,9 @@ describe('splineLinear wasm SIMD kernels', () => {
     const w = tf.randomNormal([out, inF, g + k], 0, 1, 'float32', 11);
     const r = tf.randomNormal([n, out], 0, 1, 'float32', 12);
     const simd = valueAndGrads('local', x, grid, w, k, r);
-    setSplineSimd(false);
+    setWasmSimd(false);
     const js = valueAndGrads('local', x, grid, w, k, r);
-    setSplineSimd(true);
+    setWasmSimd(true);
     ['y', 'dx', 'dW'].forEach((label, i) => assertClose(simd[i], data(js[i]), { rtol: 2e-5, atol: 2e-5 }, label));
     tf.dispose([grid, x, w, r, ...simd, ...js]);
   });
@@ -208,9 +209,9 @@ describe('splineLinear wasm SIMD kernels', () => {
     const w = tf.randomNormal([5, 2, 8], 0, 1, 'float32', 2);
     const r = tf.ones([2, 5]);
     const simd = valueAndGrads('local', x, grid, w, 3, r);
-    setSplineSimd(false);
+    setWasmSimd(false);
     const js = valueAndGrads('local', x, grid, w, 3, r);
-    setSplineSimd(true);
+    setWasmSimd(true);
     ['y', 'dx', 'dW'].forEach((label, i) => assertClose(simd[i], data(js[i]), { rtol: 1e-6, atol: 1e-6 }, label));
     expect(Array.from(simd[0].dataSync().slice(0, 5)).every(Number.isNaN)).toBe(true);
     tf.dispose([grid, x, w, r, ...simd, ...js]);

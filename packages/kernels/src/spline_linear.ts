@@ -12,20 +12,12 @@
 // - 'auto': 'local' on cpu; on wasm 'local', or 'dense' for wide layers outside a gradient tape
 //   (out (k+1) >= 512 (G+k), measured, see autoPrefersDense); 'reference' on backends without
 //   the fused kernels.
-import { ConfigError, tf } from '@basiskit/tensor';
-import { bsplineBasis, checkSplineArgs, hasFusedSplineKernels, noGridGradient, splineSimdKernels as simdKernels } from './bspline_basis';
-import { wasmTableBytes } from './bspline_basis_kernel';
-import { splineLocalBackward, splineLocalForward, splineLocalLayout, type SplineLocalAttrs } from './spline_linear_kernel';
+import { tf } from '@basiskit/tensor';
+import { bsplineBasis, checkSplineArgs } from './bspline_basis';
+import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 import { matMulNT } from './linear';
+import { SPLINE_LINEAR_LOCAL_KERNEL } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
-import { hasKernel, registerTypedArrayKernel, runKernel } from './typed_array_kernel';
-
-export { checkSplineArgs, setSplineSimd } from './bspline_basis';
-
-/** tfjs kernel name of the fused local spline contraction (inputs x, grid, weightT [in, G+k, out]). */
-export const SPLINE_LINEAR_LOCAL_KERNEL = 'BasiskitSplineLinearLocal';
-/** tfjs kernel name of its backward (dx, dweightT). */
-export const SPLINE_LINEAR_LOCAL_GRAD_KERNEL = 'BasiskitSplineLinearLocalGrad';
 
 /** Options of {@link splineLinear}. */
 export interface SplineLinearOptions {
@@ -35,65 +27,10 @@ export interface SplineLinearOptions {
   impl?: 'auto' | 'local' | 'dense' | 'reference';
 }
 
-/** Rows per tile of the SIMD backward's float32 partial sums of dW (then added in float64). */
-export const SPLINE_TILE_ROWS = 128;
-
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  registered = true;
-  registerTypedArrayKernel<SplineLocalAttrs>({
-    kernelName: SPLINE_LINEAR_LOCAL_KERNEL,
-    inputNames: ['x', 'grid', 'weightT'],
-    outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
-    accumulates: [],
-    compute: ([x, grid, wt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder)),
-    // knot tables, then per feature of the current row: its span and k+1 bases
-    wasmScratchBytes: ([xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + xs[1] * (splineOrder + 2) * 4,
-    wasmCompute: (memory, [x, grid, wt], [y], [xs, gs, ws], { splineOrder }, scratch) => {
-      const simd = simdKernels(memory);
-      if (!simd) return false;
-      const L = splineLocalLayout(xs, gs, ws, splineOrder);
-      simd.localForward(x, grid, wt, y, L.n, L.inF, L.out, L.m, L.k, scratch);
-      return true;
-    },
-  });
-  registerTypedArrayKernel<SplineLocalAttrs>({
-    kernelName: SPLINE_LINEAR_LOCAL_GRAD_KERNEL,
-    inputNames: ['dy', 'x', 'grid', 'weightT'],
-    outputShapes: ([, xs, , ws]) => [xs, ws],
-    accumulates: [],
-    compute: ([dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }) =>
-      splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder)),
-    // knot tables, one feature's dW tile slab (f32, 16-byte rounded) and total slab (f64), a 2(k+1) window
-    wasmScratchBytes: ([, xs, gs, ws], { splineOrder }) =>
-      wasmTableBytes(xs[1], gs[1], splineOrder) + Math.ceil((ws[1] * ws[2] * 4) / 16) * 16 + ws[1] * ws[2] * 8 + 8 * (splineOrder + 1),
-    wasmCompute: (memory, [dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }, scratch) => {
-      const simd = simdKernels(memory);
-      if (!simd) return false;
-      const L = splineLocalLayout(xs, gs, ws, splineOrder);
-      simd.localBackward(dy, x, grid, wt, dx, dwt, L.n, L.inF, L.out, L.m, L.k, SPLINE_TILE_ROWS, scratch);
-      return true;
-    },
-  });
-  tf.registerGradient({
-    kernelName: SPLINE_LINEAR_LOCAL_KERNEL,
-    inputsToSave: ['x', 'grid', 'weightT'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, grid, weightT] = saved;
-      // one backward kernel gives both (tensors made here live in the backward pass's scope)
-      const [dx, dwt] = runKernel(SPLINE_LINEAR_LOCAL_GRAD_KERNEL, { dy: dy as tf.Tensor, x, grid, weightT }, attrs as unknown as SplineLocalAttrs) as tf.Tensor[];
-      return { x: () => dx, weightT: () => dwt, grid: noGridGradient('splineLinear') };
-    },
-  });
-}
-
 function localPath(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, k: number): tf.Tensor {
-  register();
   return tf.tidy(() => {
     const weightT = tf.transpose(weight, [1, 2, 0]); // [in, G+k, out]
-    return runKernel(SPLINE_LINEAR_LOCAL_KERNEL, { x, grid, weightT }, { splineOrder: k }) as tf.Tensor;
+    return runFusedKernel(SPLINE_LINEAR_LOCAL_KERNEL, { x, grid, weightT }, { splineOrder: k }) as tf.Tensor;
   });
 }
 
@@ -123,21 +60,7 @@ export function splineLinear(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, o
   const k = options.splineOrder;
   checkSplineArgs(x, grid, weight, k, 'splineLinear');
   const impl = options.impl ?? 'auto';
-  if (impl !== 'auto' && impl !== 'local' && impl !== 'dense' && impl !== 'reference') {
-    throw new ConfigError('invalid value', { where: 'splineLinear', argument: 'impl', expected: "'auto', 'local', 'dense' or 'reference'", got: String(impl) });
-  }
-  if (impl === 'reference') return splineLinearReference(x, grid, weight, k);
-  register();
-  const fused = hasFusedSplineKernels() && hasKernel(SPLINE_LINEAR_LOCAL_KERNEL);
-  if (!fused) {
-    if (impl === 'auto') return splineLinearReference(x, grid, weight, k);
-    throw new ConfigError('no fused kernel on this backend', {
-      where: 'splineLinear',
-      argument: 'impl',
-      expected: "'auto' or 'reference' here",
-      got: `'${impl}' on ${tf.getBackend()}`,
-    });
-  }
+  if (!useFusedKernel(impl, 'splineLinear', ['local', 'dense'])) return splineLinearReference(x, grid, weight, k);
   // (an empty batch goes local: tfjs-wasm's matMul fails on a zero-row operand and leaves garbage)
   const useDense = x.shape[0] !== 0 && (impl === 'dense' || (impl === 'auto' && autoPrefersDense(weight.shape[0] as number, weight.shape[2] as number, k)));
   return useDense ? densePath(x, grid, weight, k) : localPath(x, grid, weight, k);

@@ -12,7 +12,17 @@
 // The backward runs feature by feature: dWt[i] accumulates over the batch in a float64 slab of
 // (G+k) x out, rounded once. Extra memory: O(out) forward, O((G+k) out) backward; nothing of
 // size N in (G+k).
-import { deBoor, findSpan, knotTables } from './bspline_basis_kernel';
+import { deBoor, findSpan, knotTables, KNOTS_NOT_DIFFERENTIABLE, wasmTableBytes } from './bspline_basis_kernel';
+import { defineFusedKernel } from './fused_kernel';
+import { BSPLINE_WASM, type BsplineWasm } from './generated/bspline_wasm';
+
+/** tfjs kernel name of the fused local spline contraction (inputs x, grid, weightT [in, G+k, out]). */
+export const SPLINE_LINEAR_LOCAL_KERNEL = 'BasiskitSplineLinearLocal';
+/** tfjs kernel name of its backward (dx, dweightT). */
+export const SPLINE_LINEAR_LOCAL_GRAD_KERNEL = 'BasiskitSplineLinearLocalGrad';
+
+/** Rows per tile of the SIMD backward's float32 partial sums of dW (then added in float64). */
+export const SPLINE_TILE_ROWS = 128;
 
 /** Attributes of the local spline kernels. */
 export interface SplineLocalAttrs {
@@ -147,3 +157,43 @@ export function splineLocalBackward(
     else dwt.set(slab, wi);
   }
 }
+
+/**
+ * The local spline contraction's kernels: inputs x [N, in], grid [in, M], weightT [in, G+k, out]
+ * (attribute `splineOrder`); the backward gives dx and dweightT (the grid is a constant). The
+ * wasm SIMD module is assembly/bspline.ts.
+ */
+export const splineLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineLocalAttrs, BsplineWasm>({
+  name: SPLINE_LINEAR_LOCAL_KERNEL,
+  gradName: SPLINE_LINEAR_LOCAL_GRAD_KERNEL,
+  inputs: ['x', 'grid', 'weightT'],
+  simd: BSPLINE_WASM,
+  differentiates: ['x', 'weightT'],
+  notDifferentiable: { where: 'splineLinear', expected: KNOTS_NOT_DIFFERENTIABLE },
+  forward: {
+    outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
+    accumulates: [],
+    compute: ([x, grid, wt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder)),
+    // knot tables, then per feature of the current row: its span and k+1 bases
+    wasmScratchBytes: ([xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + xs[1] * (splineOrder + 2) * 4,
+    wasm: (simd, [x, grid, wt], [y], [xs, gs, ws], { splineOrder }, scratch) => {
+      const L = splineLocalLayout(xs, gs, ws, splineOrder);
+      simd.localForward(x, grid, wt, y, L.n, L.inF, L.out, L.m, L.k, scratch);
+      return true;
+    },
+  },
+  backward: {
+    outputShapes: ([, xs, , ws]) => [xs, ws],
+    accumulates: [],
+    compute: ([dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }) =>
+      splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder)),
+    // knot tables, one feature's dW tile slab (f32, 16-byte rounded) and total slab (f64), a 2(k+1) window
+    wasmScratchBytes: ([, xs, gs, ws], { splineOrder }) =>
+      wasmTableBytes(xs[1], gs[1], splineOrder) + Math.ceil((ws[1] * ws[2] * 4) / 16) * 16 + ws[1] * ws[2] * 8 + 8 * (splineOrder + 1),
+    wasm: (simd, [dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }, scratch) => {
+      const L = splineLocalLayout(xs, gs, ws, splineOrder);
+      simd.localBackward(dy, x, grid, wt, dx, dwt, L.n, L.inF, L.out, L.m, L.k, SPLINE_TILE_ROWS, scratch);
+      return true;
+    },
+  },
+});

@@ -1,5 +1,5 @@
-// One kernel body for the cpu and wasm backends. A basiskit fused kernel is written once as a
-// function over Float32Arrays; this registers it for:
+// One kernel body for the cpu and wasm backends (used by fused_kernel.ts). A basiskit fused
+// kernel is written once as a function over Float32Arrays; this registers it for:
 //   cpu:  inputs are `backend.data.get(dataId).values`, outputs `backend.makeTensorInfo`;
 //   wasm: outputs are allocated on the wasm heap first (`backend.makeOutput`), then every
 //         input and output is viewed in place with `backend.typedArrayFromHeap` (views are
@@ -11,12 +11,8 @@ import { tfjsWasmMemory } from './wasm_simd_module';
 type TensorInfo = tf.TensorInfo;
 type NamedAttrMap = tf.NamedAttrMap;
 
-/** A fused kernel over float32 typed arrays, registered for cpu and wasm. */
-export interface TypedArrayKernel<A extends object> {
-  /** The tfjs kernel name (prefix `Basiskit`). */
-  kernelName: string;
-  /** Input names, in the order `compute` receives them. */
-  inputNames: readonly string[];
+/** A kernel body over float32 typed arrays: output shapes and the computation. */
+export interface KernelBody<A extends object> {
   /** Shapes of the float32 outputs, from the input shapes and attributes. */
   outputShapes(shapes: number[][], attrs: A): number[][];
   /**
@@ -27,16 +23,24 @@ export interface TypedArrayKernel<A extends object> {
   /** Fills `outputs` from `inputs` (the `accumulates` outputs arrive zeroed). */
   compute(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: A): void;
   /**
+   * Bytes of zeroed wasm-heap scratch that the wasm SIMD version needs (its heap offset arrives
+   * as `scratch`, 16-byte aligned); freed after the call. Default 0 (then `scratch` is 0).
+   */
+  wasmScratchBytes?(shapes: number[][], attrs: A): number;
+}
+
+/** A kernel body registered under a name, with its inputs and optional wasm SIMD path. */
+export interface TypedArrayKernel<A extends object> extends KernelBody<A> {
+  /** The tfjs kernel name (prefix `Basiskit`). */
+  kernelName: string;
+  /** Input names, in the order `compute` receives them. */
+  inputNames: readonly string[];
+  /**
    * Optional wasm SIMD path: given tfjs's wasm memory and the heap offsets of the inputs and
    * (zero-initialised) outputs, compute in place and return true, or return false to fall back
    * to `compute` on heap views.
    */
   wasmCompute?(memory: WebAssembly.Memory | null, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number): boolean;
-  /**
-   * Bytes of zeroed wasm-heap scratch that `wasmCompute` needs (its heap offset arrives as
-   * `scratch`, 16-byte aligned); freed after the call. Default 0 (then `scratch` is 0).
-   */
-  wasmScratchBytes?(shapes: number[][], attrs: A): number;
 }
 
 interface CpuBackend {

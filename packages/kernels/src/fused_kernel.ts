@@ -1,0 +1,95 @@
+// A fused op's kernels as data, the way tfjs declares its own (`eluConfig = {kernelName,
+// backendName, kernelFunc}`, listed in register_all_kernels.ts): each `*_kernel.ts` file holds
+// the math over Float32Arrays and exports one `FusedKernelConfig` — forward and backward
+// kernel, their optional wasm SIMD versions, which inputs the backward differentiates — and
+// register_all_kernels.ts lists the configs and registers them once. `registerFusedKernel`
+// turns a config into two tfjs kernels for cpu and wasm (typed_array_kernel.ts) and the
+// gradient that runs the backward kernel.
+import { ConfigError, tf } from '@basiskit/tensor';
+import { registerTypedArrayKernel, runKernel, type KernelBody } from './typed_array_kernel';
+import { simdModule, type SimdModuleSource } from './wasm_simd_module';
+
+/** One direction (forward or backward) of a fused kernel. `E`: the SIMD module's exports. */
+export interface KernelSide<A extends object, E> extends KernelBody<A> {
+  /**
+   * The wasm SIMD version: with the module's exports and the heap offsets of the inputs and the
+   * (zeroed) outputs, compute in place and return true, or return false to fall back to
+   * `compute` on heap views (unsupported sizes).
+   */
+  wasm?(simd: E, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number): boolean;
+}
+
+/** A fused op's kernels: forward, backward and how the gradient maps onto the inputs. */
+export interface FusedKernelConfig<A extends object, E = never> {
+  /** tfjs kernel name of the forward pass (prefix `Basiskit`). */
+  name: string;
+  /** tfjs kernel name of the backward pass. */
+  gradName: string;
+  /** Forward inputs, in the order `forward.compute` receives them (the backward gets `dy` first). */
+  inputs: readonly string[];
+  /** The wasm SIMD module `wasm` functions use (src/generated/*_wasm.ts). */
+  simd?: SimdModuleSource<E>;
+  forward: KernelSide<A, E>;
+  backward: KernelSide<A, E>;
+  /** The inputs the backward's outputs are gradients of, in output order. Default: `inputs`. */
+  differentiates?: readonly string[];
+  /**
+   * What a gradient request for an input not in `differentiates` says (a ConfigError): the op's
+   * name and what the caller should do instead.
+   */
+  notDifferentiable?: { where: string; expected: string };
+}
+
+/** `config`, typed (lets TypeScript infer the attribute and SIMD export types). */
+export function defineFusedKernel<A extends object, E = never>(config: FusedKernelConfig<A, E>): FusedKernelConfig<A, E> {
+  return config;
+}
+
+function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSide<A, E>, kernelName: string, inputNames: readonly string[]) {
+  const { wasm, ...body } = s;
+  const source = config.simd;
+  return {
+    ...body,
+    kernelName,
+    inputNames,
+    wasmCompute:
+      wasm && source
+        ? (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
+            const exports = simdModule(source, memory);
+            return exports ? wasm(exports, ins, outs, shapes, attrs, scratch) : false;
+          }
+        : undefined,
+  };
+}
+
+/** Registers `config`'s two kernels for cpu and wasm and the forward kernel's gradient (once). */
+export function registerFusedKernel<A extends object, E>(config: FusedKernelConfig<A, E>): void {
+  registerTypedArrayKernel<A>(side(config, config.forward, config.name, config.inputs));
+  registerTypedArrayKernel<A>(side(config, config.backward, config.gradName, ['dy', ...config.inputs]));
+  if (tf.getGradient(config.name)) return;
+  const differentiates = config.differentiates ?? config.inputs;
+  tf.registerGradient({
+    kernelName: config.name,
+    inputsToSave: [...config.inputs],
+    gradFunc: (dy, saved, attrs) => {
+      const inputs: Record<string, tf.Tensor> = { dy: dy as tf.Tensor };
+      config.inputs.forEach((n, i) => (inputs[n] = saved[i]));
+      // one backward kernel gives every gradient (tensors made here live in the backward's scope)
+      const out = runKernel(config.gradName, inputs, attrs as object);
+      const grads = Array.isArray(out) ? out : [out];
+      const result: Record<string, () => tf.Tensor> = {};
+      for (const n of config.inputs) {
+        const i = differentiates.indexOf(n);
+        result[n] = i >= 0 ? () => grads[i] : notDifferentiable(config, n);
+      }
+      return result;
+    },
+  });
+}
+
+function notDifferentiable(config: FusedKernelConfig<object, unknown>, input: string): () => tf.Tensor {
+  const { where, expected } = config.notDifferentiable ?? { where: config.name, expected: 'a constant' };
+  return () => {
+    throw new ConfigError(`not differentiable in ${input}`, { where, argument: input, expected, got: `a gradient request for ${input}` });
+  };
+}

@@ -1,0 +1,32 @@
+// Every fused kernel of the package, as data (each `*_kernel.ts` exports its config), registered
+// for cpu and wasm with its gradient in one place, the way tfjs's register_all_kernels.ts lists
+// its kernel configs. Registration is lazy: the first op that asks for a fused kernel
+// (kernel_dispatch.ts) registers them all, once; importing the package registers nothing.
+import { bsplineBasisKernel } from './bspline_basis_kernel';
+import { chebyshevBasisKernel } from './chebyshev_basis_kernel';
+import { fourierBasisKernel } from './fourier_basis_kernel';
+import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
+import { groupRationalKernel } from './group_rational_kernel';
+import { rbfBasisKernel } from './rbf_basis_kernel';
+import { reluKanBasisKernel } from './relu_kan_basis_kernel';
+import { splineLinearLocalKernel } from './spline_linear_kernel';
+
+/** The fused kernels, in no particular order (`any`: each has its own attribute and SIMD export types). */
+export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
+  groupRationalKernel,
+  bsplineBasisKernel,
+  splineLinearLocalKernel,
+  rbfBasisKernel,
+  chebyshevBasisKernel,
+  fourierBasisKernel,
+  reluKanBasisKernel,
+];
+
+let registered = false;
+
+/** Registers every fused kernel (cpu and wasm) and its gradient; later calls do nothing. */
+export function registerAllKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const config of FUSED_KERNELS) registerFusedKernel(config);
+}
