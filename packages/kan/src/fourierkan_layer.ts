@@ -74,7 +74,9 @@ export class FourierKANLayer extends Module {
       // C [2, out, in, G] -> [in, 2, G, out] -> [in*2G, out], row i*2G + c*G + k (the basis layout)
       const w = tf.reshape(tf.transpose(this.fouriercoeffs.value, [2, 0, 3, 1]), [this.inputDim * n, this.outputDim]);
       let y = tf.matMul(basis, w);
-      if (this.bias) y = tf.add(y, this.bias.value);
+      // the [1, out] bias added as [out]: tfjs's Add gradient cannot reduce a [1, out] operand
+      // over an empty batch (it reshapes dy [0, out] to [1, out]), a [out] one it can
+      if (this.bias) y = tf.add(y, tf.reshape(this.bias.value, [this.outputDim]));
       return tf.reshape(y, [...lead, this.outputDim]);
     });
   }

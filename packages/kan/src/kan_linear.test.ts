@@ -104,11 +104,43 @@ describe('KANLinear init and options', () => {
     layer.dispose();
   });
 
+  it('splineEdgeValues is the spline branch per edge, the one computation behind forward with cache, updateGrid and refine', async () => {
+    await initBackend({ backend: 'cpu' });
+    const layer = new KANLinear({ inFeatures: 3, outFeatures: 2, gridSize: 4, seed: 6 });
+    const x = tf.tidy(() => createRng(7).uniformTensor([9, 3], -1, 1));
+    const v = layer.splineEdgeValues(x); // [N, in, out]
+    expect(v.shape).toEqual([9, 3, 2]);
+    // by definition: sum_b B_b(x_i) * spline_weight[o, i, b] * spline_scaler[o, i]
+    const want = tf.tidy(() => tf.einsum('nib,oib->nio', splineBases(x, layer.grid, 3), layer.scaledSplineWeight()));
+    assertClose(v, { shape: want.shape, data: want.dataSync() }, { rtol: 1e-5, atol: 1e-6 }, 'definition');
+    // with the base branch, summed over the inputs, it is the layer's output
+    const y = layer.forward(x);
+    const sum = tf.tidy(() => tf.add(tf.sum(v, 1), tf.matMul(tf.mul(x, tf.sigmoid(x)), layer.base_weight.value, false, true)));
+    assertClose(y, { shape: sum.shape, data: sum.dataSync() }, { rtol: 1e-5, atol: 1e-6 }, 'forward');
+    // masked: zero on a symbolic edge; unmasked: the edge's own spline, kept for a later unfix
+    layer.fixSymbolic(1, 0, 'x', { fit: false });
+    const m = layer.splineEdgeValues(x, { masked: true });
+    const u = layer.splineEdgeValues(x);
+    const [ma, ua, va] = [m, u, v].map((t) => t.arraySync() as number[][][]);
+    for (let n = 0; n < 9; n++) {
+      expect(ma[n][1][0]).toBe(0);
+      expect(ma[n][1][1]).toBe(va[n][1][1]);
+      expect(ua[n][1][0]).toBe(va[n][1][0]);
+    }
+    const x3 = tf.zeros([2, 3, 3]);
+    expect(() => layer.splineEdgeValues(x3)).toThrow(/^KANLinear\.splineEdgeValues: argument x: wrong rank/);
+    tf.dispose([x, x3, v, want, y, sum, m, u]);
+    layer.dispose();
+  });
+
   it('rejects bad options and inputs with clear errors', async () => {
     await initBackend({ backend: 'cpu' });
     expect(() => new KANLinear({ inFeatures: 0, outFeatures: 2 })).toThrow(/argument inFeatures: invalid value/);
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridSize: 2.5 })).toThrow(/argument gridSize/);
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, baseActivation: 'nope' })).toThrow(/unknown activation/);
+    expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridEps: 1.5 })).toThrow(/^KANLinear: argument gridEps: invalid value \(expected a finite number >= 0 <= 1, got 1\.5\)/);
+    expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridRange: [1, -1] })).toThrow(/^KANLinear: argument gridRange: invalid value/);
+    expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, grid_size: 3 } as never)).toThrow(/^KANLinear: argument options: unknown option "grid_size"/);
     const layer = new KANLinear({ inFeatures: 4, outFeatures: 2 });
     const x = tf.zeros([3, 5]);
     expect(() => layer.forward(x)).toThrow(/KANLinear\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 4\]/);

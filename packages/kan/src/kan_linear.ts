@@ -298,6 +298,8 @@ export class KANLinear extends Module {
     const o = checkOptions(options, { where, known: ['masked'] });
     return tf.tidy(() => {
       const w = this.splineWeights(o.masked ?? false); // [out, in, nb]
+      // tfjs-wasm's Transpose fails on empty tensors: an empty batch's values directly (still a function of w)
+      if (x.shape[0] === 0) return tf.mul(tf.zeros([0, this.inFeatures, this.outFeatures]), tf.transpose(tf.sum(w, 2))) as tf.Tensor3D;
       const b = tf.transpose(splineBases(x, this.grid, this.splineOrder), [1, 0, 2]); // [in, N, nb]
       return tf.transpose(tf.matMul(b, tf.transpose(w, [1, 2, 0])), [1, 0, 2]) as tf.Tensor3D; // [in, N, out] -> [N, in, out]
     });
@@ -311,6 +313,12 @@ export class KANLinear extends Module {
     this.assertLive('edgeActivations');
     checkTensor(x, { where: this.where('edgeActivations'), dtype: 'float32', rank: 2, lastDim: this.inFeatures });
     return tf.tidy(() => {
+      if (x.shape[0] === 0) {
+        // tfjs-wasm's Transpose fails on empty tensors: the empty activations directly (still functions of the weights)
+        const numeric = tf.mul(tf.zeros([0, this.outFeatures, this.inFeatures]), tf.add(this.baseWeights(), tf.sum(this.splineWeights(true), 2))) as tf.Tensor3D;
+        const all = this._symbolic ? (tf.add(numeric, this._symbolic.perEdge(x)) as tf.Tensor3D) : numeric;
+        return { preacts: tf.clone(x) as tf.Tensor2D, postactsNumeric: numeric, postacts: all };
+      }
       const spline = this.splineEdgeValues(x, { masked: true }); // [N, in, out]
       const perBase = tf.mul(tf.expandDims(this.baseActivation(x), -1), tf.expandDims(tf.transpose(this.baseWeights()), 0)); // [N, in, out]
       const numeric = tf.transpose(tf.add(spline, perBase), [0, 2, 1]) as tf.Tensor3D; // [N, out, in]
