@@ -1,8 +1,10 @@
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
-import { describe, expect, it } from 'vitest';
-import { PAU, Rational, rational } from './rational';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PAU, Rational, rational, type RationalVersion } from './rational';
+import { rationalInit } from './rational_init';
+import { RATIONAL_XS, expectFloat64Match, overflows, rationalReference } from './rational_testing';
 
 describe.each(['cpu', 'wasm'] as const)('Rational on %s', (backend) => {
   it.each(['A', 'B'] as const)('matches rational_activations version %s (golden vectors, loaded by name)', async (version) => {
@@ -111,5 +113,151 @@ describe('rational', () => {
     expect(Object.keys(grads).length).toBe(2);
     tf.dispose([x, value, ...Object.values(grads)]);
     act.dispose();
+  });
+});
+
+describe('rational: input checks and shapes', () => {
+  it.each(['A', 'B', 'C'] as const)('version %s rejects int32 input with a DTypeError naming rational and Rational.forward', async (version) => {
+    await initBackend({ backend: 'cpu' });
+    const x = tf.tensor1d([1, 2], 'int32');
+    const a = tf.tensor1d([0, 1, 0.1]);
+    const b = tf.tensor1d([0.5, 0.2]);
+    const act = new Rational({ version, numeratorDegree: 2, denominatorDegree: 2 });
+    try {
+      expect(() => rational(x, a, b, { version })).toThrow(DTypeError);
+      expect(() => rational(x, a, b, { version })).toThrow(/^rational: argument x: wrong dtype \(expected float32, got int32\)$/);
+      expect(() => act.forward(x)).toThrow(/^Rational\.forward: argument x: wrong dtype \(expected float32, got int32\)$/);
+      const ai = tf.tensor1d([0, 1, 0], 'int32');
+      const one = tf.tensor1d([1]);
+      expect(() => rational(one, ai, b, { version })).toThrow(/^rational: argument numerator: wrong dtype/);
+      tf.dispose([ai, one]);
+    } finally {
+      tf.dispose([x, a, b]);
+      act.dispose();
+    }
+  });
+
+  it.each(['A', 'B', 'C'] as const)('version %s keeps a scalar input scalar (value and gradients)', async (version) => {
+    await initBackend({ backend: 'cpu' });
+    const act = new Rational({ version, init: 'tanh' });
+    tf.tidy(() => {
+      const x = tf.scalar(0.7);
+      const y = act.forward(x);
+      expect(y.shape).toEqual([]);
+      expect(y.dataSync()[0]).toBeCloseTo(Math.tanh(0.7), 3);
+      const [gx, ga, gb] = tf.grads((t: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => rational(t, a, b, { version }))([x, act.numerator.value, act.denominator.value]);
+      expect([gx.shape, ga.shape, gb.shape]).toEqual([[], [6], [4]]);
+      expect(gx.dataSync()[0]).toBeCloseTo(1 - Math.tanh(0.7) ** 2, 2);
+    });
+    act.dispose();
+  });
+
+  it.each(['A', 'B', 'C'] as const)('version %s: G groups of channels share a row; channels must be a multiple of G', async (version) => {
+    await initBackend({ backend: 'cpu' });
+    tf.tidy(() => {
+      const x = createRng(4).uniformTensor([3, 6], -2, 2);
+      const a = tf.tensor2d([[0.1, 0.9, -0.2], [0.3, -0.5, 0.05]]);
+      const b = tf.tensor2d([[0.5, -0.3], [0.2, 0.4]]);
+      const grouped = rational(x, a, b, { version });
+      // the same as one row per channel: rows 0,0,0,1,1,1
+      const rows = tf.tensor1d([0, 0, 0, 1, 1, 1], 'int32');
+      const perChannel = rational(x, tf.gather(a, rows), tf.gather(b, rows), { version });
+      assertClose(grouped, { shape: [3, 6], data: perChannel.dataSync() }, { rtol: 1e-6, atol: 1e-7 }, 'grouped');
+      expect(() => rational(tf.zeros([2, 5]), a, b, { version })).toThrow(ShapeError);
+      expect(() => rational(tf.scalar(1), a, b, { version })).toThrow(ShapeError);
+      expect(() => rational(x, tf.zeros([3, 3]), b, { version })).toThrow(/argument numerator\/denominator: numerator and denominator must both be/);
+    });
+  });
+});
+
+describe('rational B and C: derivatives where the pivot (dominant degree of Q) changes', () => {
+  // With these coefficients the dominant term of Q moves from c0 through x² to x⁴ over
+  // 0.3 < |x| < 40, so the pivoted evaluation switches its pivot between the sample points.
+  it.each(['B', 'C'] as const)('version %s passes a finite-difference check', async (version) => {
+    await initBackend({ backend: 'cpu' });
+    const x = tf.tensor1d([-37, -9.3, -2.2, -0.71, 0.43, 1.6, 4.1, 13.7, 38]);
+    const a = tf.tensor1d([0.2, -0.7, 0.4, 0.3, -0.02, 0.004]);
+    const b = tf.tensor1d([0.3, 2.5, -0.1, 0.01]);
+    try {
+      gradCheck((xx, aa, bb) => tf.div(rational(xx, aa, bb, { version }), tf.add(1, tf.abs(xx))), [x, a, b], { eps: 1e-3, rtol: 2e-2, atol: 2e-3 });
+    } finally {
+      tf.dispose([x, a, b]);
+    }
+  });
+});
+
+/** Deterministic coefficients in [-s, s]. */
+function coefficients(seed: number, length: number, s: number): number[] {
+  let state = seed;
+  return Array.from({ length }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.fround(((state / 2 ** 32) * 2 - 1) * s);
+  });
+}
+
+/** Coefficient sets for the large-|x| checks: fitted inits (fitted when first asked for), random ones, and degenerate shapes. */
+function largeCases(version: 'B' | 'C'): [string, () => [number[], number[]]][] {
+  const inits = (['identity', 'leaky_relu', 'gelu', 'tanh', 'sigmoid', 'relu', 'swish'] as const).map((name): [string, () => [number[], number[]]] => [
+    `init ${name}`,
+    () => {
+      const c = rationalInit(name, version, [5, 4]);
+      return [c.numerator.map(Math.fround), c.denominator.map(Math.fround)];
+    },
+  ]);
+  const fixed: [string, number[], number[]][] = [
+    ['random 1', coefficients(1, 6, 1), coefficients(2, 4, 1)],
+    ['random 2 (degrees 3/6)', coefficients(3, 4, 2), coefficients(4, 6, 0.5)],
+    ['leading denominator coefficients 0', [0.3, -1, 0.5, 0.2, 0, 0], [0.5, 0.3, 0, 0]],
+    ['numerator degree 7 over 2', [1, 2, 3, 4, 5, 6, 7, 8].map((v) => Math.fround(v / 10)), [0.1, 0.2].map(Math.fround)],
+    ['numerator degree 1 over 4', [1, -1], [0.01, 0.02, 0.03, 0.5].map(Math.fround)],
+    ['large |b| (1e3) and small leading a', [0, 0, 0, 0, 0, Math.fround(1e-3)], [0, 0, 0, 1e3]],
+    ['all-zero denominator', [0.5, -0.25, 0.125], [0, 0, 0]],
+  ];
+  return [...inits, ...fixed.map(([name, a, b]): [string, () => [number[], number[]]] => [name, () => [a, b]])];
+}
+
+describe.each(['cpu', 'wasm'] as const)('rational B and C at |x| up to 1e30, against float64, on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+
+  describe.each(['B', 'C'] as const)('version %s', (version: RationalVersion & ('B' | 'C')) => {
+    it.each(largeCases(version))('%s', (_name, coefficientsOf) => {
+      const [a, b] = coefficientsOf();
+      const xs = RATIONAL_XS;
+      const n = xs.length;
+      const refs = xs.map((x) => rationalReference(x, a, b, version));
+      tf.tidy(() => {
+        // one coefficient row per element (x [1, N], tables [N, k]): per-element coefficient gradients
+        const x = tf.tensor2d([[...xs]]);
+        const at = tf.tensor2d(xs.map(() => a));
+        const bt = tf.tensor2d(xs.map(() => b));
+        const f = (xx: tf.Tensor, aa: tf.Tensor, bb: tf.Tensor) => rational(xx, aa, bb, { version });
+        const yOver = overflows(refs.map((r) => r.y));
+        expectFloat64Match(f(x, at, bt).dataSync(), refs.map((r) => r.y), xs, 'y');
+        const [gx, ga, gb] = tf.grads(f)([x, at, bt]);
+        expectFloat64Match(gx.dataSync(), refs.map((r) => r.dx), xs, 'dy/dx', yOver);
+        const ga2 = ga.arraySync() as number[][];
+        const gb2 = gb.arraySync() as number[][];
+        a.forEach((_, j) => expectFloat64Match(ga2.map((row) => row[j]), refs.map((r) => r.da[j]), xs, `dy/da${j}`, yOver));
+        b.forEach((_, k) => expectFloat64Match(gb2.map((row) => row[k]), refs.map((r) => r.db[k]), xs, `dy/db${k}`, yOver));
+        // shared tables (one row): the same values and x-gradients; a coefficient's gradient is
+        // the sum of the per-element ones, checked where none of those overflows (a float32 sum
+        // of contributions that overflow with both signs is NaN, whatever computes them)
+        const as = tf.tensor1d(a);
+        const bs = tf.tensor1d(b);
+        const xv = tf.tensor1d([...xs]);
+        expectFloat64Match(f(xv, as, bs).dataSync(), refs.map((r) => r.y), xs, 'shared y');
+        const [sx, sa, sb] = tf.grads(f)([xv, as, bs]);
+        expectFloat64Match(sx.dataSync(), refs.map((r) => r.dx), xs, 'shared dy/dx', yOver);
+        const summed = (parts: { value: number; slack: number }[]) =>
+          parts.every((p) => Math.abs(p.value) + p.slack < 1e38)
+            ? [{ value: parts.reduce((t, p) => t + p.value, 0), slack: parts.reduce((t, p) => t + p.slack + 1e-6 * Math.abs(p.value), 0) }]
+            : [];
+        a.forEach((_, j) => expectFloat64Match([sa.dataSync()[j]], summed(refs.map((r) => r.da[j])), [NaN], `shared dy/da${j}`));
+        b.forEach((_, k) => expectFloat64Match([sb.dataSync()[k]], summed(refs.map((r) => r.db[k])), [NaN], `shared dy/db${k}`));
+        expect(n).toBe(gx.size);
+      });
+    });
   });
 });

@@ -128,6 +128,14 @@ export function openInterval(x: Tensor, lo: number, hi: number): Tensor {
   return tf.cast(tf.logicalAnd(tf.greater(x, lo), tf.less(x, hi)), 'float32');
 }
 
+/**
+ * sign(v) as −1, 0 or 1 (float32), by comparisons: the wasm backend's `tf.sign` gives 0 for
+ * subnormal v (|v| < 1.2e-38), the cpu backend's ±1.
+ */
+export function signOf(v: Tensor): Tensor {
+  return tf.sub(tf.cast(tf.greater(v, 0), 'float32'), tf.cast(tf.less(v, 0), 'float32'));
+}
+
 /** 1 where x > 0, else 0 (float32). */
 export function positive(x: Tensor): Tensor {
   return tf.cast(tf.greater(x, 0), 'float32');

@@ -1,6 +1,7 @@
 // Large |x| (up to 3e38) against float64 evaluations, on the cpu and the wasm backend: value,
 // d/dx and the gradient of every tensor parameter, for the functions whose formulas used to
-// overflow into NaN/∞ (geluTanh, crrelu, sine, periodic, snake, cauchy, hardSwish, swish, apa)
+// overflow into NaN/∞ (geluTanh, crrelu, sine, periodic, snake, cauchy, hardSwish, swish, apa;
+// elephant at subnormal x)
 // and the Module forms of sine, snake, cauchy and swish.
 //
 // How a result is judged: where the float64 value exceeds float32 the result must be ±∞ of its
@@ -135,6 +136,16 @@ const CASES: Case[] = [
       ref: cauchyRef,
     }),
   ),
+  {
+    // subnormal x: the derivative needs sign(x) (the wasm backend's tf.sign gives 0 there)
+    name: 'elephant d 0.5',
+    f: (x) => act.elephant(x, { d: 0.5 }),
+    ref: (x) => {
+      const u = Math.abs(x);
+      return [[1 / (1 + Math.sqrt(u))], [x === 0 ? 0 : (-0.5 * Math.sign(x) * u ** -0.5) / (1 + Math.sqrt(u)) ** 2]];
+    },
+    xs: [...XS, -1e-40, 3e-45].map(f32),
+  },
   { name: 'hardSwish', f: (x) => act.hardSwish(x), ref: (x) => [[(x * Math.min(Math.max(x + 3, 0), 6)) / 6], [x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1]] },
   ...[1, 2, -3, 1e-30].map(
     (beta): Case => ({

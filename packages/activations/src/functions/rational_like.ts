@@ -2,7 +2,7 @@
 // activation (λ1·x + λ2)/(x² + d²). (The learnable P/Q rationals are in the rational modules.)
 import { tf } from '@basiskit/tensor';
 import type { Tensor } from '@basiskit/tensor';
-import { elementwise } from './elementwise';
+import { elementwise, signOf } from './elementwise';
 import { resolveOptions, type OptionSpec, type Param } from './options';
 
 /** Options of {@link elephant}. */
@@ -42,7 +42,7 @@ export function elephant(x: Tensor, options?: ElephantOptions): Tensor {
       const safeU = tf.where(nonzero, u, tf.onesLike(u));
       const t = tf.mul(d, tf.log(safeU));
       const slope = tf.div(tf.mul(tf.sigmoid(t), tf.sigmoid(tf.neg(t))), safeU);
-      return { x: tf.where(nonzero, tf.mul(-d / Math.abs(a), tf.mul(tf.sign(x), slope)), tf.zerosLike(x)) };
+      return { x: tf.where(nonzero, tf.mul(-d / Math.abs(a), tf.mul(signOf(x), slope)), tf.zerosLike(x)) };
     },
   );
 }
