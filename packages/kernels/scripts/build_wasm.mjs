@@ -10,6 +10,7 @@
 //   node scripts/build_wasm.mjs --if-stale  compile only modules whose recorded hash differs (the
 //                                           package's `build` runs this before tsup)
 //   node scripts/build_wasm.mjs --check     compile every module, exit 1 if a file differs (a test runs it)
+//   node scripts/build_wasm.mjs --list-stale  print the modules whose recorded hash differs (compiles nothing)
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -84,13 +85,19 @@ export async function compile(name) {
 
 const check = process.argv.includes('--check');
 const ifStale = process.argv.includes('--if-stale');
+const listStale = process.argv.includes('--list-stale');
 let stale = false;
 mkdirSync(`${root}src/generated`, { recursive: true });
 for (const f of readdirSync(`${root}assembly`).filter((n) => n.endsWith('.ts'))) {
   const name = f.slice(0, -3);
   const out = `${root}src/generated/${name}_wasm.ts`;
   const old = read(out) ?? '';
-  if (ifStale && old.includes(`// source-sha256: ${sourceHash(name)}\n`)) continue;
+  const hashMatches = old.includes(`// source-sha256: ${sourceHash(name)}\n`);
+  if (listStale) {
+    if (!hashMatches) console.log(name);
+    continue;
+  }
+  if (ifStale && hashMatches) continue;
   const text = await compile(name);
   if (old !== text) {
     stale = true;

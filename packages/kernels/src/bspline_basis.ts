@@ -8,19 +8,17 @@
 // x [N, in], grid [in, G+2k+1] -> [N, in, G+k]. On cpu and wasm the fused kernels of
 // bspline_basis_kernel.ts evaluate only the k+1 nonzero bases per input (de Boor) and write the
 // dense output; elsewhere the plain-ops reference (bspline_basis_reference.ts) runs.
-import { ConfigError, DTypeError, ShapeError, formatShape, tf } from '@basiskit/tensor';
+import { ConfigError, ShapeError, checkInt, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { BSPLINE_BASIS_KERNEL } from './bspline_basis_kernel';
 import { bsplineBasisReference } from './bspline_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 /** Checks shapes of (x, grid, weight) for a spline of order k; returns [N, in, out, nBasis]. */
 export function checkSplineArgs(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor | null, splineOrder: number, where: string): number[] {
-  for (const [name, t] of [['x', x], ['grid', grid], ['weight', weight]] as const) {
-    if (t && t.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: name, expected: 'float32', got: t.dtype });
-  }
-  if (!Number.isInteger(splineOrder) || splineOrder < 0) {
-    throw new ConfigError('invalid value', { where, argument: 'splineOrder', expected: 'an integer >= 0', got: String(splineOrder) });
-  }
+  checkTensor(x, { where, dtype: 'float32' });
+  checkTensor(grid, { where, argument: 'grid', dtype: 'float32' });
+  if (weight !== null) checkTensor(weight, { where, argument: 'weight', dtype: 'float32' });
+  checkInt(splineOrder, 0, where, 'splineOrder');
   if (x.rank !== 2) throw new ShapeError('wrong rank', { where, argument: 'x', expected: '[N, in]', got: formatShape(x.shape) });
   const [n, inF] = x.shape as number[];
   if (grid.rank !== 2 || grid.shape[0] !== inF || (grid.shape[1] as number) < 2 * splineOrder + 2) {

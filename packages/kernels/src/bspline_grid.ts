@@ -1,16 +1,18 @@
 // efficient-kan's extended uniform knot grid, one row per input feature:
 //   grid = arange(-k, G+k+1) * h + lo,  h = (hi - lo) / G          (efficient-kan KANLinear)
 // G intervals on [lo, hi] plus k knots on each side, so G + k B-splines of order k cover [lo, hi].
-import { ConfigError, tf } from '@basiskit/tensor';
+import { ConfigError, checkInt, checkNumber, tf } from '@basiskit/tensor';
 
 /** The extended uniform grid `[inFeatures, G + 2k + 1]` of efficient-kan for `gridRange` [lo, hi]. */
 export function uniformGrid(inFeatures: number, gridSize: number, splineOrder: number, gridRange: readonly [number, number] = [-1, 1]): tf.Tensor2D {
   const where = 'uniformGrid';
-  for (const [name, v, min] of [['inFeatures', inFeatures, 1], ['gridSize', gridSize, 1], ['splineOrder', splineOrder, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new ConfigError('invalid value', { where, argument: name, expected: `an integer >= ${min}`, got: String(v) });
-  }
+  checkInt(inFeatures, 1, where, 'inFeatures');
+  checkInt(gridSize, 1, where, 'gridSize');
+  checkInt(splineOrder, 0, where, 'splineOrder');
   const [lo, hi] = gridRange;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
+  checkNumber(lo, { where, argument: 'gridRange[0]' });
+  checkNumber(hi, { where, argument: 'gridRange[1]' });
+  if (!(hi > lo)) {
     throw new ConfigError('invalid range', { where, argument: 'gridRange', expected: 'finite [lo, hi] with lo < hi', got: `[${lo}, ${hi}]` });
   }
   const h = (hi - lo) / gridSize;

@@ -8,8 +8,7 @@
 // x [..., in] -> [..., in, degree+1]. ChebyKAN's first version wrote T_d(t) = cos(d acos t);
 // the recurrence (its later version) is equal on [-1, 1] and, unlike acos, has a finite
 // derivative at |t| = 1 (tanh x rounds to ±1 for |x| > ~9 in float32, ~19 in float64).
-import { ConfigError, checkInt, tf } from '@basiskit/tensor';
-import { checkBasisInput } from './basis_op_checks';
+import { ConfigError, checkInt, checkTensor, tf } from '@basiskit/tensor';
 import { CHEBYSHEV_BASIS_KERNEL } from './chebyshev_basis_kernel';
 import { chebyshevBasisReference } from './chebyshev_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
@@ -31,7 +30,7 @@ export interface ChebyshevBasisOptions {
  */
 export function chebyshevBasis(x: tf.Tensor, options: ChebyshevBasisOptions): tf.Tensor {
   const where = 'chebyshevBasis';
-  checkBasisInput(x, where);
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   if (!options || typeof options !== 'object') {
     throw new ConfigError('options are required', { where, argument: 'options', expected: '{ degree }', got: String(options) });
   }

@@ -7,8 +7,7 @@
 // x [..., in] -> [..., in, 2G], laid out cos block first, then sin block:
 //   out[..., i, k-1] = cos(k x_i),   out[..., i, G + k-1] = sin(k x_i)
 // (FourierKAN's `fouriercoeffs[0]` multiplies the cosines, `fouriercoeffs[1]` the sines).
-import { ConfigError, checkInt, tf } from '@basiskit/tensor';
-import { checkBasisInput } from './basis_op_checks';
+import { ConfigError, checkInt, checkTensor, tf } from '@basiskit/tensor';
 import { FOURIER_BASIS_KERNEL } from './fourier_basis_kernel';
 import { fourierBasisReference } from './fourier_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
@@ -30,7 +29,7 @@ export interface FourierBasisOptions {
  */
 export function fourierBasis(x: tf.Tensor, options: FourierBasisOptions): tf.Tensor {
   const where = 'fourierBasis';
-  checkBasisInput(x, where);
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   if (!options || typeof options !== 'object') {
     throw new ConfigError('options are required', { where, argument: 'options', expected: '{ gridSize }', got: String(options) });
   }

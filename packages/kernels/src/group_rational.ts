@@ -5,16 +5,15 @@
 // channels last, channel c in group g = floor(c / (C/G)). On cpu and wasm it runs the fused
 // kernels of group_rational_kernel.ts (forward, and one backward pass for x, numerator and
 // denominator); elsewhere the plain-ops reference (group_rational_reference.ts).
-import { ConfigError, DTypeError, ShapeError, formatShape, tf } from '@basiskit/tensor';
+import { ConfigError, ShapeError, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { GROUP_RATIONAL_KERNEL } from './group_rational_kernel';
 import { groupRationalReference } from './group_rational_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 function validate(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.Tensor, where: string): number {
-  for (const [name, t] of [['x', x], ['numerator', numerator], ['denominator', denominator]] as const) {
-    if (t.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: name, expected: 'float32', got: t.dtype });
-  }
-  if (x.rank < 1) throw new ShapeError('wrong rank', { where, argument: 'x', expected: 'rank >= 1 (channels last)', got: 'a scalar' });
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
+  checkTensor(numerator, { where, argument: 'numerator', dtype: 'float32' });
+  checkTensor(denominator, { where, argument: 'denominator', dtype: 'float32' });
   if (denominator.rank !== 2 || (denominator.shape[0] as number) < 1) {
     throw new ShapeError('wrong shape', { where, argument: 'denominator', expected: '[groups, n]', got: formatShape(denominator.shape) });
   }

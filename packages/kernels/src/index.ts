@@ -15,6 +15,5 @@ export { fourierBasis } from './fourier_basis';
 export type { FourierBasisOptions } from './fourier_basis';
 export { reluKanBasis, reluKanPhases, reluKanScale } from './relu_kan_basis';
 export type { ReLUKANBasisOptions } from './relu_kan_basis';
-export { linear } from './linear';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';

@@ -8,8 +8,7 @@
 //
 // x [..., in] -> [..., in, K]. The grid is an input tensor (FastKAN keeps it as a non-trainable
 // parameter `rbf.grid`, so a checkpoint's grid is used as stored); h is a constant attribute.
-import { ConfigError, DTypeError, ShapeError, checkInt, formatShape, tf } from '@basiskit/tensor';
-import { checkBasisInput } from './basis_op_checks';
+import { ConfigError, ShapeError, checkInt, checkNumber, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 import { RBF_BASIS_KERNEL } from './rbf_basis_kernel';
 import { rbfBasisReference } from './rbf_basis_reference';
@@ -44,13 +43,14 @@ interface ResolvedRBF {
 function resolveRBF(options: RBFBasisOptions, where: string): ResolvedRBF {
   const gridMin = options.gridMin ?? -2;
   const gridMax = options.gridMax ?? 2;
-  if (typeof gridMin !== 'number' || typeof gridMax !== 'number' || !Number.isFinite(gridMin) || !Number.isFinite(gridMax) || !(gridMin < gridMax)) {
+  checkNumber(gridMin, { where, argument: 'gridMin' });
+  checkNumber(gridMax, { where, argument: 'gridMax' });
+  if (!(gridMin < gridMax)) {
     throw new ConfigError('invalid grid range', { where, argument: 'gridMin, gridMax', expected: 'finite numbers with gridMin < gridMax', got: `${gridMin}, ${gridMax}` });
   }
   const grid = options.grid;
   if (grid !== undefined) {
-    if (!(grid instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: 'grid', expected: 'a float32 tensor [K]', got: typeof grid });
-    if (grid.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'grid', expected: 'float32', got: grid.dtype });
+    checkTensor(grid, { where, argument: 'grid', dtype: 'float32' });
     if (grid.rank !== 1 || grid.size < 1) throw new ShapeError('wrong shape', { where, argument: 'grid', expected: '[K] with K >= 1', got: formatShape(grid.shape) });
   }
   const numGrids = options.numGrids ?? (grid ? grid.size : 8);
@@ -58,10 +58,7 @@ function resolveRBF(options: RBFBasisOptions, where: string): ResolvedRBF {
   if (grid && grid.size !== numGrids) {
     throw new ShapeError('wrong shape', { where, argument: 'grid', expected: `[${numGrids}] (numGrids)`, got: formatShape(grid.shape) });
   }
-  const denominator = options.denominator ?? (gridMax - gridMin) / (numGrids - 1);
-  if (typeof denominator !== 'number' || !Number.isFinite(denominator) || !(denominator > 0)) {
-    throw new ConfigError('invalid value', { where, argument: 'denominator', expected: 'a finite number > 0', got: String(denominator) });
-  }
+  const denominator = checkNumber(options.denominator ?? (gridMax - gridMin) / (numGrids - 1), { where, argument: 'denominator', gt: 0 });
   return { gridMin, gridMax, numGrids, denominator };
 }
 
@@ -74,7 +71,7 @@ function resolveRBF(options: RBFBasisOptions, where: string): ResolvedRBF {
  */
 export function rbfBasis(x: tf.Tensor, options: RBFBasisOptions = {}): tf.Tensor {
   const where = 'rbfBasis';
-  checkBasisInput(x, where);
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   const r = resolveRBF(options ?? {}, where);
   const fused = useFusedKernel(options?.impl, where);
   return tf.tidy(() => {

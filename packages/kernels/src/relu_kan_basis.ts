@@ -11,8 +11,7 @@
 // G + k functions are nonzero at any x. x [..., in] -> [..., in, G+k]. s and e may be given per
 // input feature ([in, G+k], ReLU-KAN's layer holds them as parameters) or shared ([1, G+k]);
 // r stays the constant above (as in ReLU-KAN, where training s, e leaves r unchanged).
-import { ConfigError, DTypeError, ShapeError, checkInt, formatShape, tf } from '@basiskit/tensor';
-import { checkBasisInput } from './basis_op_checks';
+import { ConfigError, ShapeError, checkInt, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 import { RELU_KAN_BASIS_KERNEL } from './relu_kan_basis_kernel';
 import { reluKanBasisReference } from './relu_kan_basis_reference';
@@ -68,8 +67,7 @@ function checkPhases(x: tf.Tensor, options: ReLUKANBasisOptions, nBasis: number,
   if (phaseLow === undefined || phaseHeight === undefined) return;
   const inF = x.shape[x.rank - 1];
   for (const [name, t] of [['phaseLow', phaseLow], ['phaseHeight', phaseHeight]] as const) {
-    if (!(t instanceof tf.Tensor)) throw new ConfigError('invalid value', { where, argument: name, expected: 'a float32 tensor', got: typeof t });
-    if (t.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: name, expected: 'float32', got: t.dtype });
+    checkTensor(t, { where, argument: name, dtype: 'float32' });
     if (t.rank !== 2 || (t.shape[0] !== 1 && t.shape[0] !== inF) || t.shape[1] !== nBasis) {
       throw new ShapeError('wrong shape', { where, argument: name, expected: `[${inF} or 1, ${nBasis}] (in, G + k)`, got: formatShape(t.shape) });
     }
@@ -95,7 +93,7 @@ function defaultPhases(gridSize: number, k: number): [tf.Tensor, tf.Tensor] {
  */
 export function reluKanBasis(x: tf.Tensor, options: ReLUKANBasisOptions): tf.Tensor {
   const where = 'reluKanBasis';
-  checkBasisInput(x, where);
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   const { gridSize, k } = checkSizes(options, where);
   checkPhases(x, options, gridSize + k, where);
   const fused = useFusedKernel(options.impl, where);

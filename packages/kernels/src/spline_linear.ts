@@ -7,15 +7,14 @@
 //   that form only the k+1 nonzero bases per input and contract them with W transposed to
 //   [in, G+k, out]; the [N, in, G+k] bases never exist. Hand-written backward (dx and dW).
 // - 'dense': the fused basis kernel (bsplineBasis), then one matMul with W as [out, in (G+k)]
-//   (XNNPACK on wasm); gradients through untransposed matMuls (matMulNT) and bsplineBasis's.
+//   (XNNPACK on wasm); gradients through untransposed matMuls (@basiskit/tensor's linear) and bsplineBasis's.
 // - 'reference': plain ops (dense Cox-de Boor, then matMul), differentiable in the grid too.
 // - 'auto': 'local' on cpu; on wasm 'local', or 'dense' for wide layers outside a gradient tape
 //   (out (k+1) >= 512 (G+k), measured, see autoPrefersDense); 'reference' on backends without
 //   the fused kernels.
-import { tf } from '@basiskit/tensor';
+import { linear, tf } from '@basiskit/tensor';
 import { bsplineBasis, checkSplineArgs } from './bspline_basis';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
-import { matMulNT } from './linear';
 import { SPLINE_LINEAR_LOCAL_KERNEL } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
 
@@ -38,7 +37,7 @@ function densePath(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, k: number):
   return tf.tidy(() => {
     const [out, inF, nb] = weight.shape as number[];
     const bases = bsplineBasis(x, grid, { splineOrder: k, impl: 'fused' });
-    return matMulNT(tf.reshape(bases, [-1, inF * nb]), tf.reshape(weight, [out, inF * nb]));
+    return linear(tf.reshape(bases, [-1, inF * nb]), tf.reshape(weight, [out, inF * nb]));
   });
 }
 
