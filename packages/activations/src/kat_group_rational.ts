@@ -5,7 +5,7 @@
 // Parameters `weight_numerator` [1 or groups, 6] and `weight_denominator` [groups, 4]; the
 // fused kernel of @basiskit/kernels computes forward and backward.
 import { groupRational } from '@basiskit/kernels';
-import { ConfigError, Module, checkDim, checkInt, tf } from '@basiskit/tensor';
+import { ConfigError, Module, checkDim, checkInt, checkTensor, tf } from '@basiskit/tensor';
 import { rationalInit, type RationalInitName } from './rational_init';
 
 /** Options of {@link KATGroupRational}. */
@@ -67,6 +67,7 @@ export class KATGroupRational extends Module {
 
   /** `x` [..., channels]. */
   forward(x: tf.Tensor): tf.Tensor {
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32' });
     checkDim(x, -1, this.channels, this.where('forward'));
     return groupRational(x, this.weight_numerator.value, this.weight_denominator.value);
   }

@@ -21,8 +21,8 @@
 //   dy/da_j = sign(x)^k*·x^(j-k*)/Q̃,   dy/db_k = −y·sign(S̃)·x^(deg_k − k*)/Q̃
 // (P̃', S̃' the derivative polynomials, pivoted alike) are finite wherever the true ones are.
 import { groupRational } from '@basiskit/kernels';
-import { ConfigError, DTypeError, Module, ShapeError, checkDim, checkInt, formatShape, tf } from '@basiskit/tensor';
-import { checkInput, signOf } from './functions/elementwise';
+import { ConfigError, Module, ShapeError, checkDim, checkInt, checkTensor, formatShape, tf } from '@basiskit/tensor';
+import { signOf } from './functions/elementwise';
 import { rationalInit, type RationalInitName } from './rational_init';
 
 /** Which denominator: see the file header. */
@@ -180,12 +180,8 @@ function rationalBC(x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, version: 'B' | 'C'
 
 /** Checks the coefficient tables and x's channels; returns them as 2-D [rows, k] with rows 1 or x's channels. */
 function coefficientTables(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.Tensor, where: string): [tf.Tensor, tf.Tensor] {
-  for (const [name, t] of [['numerator', numerator], ['denominator', denominator]] as const) {
-    if (!(t instanceof tf.Tensor) || t.isDisposed) {
-      throw new ConfigError('must be a live tensor', { where, argument: name, expected: 'a tf.Tensor', got: t instanceof tf.Tensor ? 'a disposed tensor' : typeof t });
-    }
-    if (t.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: name, expected: 'float32', got: t.dtype });
-  }
+  checkTensor(numerator, { where, argument: 'numerator', dtype: 'float32' });
+  checkTensor(denominator, { where, argument: 'denominator', dtype: 'float32' });
   const rows = (t: tf.Tensor) => (t.rank === 1 ? 1 : (t.shape[0] as number));
   if (numerator.rank !== denominator.rank || numerator.rank < 1 || numerator.rank > 2 || (rows(numerator) !== 1 && rows(numerator) !== rows(denominator))) {
     throw new ShapeError('numerator and denominator must both be [k] or [G, k] (numerator [1, k] shared)', {
@@ -229,7 +225,7 @@ export function rational(
   if (!VERSIONS.includes(version)) {
     throw new ConfigError('unknown version', { where, argument: 'version', expected: "'A', 'B' or 'C'", got: String(version) });
   }
-  checkInput(x, where);
+  checkTensor(x, { where, dtype: 'float32' });
   return tf.tidy(() => {
     const [a, b] = coefficientTables(x, numerator, denominator, where);
     if (version === 'A') {
@@ -307,7 +303,7 @@ export class Rational extends Module {
 
   /** `x` [..., channels] (any shape when shared). */
   forward(x: tf.Tensor): tf.Tensor {
-    checkInput(x, this.where('forward'));
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32' });
     if (this.channels !== undefined) checkDim(x, -1, this.channels, this.where('forward'));
     return rational(x, this.numerator.value, this.denominator.value, { version: this.version });
   }

@@ -1,6 +1,7 @@
-// The machinery every activation with a hand-written derivative shares: input checks, an
-// element-wise op built on tf.customGrad, and the reduction of parameter gradients to the
-// parameter's shape. Internal: not re-exported from the package.
+// The machinery every activation with a hand-written derivative shares: an element-wise op
+// built on tf.customGrad (its input checked by @basiskit/tensor's checkTensor), and the
+// reduction of parameter gradients to the parameter's shape. Internal: not re-exported from the
+// package.
 //
 // How the derivative is attached. `value(x, p)` computes y = f(x; p); `derivative(x, p)`
 // returns the local derivatives dy/dx and dy/dp_k (as getters, asked for only when p_k is a
@@ -8,18 +9,9 @@
 // but x and the parameters: the forward's intermediates are freed at once, and because the
 // saved copies stay connected to x on the tape, a gradient of the gradient (second
 // derivatives, as physics-informed losses need) is taken through `derivative`'s own ops.
-import { tf, ConfigError, DTypeError, ShapeError, formatShape } from '@basiskit/tensor';
+import { tf, ShapeError, checkTensor, formatShape } from '@basiskit/tensor';
 import type { Tensor } from '@basiskit/tensor';
 import type { Param } from './options';
-
-/** Throws unless `x` is a live float32 tensor. */
-export function checkInput(x: unknown, where: string): asserts x is Tensor {
-  if (!(x instanceof tf.Tensor)) {
-    throw new ConfigError('input must be a tensor', { where, argument: 'x', expected: 'a tf.Tensor', got: typeof x });
-  }
-  if (x.isDisposed) throw new ConfigError('input tensor is disposed', { where, argument: 'x', got: 'a disposed tensor' });
-  if (x.dtype !== 'float32') throw new DTypeError('wrong dtype', { where, argument: 'x', expected: 'float32', got: x.dtype });
-}
 
 /**
  * Throws unless tensor parameter `p` broadcasts over x channels-last: rank <= x's rank and
@@ -65,7 +57,7 @@ export function elementwise<P extends Record<string, Param>>(
   value: (x: Tensor, p: P) => Tensor,
   derivative: (x: Tensor, p: P) => Derivatives<P>,
 ): Tensor {
-  checkInput(x, where);
+  checkTensor(x, { where, dtype: 'float32' });
   const tensorKeys = (Object.keys(params) as (keyof P & string)[]).filter((k) => params[k] instanceof tf.Tensor);
   for (const k of tensorKeys) checkParamShape(x, params[k] as Tensor, where, k);
 

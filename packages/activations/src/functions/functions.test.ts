@@ -78,11 +78,24 @@ describe('option and input checks', () => {
     throwsWith((t) => act.gelu(t, { approximate: 'fast' as 'tanh' }), ConfigError, /gelu: argument approximate: .*'none', 'tanh'.*got "fast"/);
   });
 
+  it('every invalid option is reported at once (one ConfigError listing each)', () => {
+    const t = x();
+    try {
+      expect(() => act.temperedSigmoid(t, { s: NaN, T: 'hot' as unknown as number, o: 1 })).toThrow(ConfigError);
+      expect(() => act.temperedSigmoid(t, { s: NaN, T: 'hot' as unknown as number, o: 1 })).toThrow(
+        /^temperedSigmoid: invalid options:\n {2}s: expected a finite number, got NaN\n {2}T: expected a finite number, got "hot"$/,
+      );
+      expect(() => act.cauchy(t, { d: 0, lambda1: Infinity })).toThrow(/lambda1: expected a finite number or a float32 tensor, got Infinity\n {2}d: expected a finite non-zero number or a float32 tensor, got 0/);
+    } finally {
+      t.dispose();
+    }
+  });
+
   it('unknown options and tensors where only numbers are accepted', () => {
     throwsWith((t) => act.snake(t, { alpha: 2 } as never), ConfigError, /snake: argument alpha: unknown option \(expected one of a, got 2\)/);
     throwsWith((t) => act.gelu(t, { beta: 1 } as never), ConfigError, /unknown option/);
     const beta = tf.scalar(2);
-    throwsWith((t) => act.smelu(t, { beta: beta as unknown as number }), ConfigError, /smelu: argument beta: .*got a tensor of shape \[\]/);
+    throwsWith((t) => act.smelu(t, { beta: beta as unknown as number }), ConfigError, /smelu: argument beta: invalid value \(expected a finite number > 0, got a float32 tensor \[\]\)/);
     beta.dispose();
   });
 
@@ -90,7 +103,7 @@ describe('option and input checks', () => {
     const a = tf.tensor1d([1, 2]);
     const k = tf.tensor1d([1, 2, 3], 'int32');
     throwsWith((t) => act.snake(t, { a }), ShapeError, /snake: argument a: parameter does not broadcast over the input \(.*got shape \[2\]\)/);
-    throwsWith((t) => act.apa(t, { kappa: k }), ConfigError, /apa: argument kappa: invalid dtype/);
+    throwsWith((t) => act.apa(t, { kappa: k }), DTypeError, /apa: argument kappa: wrong dtype \(expected float32, got int32\)/);
     tf.dispose([a, k]);
   });
 

@@ -1,8 +1,9 @@
 // Option objects of the activation functions: defaults and checks in one declarative table per
 // function, shared by the function (errors name the function, `smelu`) and by its Module form
-// (errors name the class, `SmeLU`). Internal: not re-exported from the package.
-import { tf, ConfigError } from '@basiskit/tensor';
-import type { Tensor } from '@basiskit/tensor';
+// (errors name the class, `SmeLU`). The checks are @basiskit/tensor's validation module.
+// Internal: not re-exported from the package.
+import { tf, ConfigError, checkTensor, describeNumber, isRecord, numberOk, show, throwProblems } from '@basiskit/tensor';
+import type { NumberSpec, Problem, Tensor } from '@basiskit/tensor';
 
 /** A scalar option that may also be a tensor broadcasting over the channels-last input. */
 export type Param = number | Tensor;
@@ -56,87 +57,71 @@ export function numbersOnly<O>(spec: OptionSpec<O>): OptionSpec<O> {
   return out as OptionSpec<O>;
 }
 
-const EXPECTED: Record<NumberCheck, string> = {
-  finite: 'a finite number',
-  positive: 'a finite number > 0',
-  nonzero: 'a finite non-zero number',
-};
+/** The shared number spec of each check ('nonzero' adds v !== 0, which a spec cannot say). */
+const SPEC: Record<NumberCheck, NumberSpec> = { finite: {}, positive: { gt: 0 }, nonzero: {} };
 
-function passes(v: number, check: NumberCheck): boolean {
-  if (!Number.isFinite(v)) return false;
-  if (check === 'positive') return v > 0;
-  if (check === 'nonzero') return v !== 0;
-  return true;
+function expectedOf(check: NumberCheck): string {
+  return check === 'nonzero' ? 'a finite non-zero number' : describeNumber(SPEC[check]);
 }
 
-function describeValue(v: unknown): string {
-  if (v instanceof tf.Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object';
-  return String(v);
+function passes(v: unknown, check: NumberCheck): boolean {
+  return numberOk(v, SPEC[check]) && (check !== 'nonzero' || v !== 0);
 }
 
 /**
- * Fills in defaults and checks every option against `spec`. Throws a ConfigError naming
- * `where`, the option, what was expected and what came; unknown option names are errors too
- * (a misspelt option would otherwise be ignored silently).
+ * Fills in defaults and checks every option against `spec`, with @basiskit/tensor's validation:
+ * unknown option names are errors (a misspelt option would otherwise be ignored silently), then
+ * every invalid value is collected and reported at once, each naming `where`, the option, what
+ * was expected and what came (one ConfigError; a tensor option of the wrong dtype is a
+ * DTypeError, as for the input).
  */
 export function resolveOptions<O extends object, Optional extends keyof O = never>(
   spec: OptionSpec<O>,
   options: O | undefined,
   where: string,
 ): Resolved<O, Optional> {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ConfigError('options must be an object', { where, argument: 'options', expected: 'an object or undefined', got: describeValue(options) });
+  if (options !== undefined && !isRecord(options)) {
+    throw new ConfigError('options must be an object', { where, argument: 'options', expected: 'an object or undefined', got: show(options) });
   }
   const given = (options ?? {}) as Record<string, unknown>;
   const rules = spec as Record<string, OptionRule>;
-  for (const key of Object.keys(given)) {
-    if (!(key in rules)) {
-      const known = Object.keys(rules);
-      throw new ConfigError('unknown option', {
-        where,
-        argument: key,
-        expected: known.length ? `one of ${known.join(', ')}` : 'no options',
-        got: describeValue(given[key]),
-      });
-    }
-  }
+  const known = Object.keys(rules);
+  throwProblems(
+    Object.keys(given)
+      .filter((key) => !Object.hasOwn(rules, key))
+      .map((key) => ({ argument: key, expected: known.length ? `one of ${known.join(', ')}` : 'no options', got: show(given[key]) })),
+    { where, problem: 'unknown option' },
+  );
+  const problems: Problem[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, rule] of Object.entries(rules)) {
     const v = given[key];
+    const bad = (expected: string) => problems.push({ argument: key, expected, got: show(v) });
     if (v === undefined) {
       out[key] = 'optionalInteger' in rule ? undefined : rule.default;
     } else if ('optionalInteger' in rule) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < rule.min) {
-        throw new ConfigError('invalid value', { where, argument: key, expected: `an integer >= ${rule.min} (or leave it out)`, got: describeValue(v) });
-      }
-      out[key] = v;
+      const integer: NumberSpec = { integer: true, min: rule.min };
+      if (numberOk(v, integer)) out[key] = v;
+      else bad(`${describeNumber(integer)} (or leave it out)`);
     } else if ('boolean' in rule) {
-      if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: key, expected: 'true or false', got: describeValue(v) });
-      out[key] = v;
+      if (typeof v === 'boolean') out[key] = v;
+      else bad('true or false');
     } else if ('oneOf' in rule) {
-      if (typeof v !== 'string' || !rule.oneOf.includes(v)) {
-        throw new ConfigError('invalid value', { where, argument: key, expected: `one of ${rule.oneOf.map((s) => `'${s}'`).join(', ')}`, got: describeValue(v) });
-      }
-      out[key] = v;
+      if (typeof v === 'string' && rule.oneOf.includes(v)) out[key] = v;
+      else bad(`one of ${rule.oneOf.map((c) => `'${c}'`).join(', ')}`);
     } else if (v instanceof tf.Tensor) {
-      if (!rule.tensor) {
-        throw new ConfigError('invalid value', { where, argument: key, expected: EXPECTED[rule.check], got: describeValue(v) });
+      if (rule.tensor) {
+        checkTensor(v, { where, argument: key, dtype: 'float32' });
+        out[key] = v;
+      } else {
+        bad(expectedOf(rule.check));
       }
-      if (v.isDisposed) throw new ConfigError('tensor is disposed', { where, argument: key, got: 'a disposed tensor' });
-      if (v.dtype !== 'float32') throw new ConfigError('invalid dtype', { where, argument: key, expected: 'a float32 tensor', got: v.dtype });
+    } else if (passes(v, rule.check)) {
       out[key] = v;
-    } else if (typeof v !== 'number' || !passes(v, rule.check)) {
-      throw new ConfigError('invalid value', {
-        where,
-        argument: key,
-        expected: rule.tensor ? `${EXPECTED[rule.check]} or a float32 tensor` : EXPECTED[rule.check],
-        got: describeValue(v),
-      });
     } else {
-      out[key] = v;
+      bad(rule.tensor ? `${expectedOf(rule.check)} or a float32 tensor` : expectedOf(rule.check));
     }
   }
+  throwProblems(problems, { where });
   return out as Resolved<O, Optional>;
 }

@@ -1,9 +1,9 @@
 // Rectifiers and their smooth or clamped relatives. Derivatives at the kinks follow PyTorch:
 // relu'(0) = 0, leaky/PReLU'(0) = alpha, ELU/SELU'(0) = the negative branch's, clamps
 // (hardtanh, relu6) 0 on both edges.
-import { tf, ConfigError } from '@basiskit/tensor';
+import { tf, ConfigError, checkTensor } from '@basiskit/tensor';
 import type { Tensor } from '@basiskit/tensor';
-import { checkInput, elementwise, openInterval, positive } from './elementwise';
+import { elementwise, openInterval, positive } from './elementwise';
 import { resolveOptions, type OptionSpec, type Param } from './options';
 
 // relu(x) = max(x, 0)  (Nair & Hinton, "Rectified linear units improve restricted Boltzmann
@@ -13,7 +13,7 @@ import { resolveOptions, type OptionSpec, type Param } from './options';
  * Source: Nair & Hinton, ICML 2010.
  */
 export function relu(x: Tensor): Tensor {
-  checkInput(x, 'relu');
+  checkTensor(x, { where: 'relu', dtype: 'float32' });
   return tf.relu(x);
 }
 

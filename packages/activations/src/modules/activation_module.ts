@@ -1,7 +1,6 @@
 // Base classes of the activation Modules: a fixed activation (a function and its constant
 // options) and a learnable one (per-channel or shared parameters, channels last).
-import { tf, Module, checkDim, type Parameter, type Tensor } from '@basiskit/tensor';
-import { checkInput } from '../functions/elementwise';
+import { tf, Module, checkDim, checkTensor, type Parameter, type Tensor } from '@basiskit/tensor';
 import { numbersOnly, resolveOptions, type OptionSpec } from '../functions/options';
 
 /** A fixed activation's Module options: the function's options, as plain numbers (no tensors). */
@@ -34,7 +33,7 @@ export abstract class ActivationModule<O extends object = Record<string, never>>
 
   /** Applies the activation element-wise; `x` must be a float32 tensor. */
   forward(x: Tensor): Tensor {
-    checkInput(x, this.where('forward'));
+    checkTensor(x, { where: this.where('forward'), dtype: 'float32' });
     return this.activation(x);
   }
 }
@@ -64,7 +63,7 @@ export abstract class LearnableActivation extends Module {
   /** Checks x (float32, last dim = channels when per-channel) in `forward`'s name. */
   protected checkForwardInput(x: Tensor): void {
     const where = this.where('forward');
-    checkInput(x, where);
+    checkTensor(x, { where, dtype: 'float32' });
     if (this.channels !== undefined) checkDim(x, -1, this.channels, where);
   }
 

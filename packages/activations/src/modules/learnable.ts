@@ -2,9 +2,9 @@
 // XNet's Cauchy activation. Parameters are per channel (channels last) or one shared value;
 // their state-dict names are the reference implementations' own, so PyTorch checkpoints load
 // by name (transpose channels-first activations to channels-last first).
-import { tf, ConfigError, Module, checkDim, type Parameter, type Tensor } from '@basiskit/tensor';
+import { tf, ConfigError, Module, checkDim, checkTensor, type Parameter, type Tensor } from '@basiskit/tensor';
 import { aglu, apa } from '../functions/adaptive';
-import { checkInput, normalCdf } from '../functions/elementwise';
+import { normalCdf } from '../functions/elementwise';
 import { swish, xgelu, xsilu } from '../functions/gated';
 import { resolveOptions, type OptionSpec } from '../functions/options';
 import { snake } from '../functions/periodic';
@@ -260,7 +260,7 @@ abstract class ExpandedGateActivation extends Module {
   /** Checks x (float32, last dim = channels when per-channel) in `forward`'s name. */
   protected checkForwardInput(x: Tensor): void {
     const where = this.where('forward');
-    checkInput(x, where);
+    checkTensor(x, { where, dtype: 'float32' });
     if (this.channels !== undefined) checkDim(x, -1, this.channels, where);
   }
 }
