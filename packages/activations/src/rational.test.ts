@@ -2,7 +2,7 @@ import { DTypeError, ShapeError, createRng, initBackend, tf } from '@basiskit/te
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PAU, Rational, rational, type RationalVersion } from './rational';
+import { PAU, Rational, rational, setRationalDirectPath, type RationalVersion } from './rational';
 import { rationalInit } from './rational_init';
 import { RATIONAL_XS, expectFloat64Match, overflows, rationalReference } from './rational_testing';
 
@@ -170,18 +170,44 @@ describe('rational: input checks and shapes', () => {
   });
 });
 
-describe('rational B and C: derivatives where the pivot (dominant degree of Q) changes', () => {
+describe('rational B and C: the pivoted evaluation (large |x|) at ordinary x', () => {
   // With these coefficients the dominant term of Q moves from c0 through x² to x⁴ over
   // 0.3 < |x| < 40, so the pivoted evaluation switches its pivot between the sample points.
+  const x = () => tf.tensor1d([-37, -9.3, -2.2, -0.71, 0.43, 1.6, 4.1, 13.7, 38]);
+  const a = () => tf.tensor1d([0.2, -0.7, 0.4, 0.3, -0.02, 0.004]);
+  const b = () => tf.tensor1d([0.3, 2.5, -0.1, 0.01]);
+
   it.each(['B', 'C'] as const)('version %s passes a finite-difference check', async (version) => {
     await initBackend({ backend: 'cpu' });
-    const x = tf.tensor1d([-37, -9.3, -2.2, -0.71, 0.43, 1.6, 4.1, 13.7, 38]);
-    const a = tf.tensor1d([0.2, -0.7, 0.4, 0.3, -0.02, 0.004]);
-    const b = tf.tensor1d([0.3, 2.5, -0.1, 0.01]);
+    const inputs = [x(), a(), b()];
+    setRationalDirectPath(false);
     try {
-      gradCheck((xx, aa, bb) => tf.div(rational(xx, aa, bb, { version }), tf.add(1, tf.abs(xx))), [x, a, b], { eps: 1e-3, rtol: 2e-2, atol: 2e-3 });
+      gradCheck((xx, aa, bb) => tf.div(rational(xx, aa, bb, { version }), tf.add(1, tf.abs(xx))), inputs, { eps: 1e-3, rtol: 2e-2, atol: 2e-3 });
     } finally {
-      tf.dispose([x, a, b]);
+      setRationalDirectPath(true);
+      tf.dispose(inputs);
+    }
+  });
+
+  it.each(['B', 'C'] as const)('version %s: the same value and gradients as the direct evaluation (cpu and wasm)', async (version) => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      tf.tidy(() => {
+        const inputs = [x(), a(), b()];
+        const run = (direct: boolean) => {
+          setRationalDirectPath(direct);
+          try {
+            const f = (xx: tf.Tensor, aa: tf.Tensor, bb: tf.Tensor) => rational(xx, aa, bb, { version });
+            return [f(inputs[0], inputs[1], inputs[2]), ...tf.grads(f)(inputs)].map((t) => Array.from(t.dataSync()));
+          } finally {
+            setRationalDirectPath(true);
+          }
+        };
+        const direct = run(true);
+        run(false).forEach((got, i) =>
+          assertClose(tf.tensor(got), { shape: [got.length], data: direct[i] }, { rtol: 1e-5, atol: 1e-6 }, `${backend} output ${i}`),
+        );
+      });
     }
   });
 });

@@ -108,70 +108,151 @@ function pivot(x: tf.Tensor, c0: number, sCoeffs: (tf.Tensor | null)[]) {
   return { kStar, K, coefficient, poly, polyAt, powers, sign };
 }
 
+let directPath = true;
+
+/**
+ * Turns the direct evaluation of versions B and C off (every call then takes the pivoted one),
+ * or back on; for tests and benchmarks that compare the two. Not exported from the package.
+ */
+export function setRationalDirectPath(enabled: boolean): void {
+  directPath = enabled;
+}
+
+/**
+ * Whether P, Q and every derivative can be evaluated directly (plain Horner) without leaving
+ * float32's range: max|x|^d·max(1, |coefficients|) <= 1e30 with d the highest degree. Decided
+ * from three maxima read back, so only on the cpu and wasm backends, where that costs nothing;
+ * elsewhere (and for inputs past the bound) the pivoted evaluation is used.
+ */
+function fitsDirectly(x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, degree: number): boolean {
+  if (!directPath) return false;
+  if (x.size === 0) return true;
+  if (tf.getBackend() !== 'cpu' && tf.getBackend() !== 'wasm') return false;
+  const [maxX, maxA, maxB] = tf.tidy(() => tf.stack([tf.max(tf.abs(x)), tf.max(tf.abs(a)), tf.max(tf.abs(b))]).dataSync());
+  return Math.max(1, maxX) ** degree * Math.max(1, maxA, maxB) <= 1e30;
+}
+
+/** sum_i c[i]·x^i by Horner (null: 0). */
+function horner(c: (tf.Tensor | null)[], x: tf.Tensor): tf.Tensor {
+  let s: tf.Tensor = tf.zerosLike(x);
+  for (let i = c.length - 1; i >= 0; i--) {
+    const ci = c[i];
+    s = ci ? tf.add(tf.mul(s, x), ci) : tf.mul(s, x);
+  }
+  return s;
+}
+
+/** The coefficients of the derivative of sum_i c[i]·x^i. */
+function derivative(c: (tf.Tensor | null)[]): (tf.Tensor | null)[] {
+  return c.slice(1).map((ci, i) => (ci ? tf.mul(i + 1, ci) : null));
+}
+
+/** y and its per-element derivatives: dy/dx, dy/da_j (j = 0..m), dy/db_k (k = 0..n-1). */
+interface RationalParts {
+  y: tf.Tensor;
+  grads?: () => { dx: tf.Tensor; da: tf.Tensor[]; db: tf.Tensor[] };
+}
+
+/** Direct evaluation (inputs within fitsDirectly's bound): y = P/Q, dy/dx = (P' − y·sign(S)·S')/Q, dy/da_j = x^j/Q, dy/db_k = −y·sign(S)·x^deg/Q. */
+function directParts(x: tf.Tensor, aCols: tf.Tensor[], bCols: (tf.Tensor | null)[], c0: number): RationalParts {
+  const s = horner(bCols, x);
+  const q = tf.add(c0, tf.abs(s));
+  const y = tf.div(horner(aCols, x), q);
+  return {
+    y,
+    grads: () => {
+      const sgnS = signOf(s);
+      const dx = tf.div(tf.sub(horner(derivative(aCols), x), tf.mul(tf.mul(y, sgnS), horner(derivative(bCols), x))), q);
+      const powers: tf.Tensor[] = [tf.onesLike(x)];
+      while (powers.length < Math.max(aCols.length, bCols.length)) powers.push(tf.mul(powers[powers.length - 1], x));
+      const perB = tf.neg(tf.div(tf.mul(y, sgnS), q));
+      return {
+        dx,
+        da: aCols.map((_, j) => tf.div(powers[j], q)),
+        db: bCols.flatMap((c, deg) => (c ? [tf.mul(powers[deg], perB)] : [])),
+      };
+    },
+  };
+}
+
+/** Pivoted evaluation (see the file header): finite wherever the true values are. */
+function pivotedParts(x: tf.Tensor, aColsRaw: tf.Tensor[], bCols: (tf.Tensor | null)[], c0: number): RationalParts {
+  const m = aColsRaw.length - 1;
+  const pv = pivot(x, c0, bCols);
+  const scale = pv.coefficient;
+  const aCols = aColsRaw.map((c) => tf.div(c, scale));
+  const sCoeffs = bCols.map((c) => (c ? tf.div(c, scale) : null));
+  const sT = pv.poly(sCoeffs);
+  const qT = tf.add(tf.abs(pv.poly([tf.div(c0, scale)])), tf.abs(sT));
+  const y = tf.div(tf.mul(pv.sign, pv.poly(aCols)), qT);
+  return {
+    y,
+    grads: () => {
+      const sgnS = signOf(sT);
+      // Where |x| > 1, y = yS·x with yS = sign·P̃₁/Q̃ (P̃₁ = P̃/x, pivoted one degree up), and
+      // x·S̃' is pivoted one degree down: y·S̃' is formed as yS·(x·S̃'), finite where dy/dx
+      // is even when y overflows (and x·S̃' ~ k*·b_k* does not underflow as S̃' ~ b/x can).
+      const big = tf.greater(tf.abs(x), 1);
+      const yS = tf.where(big, tf.div(tf.mul(pv.sign, pv.poly(aCols, 1)), qT), y);
+      const dS = derivative(sCoeffs);
+      const xdsT = tf.where(big, pv.poly(dS, -1), pv.poly(dS));
+      // dy/dx = sign·P̃'/Q̃ − y·sign(S̃)·S̃'/Q̃
+      const fromP = tf.div(tf.mul(pv.sign, pv.poly(derivative(aCols))), qT);
+      const diff = tf.sub(fromP, mulZeroWins(yS, tf.div(tf.mul(sgnS, xdsT), qT)));
+      // Both terms overflow only where P's degree m exceeds k*, and then the P' term (m/k* times
+      // the other) sets the sign: ∞ − ∞ is that term's ∞, not NaN.
+      const dx = tf.where(tf.isNaN(diff), fromP, diff);
+      // dy/da_j = x^j/Q = sign·(x^(j−k*)/M)/Q̃
+      const perA = tf.div(pv.sign, qT);
+      const da = pv.powers(m, tf.reciprocal(scale)).map((w) => mulZeroWins(w, perA));
+      // dy/db_k = −sign(S)·P·x^deg/Q² = −sign·sign(S̃)·(sum_j (a_j/M²)·x^(j + deg − 2k*))/Q̃²: the
+      // polynomial pivoted at 2k* − deg is the gradient's own size
+      const aCols2 = aCols.map((c) => tf.div(c, scale));
+      const perB = tf.neg(tf.mul(pv.sign, sgnS));
+      const twoK = tf.mul(2, pv.kStar);
+      const db = bCols.flatMap((c, deg) =>
+        c ? [mulZeroWins(tf.div(tf.div(pv.polyAt(aCols2, tf.sub(twoK, deg), -deg, 2 * pv.K), qT), qT), perB)] : [],
+      );
+      return { dx, da, db };
+    },
+  };
+}
+
 /**
  * Version B or C on 2-D coefficient tables a [1 or C, m+1], b [1 or C, n] (see the file
- * header). Every coefficient is divided by the dominant term's coefficient M (per element), so
- * that the pivoted Q̃ = Q·|x|^(−k*) / M lies in [0, n+1] and is 1 or more unless |S| cancels: no
- * pivoted polynomial over- or underflows far from the quotient it is part of.
+ * header): directly where nothing can overflow (fitsDirectly), else pivoted. In the pivoted
+ * evaluation every coefficient is divided by the dominant term's coefficient M (per element),
+ * so that the pivoted Q̃ = Q·|x|^(−k*) / M lies in [0, n+1] and is 1 or more unless |S| cancels:
+ * no pivoted polynomial over- or underflows far from the quotient it is part of.
  */
 function rationalBC(x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, version: 'B' | 'C'): tf.Tensor {
   const m = (a.shape[1] as number) - 1;
   const n = b.shape[1] as number;
   const c0 = version === 'B' ? 1 : 0.1;
   const offset = version === 'B' ? 1 : 0; // degree of b's column 0
-  const parts = (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
-    const bCols: (tf.Tensor | null)[] = Array.from({ length: n + offset }, (_, k) => (k < offset ? null : column(b, k - offset)));
-    const pv = pivot(x, c0, bCols);
-    const scale = pv.coefficient;
-    const aCols = Array.from({ length: m + 1 }, (_, j) => tf.div(column(a, j), scale));
-    const sCoeffs = bCols.map((c) => (c ? tf.div(c, scale) : null));
-    const pT = pv.poly(aCols);
-    const sT = pv.poly(sCoeffs);
-    const qT = tf.add(tf.abs(pv.poly([tf.div(c0, scale)])), tf.abs(sT));
-    const y = tf.div(tf.mul(pv.sign, pT), qT);
-    return { scale, aCols, sCoeffs, pv, sT, qT, y };
+  const parts = (direct: boolean, x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
+    const aCols = Array.from({ length: m + 1 }, (_, j) => column(a, j));
+    const bCols = Array.from({ length: n + offset }, (_, k) => (k < offset ? null : column(b, k - offset)));
+    return (direct ? directParts : pivotedParts)(x, aCols, bCols, c0);
   };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, a, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([x, a, b]);
+    const direct = fitsDirectly(x, a, b, Math.max(m, n + offset - 1));
     return {
-      value: parts(x, a, b).y,
+      value: parts(direct, x, a, b).y,
       gradFunc: (dy: tf.Tensor, [sx, sa, sb]: tf.Tensor[]) => {
-        const { scale, aCols, sCoeffs, pv, sT, qT, y } = parts(sx, sa, sb);
-        const derivative = (c: (tf.Tensor | null)[]) => c.slice(1).map((ci, i) => (ci ? tf.mul(i + 1, ci) : null));
-        const sgnS = signOf(sT);
-        // Where |x| > 1, y = yS·x with yS = sign·P̃₁/Q̃ (P̃₁ = P̃/x, pivoted one degree up), and
-        // x·S̃' is pivoted one degree down: y·S̃' is formed as yS·(x·S̃'), finite where dy/dx
-        // is even when y overflows (and x·S̃' ~ k*·b_k* does not underflow as S̃' ~ b/x can).
-        const big = tf.greater(tf.abs(sx), 1);
-        const yS = tf.where(big, tf.div(tf.mul(pv.sign, pv.poly(aCols, 1)), qT), y);
-        const dS = derivative(sCoeffs);
-        const xdsT = tf.where(big, pv.poly(dS, -1), pv.poly(dS));
-        // dy/dx = sign·P̃'/Q̃ − y·sign(S̃)·S̃'/Q̃
-        const fromP = tf.div(tf.mul(pv.sign, pv.poly(derivative(aCols))), qT);
-        const diff = tf.sub(fromP, mulZeroWins(yS, tf.div(tf.mul(sgnS, xdsT), qT)));
-        // Both terms overflow only where P's degree m exceeds k*, and then the P' term (m/k* times
-        // the other) sets the sign: ∞ − ∞ is that term's ∞, not NaN.
-        const dx = tf.where(tf.isNaN(diff), fromP, diff);
+        const { dx, da, db } = (parts(direct, sx, sa, sb).grads as NonNullable<RationalParts['grads']>)();
         const reduce = (g: tf.Tensor, rows: number) => (rows === 1 ? tf.sum(g) : tf.sum(tf.reshape(g, [-1, rows]), 0)); // [] or [C]
         const table = (cols: tf.Tensor[], rows: number) => tf.reshape(tf.stack(cols, cols[0].rank), [rows, cols.length]);
         const rowsA = sa.shape[0] as number;
         const rowsB = sb.shape[0] as number;
-        // dy/da_j = x^j/Q = sign·(x^(j−k*)/s)/Q̃
-        const w = pv.powers(m, tf.reciprocal(scale));
-        const perA = tf.div(pv.sign, qT);
-        const da = w.map((wj) => reduce(mulZeroWins(mulZeroWins(wj, perA), dy), rowsA));
-        // dy/db_k = −sign(S)·P·x^deg/Q² = −sign·sign(S̃)·(sum_j (a_j/s²)·x^(j + deg − 2k*))/Q̃²: the
-        // polynomial pivoted at 2k* − deg is the gradient's own size
-        const aCols2 = aCols.map((c) => tf.div(c, scale));
-        const perB = tf.neg(tf.mul(pv.sign, sgnS));
-        const twoK = tf.mul(2, pv.kStar);
-        const db = Array.from({ length: n }, (_, k) => {
-          const deg = k + offset;
-          const g = tf.div(tf.div(pv.polyAt(aCols2, tf.sub(twoK, deg), -deg, 2 * pv.K), qT), qT);
-          return reduce(mulZeroWins(mulZeroWins(g, perB), dy), rowsB);
-        });
-        return [mulZeroWins(dx, dy), table(da, rowsA), table(db, rowsB)];
+        const times = direct ? tf.mul : mulZeroWins; // direct: nothing is infinite
+        return [
+          times(dx, dy),
+          table(da.map((g) => reduce(times(g, dy), rowsA)), rowsA),
+          table(db.map((g) => reduce(times(g, dy), rowsB)), rowsB),
+        ];
       },
     };
   });
