@@ -648,10 +648,12 @@ function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
  * Reads and validates a safetensors header without touching the tensor data.
  *
  * Checks: the file holds the 8-byte length and the header; the header is at most
- * {@link MAX_HEADER_SIZE} bytes of UTF-8 JSON forming an object; each entry has a supported
- * dtype, a shape of non-negative integers and `data_offsets` `[begin, end]` with
- * `end - begin == prod(shape) * dtype size`; the ranges, sorted, tile the data section exactly;
- * `__metadata__` is a string-to-string map; no C64 entry's `.real`/`.imag` name is taken.
+ * {@link MAX_HEADER_SIZE} bytes of UTF-8 JSON forming an object, with no key twice in any one
+ * object (JSON.parse would silently keep the last); each entry has a supported dtype, a shape
+ * of integers in [0, 2^53 - 1] whose non-zero dimensions times the dtype size stay within
+ * 2^53 - 1 bytes (a 0 dimension does not excuse an overflow), and `data_offsets` `[begin, end]`
+ * with `end - begin == prod(shape) * dtype size`; the ranges, sorted, tile the data section
+ * exactly; `__metadata__` is a string-to-string map; no C64 entry's `.real`/`.imag` name is taken.
  *
  * @param bytes The whole file.
  * @returns The entries (sorted by name), the metadata and the data section's absolute offset.
