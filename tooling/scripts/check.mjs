@@ -1,5 +1,5 @@
-// The README's test command ends here: build, typecheck, lint and test every package with
-// turbo, then print the totals across all packages as one plain line
+// The README's test command ends here: check the formatting (Prettier), build, typecheck, lint
+// and test every package with turbo, then print the totals across all packages as one plain line
 // `N passed, N failed` (`, N skipped` when any were skipped). Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -27,6 +27,9 @@ function workspaces() {
 const pkgs = workspaces();
 for (const p of pkgs) rmSync(join(p.dir, 'reports'), { recursive: true, force: true });
 
+// formatting first: one line per unformatted file, counted as a problem (not as a test)
+const format = spawnSync('pnpm', ['exec', 'prettier', '--check', '--log-level', 'warn', '.'], { cwd: root, stdio: 'inherit', env: process.env });
+
 const turbo = spawnSync(
   'pnpm',
   ['exec', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--continue', '--output-logs=new-only', ...process.argv.slice(2)],
@@ -52,7 +55,8 @@ for (const p of pkgs.filter((q) => q.hasTests)) {
   if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) failed += r.numFailedTestSuites;
 }
 
+if (format.status !== 0) problems.push("formatting: the files above differ from Prettier's output (run `npm run format`)");
 for (const msg of problems) console.error(msg);
 if (turbo.status !== 0) console.error(`turbo exited with ${turbo.status ?? turbo.signal}: a build, typecheck, lint or test task failed`);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
+process.exit(turbo.status === 0 && failed === 0 && format.status === 0 ? 0 : 1);

@@ -30,8 +30,26 @@ const SEED = 20261129;
 const NUM_RUNS = 20;
 
 const EXTREMES = [
-  FLOAT32_MAX, -FLOAT32_MAX, 3e38, -3e38, 1e30, -1e30, 1e20, -1e20, 2e19, -2e19, 1.1754942e-38, -1.1754942e-38, 1e-40, -1e-40, 1.4e-45,
-  -1.4e-45, 0, -0, 1, -1,
+  FLOAT32_MAX,
+  -FLOAT32_MAX,
+  3e38,
+  -3e38,
+  1e30,
+  -1e30,
+  1e20,
+  -1e20,
+  2e19,
+  -2e19,
+  1.1754942e-38,
+  -1.1754942e-38,
+  1e-40,
+  -1e-40,
+  1.4e-45,
+  -1.4e-45,
+  0,
+  -0,
+  1,
+  -1,
 ].map(Math.fround);
 
 /** One batch: finite float32 values over the whole range, ordinary ones, and the extremes. */
@@ -113,7 +131,14 @@ describe.each(['cpu', 'wasm'] as const)('finite in, finite out (property, %s)', 
           const x = tf.tensor1d(xs);
           const finite = (i: number) => !notFinite(xs[i]);
           expectFinite(xs, f(x).dataSync(), `${name} value`, finite);
-          expectFinite(xs, tf.grad((t: Tensor) => tf.sum(f(t)))(x).dataSync(), `${name} gradient`, finite);
+          expectFinite(
+            xs,
+            tf
+              .grad((t: Tensor) => tf.sum(f(t)))(x)
+              .dataSync(),
+            `${name} gradient`,
+            finite,
+          );
         });
       }),
     );
@@ -128,7 +153,14 @@ describe.each(['cpu', 'wasm'] as const)('finite in, finite out (property, %s)', 
             const x = tf.tensor2d([xs]);
             const all = () => true;
             expectFinite(xs, m.forward(x).dataSync(), `${name} value`, all);
-            expectFinite(xs, tf.grad((t: Tensor) => tf.sum(m.forward(t)))(x).dataSync(), `${name} dx`, all);
+            expectFinite(
+              xs,
+              tf
+                .grad((t: Tensor) => tf.sum(m.forward(t)))(x)
+                .dataSync(),
+              `${name} dx`,
+              all,
+            );
             const vars = m.trainableVariables();
             const { grads } = tf.variableGrads(() => tf.sum(m.forward(x)) as tf.Scalar, vars);
             vars.forEach((v) => expectFinite(xs, grads[v.name].dataSync(), `${name} d${v.name}`, all));
@@ -150,7 +182,9 @@ describe.each(['cpu', 'wasm'] as const)('finite in, finite out (property, %s)', 
           tf.tidy(() => {
             const x = tf.tensor2d([xs]);
             expectFinite(xs, m.forward(x).dataSync(), `${name} value`, yFinite);
-            const dx = tf.grad((t: Tensor) => tf.sum(m.forward(t)))(x).dataSync();
+            const dx = tf
+              .grad((t: Tensor) => tf.sum(m.forward(t)))(x)
+              .dataSync();
             expectFinite(xs, dx, `${name} dx`, (i) => yFinite(i) && belowLimit(refs[i].dx));
             const [num, den] = m.trainableVariables();
             const { grads } = tf.variableGrads(() => tf.sum(m.forward(x)) as tf.Scalar, [num, den]);
@@ -158,10 +192,20 @@ describe.each(['cpu', 'wasm'] as const)('finite in, finite out (property, %s)', 
             const da = perElement(grads[num.name]);
             const db = perElement(grads[den.name]);
             da[0].forEach((_, j) =>
-              expectFinite(xs, da.map((row) => row[j]), `${name} d numerator[${j}]`, (i) => yFinite(i) && belowLimit(refs[i].da[j])),
+              expectFinite(
+                xs,
+                da.map((row) => row[j]),
+                `${name} d numerator[${j}]`,
+                (i) => yFinite(i) && belowLimit(refs[i].da[j]),
+              ),
             );
             db[0].forEach((_, k) =>
-              expectFinite(xs, db.map((row) => row[k]), `${name} d denominator[${k}]`, (i) => yFinite(i) && belowLimit(refs[i].db[k])),
+              expectFinite(
+                xs,
+                db.map((row) => row[k]),
+                `${name} d denominator[${k}]`,
+                (i) => yFinite(i) && belowLimit(refs[i].db[k]),
+              ),
             );
           });
         }),

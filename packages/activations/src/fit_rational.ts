@@ -199,7 +199,12 @@ export function fitRational(fn: (x: tf.Tensor) => tf.Tensor, options: FitRationa
     tf.tidy(() => {
       const y = fn(tf.tensor1d(Float32Array.from(xs)));
       if (y.size !== samples) {
-        throw new ConfigError('target must map x elementwise', { where: 'fitRational', argument: 'fn', expected: `${samples} values`, got: `shape [${y.shape}]` });
+        throw new ConfigError('target must map x elementwise', {
+          where: 'fitRational',
+          argument: 'fn',
+          expected: `${samples} values`,
+          got: `shape [${y.shape}]`,
+        });
       }
       return y.dataSync();
     }),

@@ -69,7 +69,9 @@ describe('KATGroupRational init and options', () => {
 
   it('rejects bad options and inputs with clear errors', async () => {
     await initBackend({ backend: 'cpu' });
-    expect(() => new KATGroupRational({ channels: 10, groups: 4 })).toThrow(/argument groups: channels not divisible by groups \(expected a divisor of channels \(10\), got 4\)/);
+    expect(() => new KATGroupRational({ channels: 10, groups: 4 })).toThrow(
+      /argument groups: channels not divisible by groups \(expected a divisor of channels \(10\), got 4\)/,
+    );
     expect(() => new KATGroupRational({ channels: 0 })).toThrow(/argument channels: invalid value/);
     const act = new KATGroupRational({ channels: 16 });
     const x = tf.zeros([2, 8]);

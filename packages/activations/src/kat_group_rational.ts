@@ -61,8 +61,16 @@ export class KATGroupRational extends Module {
     }
     const trainable = options.trainable ?? true;
     const numRows = this.sharedNumerator ? 1 : groups;
-    this.weight_numerator = this.registerParameter('weight_numerator', tf.tidy(() => tf.tile(tf.tensor2d([c.numerator]), [numRows, 1])), { trainable });
-    this.weight_denominator = this.registerParameter('weight_denominator', tf.tidy(() => tf.tile(tf.tensor2d([c.denominator]), [groups, 1])), { trainable });
+    this.weight_numerator = this.registerParameter(
+      'weight_numerator',
+      tf.tidy(() => tf.tile(tf.tensor2d([c.numerator]), [numRows, 1])),
+      { trainable },
+    );
+    this.weight_denominator = this.registerParameter(
+      'weight_denominator',
+      tf.tidy(() => tf.tile(tf.tensor2d([c.denominator]), [groups, 1])),
+      { trainable },
+    );
   }
 
   /** `x` [..., channels]. */

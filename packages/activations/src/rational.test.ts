@@ -49,9 +49,7 @@ describe('rational', () => {
     const shared = tf.tidy(() => rational(x, tf.tensor1d(a), tf.tensor1d(b), { version }));
     assertClose(shared, { shape: [4, 3], data: xs.map((v) => reference(v, a, b, version)) }, { rtol: 1e-5, atol: 1e-6 }, version);
     // per channel: channel c scales the numerator by (c + 1)
-    const perChannel = tf.tidy(() =>
-      rational(x, tf.tensor2d([0, 1, 2].map((c) => a.map((v) => v * (c + 1)))), tf.tensor2d([b, b, b]), { version }),
-    );
+    const perChannel = tf.tidy(() => rational(x, tf.tensor2d([0, 1, 2].map((c) => a.map((v) => v * (c + 1)))), tf.tensor2d([b, b, b]), { version }));
     const want = xs.map((v, i) => (1 + (i % 3)) * reference(v, a, b, version));
     assertClose(perChannel, { shape: [4, 3], data: want }, { rtol: 1e-5, atol: 1e-6 }, `${version} per channel`);
     tf.dispose([x, shared, perChannel]);
@@ -145,7 +143,11 @@ describe('rational: input checks and shapes', () => {
       const y = act.forward(x);
       expect(y.shape).toEqual([]);
       expect(y.dataSync()[0]).toBeCloseTo(Math.tanh(0.7), 3);
-      const [gx, ga, gb] = tf.grads((t: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => rational(t, a, b, { version }))([x, act.numerator.value, act.denominator.value]);
+      const [gx, ga, gb] = tf.grads((t: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => rational(t, a, b, { version }))([
+        x,
+        act.numerator.value,
+        act.denominator.value,
+      ]);
       expect([gx.shape, ga.shape, gb.shape]).toEqual([[], [6], [4]]);
       expect(gx.dataSync()[0]).toBeCloseTo(1 - Math.tanh(0.7) ** 2, 2);
     });
@@ -156,8 +158,14 @@ describe('rational: input checks and shapes', () => {
     await initBackend({ backend: 'cpu' });
     tf.tidy(() => {
       const x = createRng(4).uniformTensor([3, 6], -2, 2);
-      const a = tf.tensor2d([[0.1, 0.9, -0.2], [0.3, -0.5, 0.05]]);
-      const b = tf.tensor2d([[0.5, -0.3], [0.2, 0.4]]);
+      const a = tf.tensor2d([
+        [0.1, 0.9, -0.2],
+        [0.3, -0.5, 0.05],
+      ]);
+      const b = tf.tensor2d([
+        [0.5, -0.3],
+        [0.2, 0.4],
+      ]);
       const grouped = rational(x, a, b, { version });
       // the same as one row per channel: rows 0,0,0,1,1,1
       const rows = tf.tensor1d([0, 0, 0, 1, 1, 1], 'int32');
@@ -260,22 +268,60 @@ describe.each(['cpu', 'wasm'] as const)('rational B and C at |x| up to 1e30, aga
         const bt = tf.tensor2d(xs.map(() => b));
         const f = (xx: tf.Tensor, aa: tf.Tensor, bb: tf.Tensor) => rational(xx, aa, bb, { version });
         const yOver = overflows(refs.map((r) => r.y));
-        expectFloat64Match(f(x, at, bt).dataSync(), refs.map((r) => r.y), xs, 'y');
+        expectFloat64Match(
+          f(x, at, bt).dataSync(),
+          refs.map((r) => r.y),
+          xs,
+          'y',
+        );
         const [gx, ga, gb] = tf.grads(f)([x, at, bt]);
-        expectFloat64Match(gx.dataSync(), refs.map((r) => r.dx), xs, 'dy/dx', yOver);
+        expectFloat64Match(
+          gx.dataSync(),
+          refs.map((r) => r.dx),
+          xs,
+          'dy/dx',
+          yOver,
+        );
         const ga2 = ga.arraySync() as number[][];
         const gb2 = gb.arraySync() as number[][];
-        a.forEach((_, j) => expectFloat64Match(ga2.map((row) => row[j]), refs.map((r) => r.da[j]), xs, `dy/da${j}`, yOver));
-        b.forEach((_, k) => expectFloat64Match(gb2.map((row) => row[k]), refs.map((r) => r.db[k]), xs, `dy/db${k}`, yOver));
+        a.forEach((_, j) =>
+          expectFloat64Match(
+            ga2.map((row) => row[j]),
+            refs.map((r) => r.da[j]),
+            xs,
+            `dy/da${j}`,
+            yOver,
+          ),
+        );
+        b.forEach((_, k) =>
+          expectFloat64Match(
+            gb2.map((row) => row[k]),
+            refs.map((r) => r.db[k]),
+            xs,
+            `dy/db${k}`,
+            yOver,
+          ),
+        );
         // shared tables (one row): the same values and x-gradients; a coefficient's gradient is
         // the sum of the per-element ones, checked where none of those overflows (a float32 sum
         // of contributions that overflow with both signs is NaN, whatever computes them)
         const as = tf.tensor1d(a);
         const bs = tf.tensor1d(b);
         const xv = tf.tensor1d([...xs]);
-        expectFloat64Match(f(xv, as, bs).dataSync(), refs.map((r) => r.y), xs, 'shared y');
+        expectFloat64Match(
+          f(xv, as, bs).dataSync(),
+          refs.map((r) => r.y),
+          xs,
+          'shared y',
+        );
         const [sx, sa, sb] = tf.grads(f)([xv, as, bs]);
-        expectFloat64Match(sx.dataSync(), refs.map((r) => r.dx), xs, 'shared dy/dx', yOver);
+        expectFloat64Match(
+          sx.dataSync(),
+          refs.map((r) => r.dx),
+          xs,
+          'shared dy/dx',
+          yOver,
+        );
         const summed = (parts: { value: number; slack: number }[]) =>
           parts.every((p) => Math.abs(p.value) + p.slack < 1e38)
             ? [{ value: parts.reduce((t, p) => t + p.value, 0), slack: parts.reduce((t, p) => t + p.slack + 1e-6 * Math.abs(p.value), 0) }]

@@ -210,9 +210,7 @@ function pivotedParts(x: tf.Tensor, aColsRaw: tf.Tensor[], bCols: (tf.Tensor | n
       const aCols2 = aCols.map((c) => tf.div(c, scale));
       const perB = tf.neg(tf.mul(pv.sign, sgnS));
       const twoK = tf.mul(2, pv.kStar);
-      const db = bCols.flatMap((c, deg) =>
-        c ? [mulZeroWins(tf.div(tf.div(pv.polyAt(aCols2, tf.sub(twoK, deg), -deg, 2 * pv.K), qT), qT), perB)] : [],
-      );
+      const db = bCols.flatMap((c, deg) => (c ? [mulZeroWins(tf.div(tf.div(pv.polyAt(aCols2, tf.sub(twoK, deg), -deg, 2 * pv.K), qT), qT), perB)] : []));
       return { dx, da, db };
     },
   };
@@ -250,8 +248,14 @@ function rationalBC(x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, version: 'B' | 'C'
         const times = direct ? tf.mul : mulZeroWins; // direct: nothing is infinite
         return [
           times(dx, dy),
-          table(da.map((g) => reduce(times(g, dy), rowsA)), rowsA),
-          table(db.map((g) => reduce(times(g, dy), rowsB)), rowsB),
+          table(
+            da.map((g) => reduce(times(g, dy), rowsA)),
+            rowsA,
+          ),
+          table(
+            db.map((g) => reduce(times(g, dy), rowsB)),
+            rowsB,
+          ),
         ];
       },
     };
@@ -272,7 +276,12 @@ function coefficientTables(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.T
     });
   }
   if ((numerator.shape[numerator.rank - 1] as number) < 1 || (denominator.shape[denominator.rank - 1] as number) < 1) {
-    throw new ShapeError('empty coefficient table', { where, argument: 'numerator/denominator', expected: 'at least 1 coefficient each', got: `${formatShape(numerator.shape)} and ${formatShape(denominator.shape)}` });
+    throw new ShapeError('empty coefficient table', {
+      where,
+      argument: 'numerator/denominator',
+      expected: 'at least 1 coefficient each',
+      got: `${formatShape(numerator.shape)} and ${formatShape(denominator.shape)}`,
+    });
   }
   const groups = rows(denominator);
   const channels = x.rank === 0 ? 1 : (x.shape[x.rank - 1] as number);
@@ -295,12 +304,7 @@ function coefficientTables(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.T
  * Versions B and C are finite in value and gradients wherever P/Q and its derivatives are
  * (|x| = 1e30 included; see the file header); A is computed by `groupRational`.
  */
-export function rational(
-  x: tf.Tensor,
-  numerator: tf.Tensor,
-  denominator: tf.Tensor,
-  options: { version?: RationalVersion } = {},
-): tf.Tensor {
+export function rational(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.Tensor, options: { version?: RationalVersion } = {}): tf.Tensor {
   const where = 'rational';
   const version = options.version ?? 'A';
   if (!VERSIONS.includes(version)) {
@@ -316,7 +320,10 @@ export function rational(
     const channels = x.rank === 0 ? 1 : (x.shape[x.rank - 1] as number);
     if (groups > 1 && groups !== channels) {
       // G groups of C/G channels each: one row per channel
-      const rowOf = tf.tensor1d(Array.from({ length: channels }, (_, c) => Math.floor(c / (channels / groups))), 'int32');
+      const rowOf = tf.tensor1d(
+        Array.from({ length: channels }, (_, c) => Math.floor(c / (channels / groups))),
+        'int32',
+      );
       return rationalBC(x, a.shape[0] === 1 ? a : tf.gather(a, rowOf), tf.gather(b, rowOf), version);
     }
     return rationalBC(x, a, b, version);
@@ -375,11 +382,18 @@ export class Rational extends Module {
         got: `${coeffs.numerator.length} and ${coeffs.denominator.length}`,
       });
     }
-    const table = (c: number[]) =>
-      this.channels === undefined ? tf.tensor1d(c) : tf.tile(tf.tensor2d([c]), [this.channels, 1]);
+    const table = (c: number[]) => (this.channels === undefined ? tf.tensor1d(c) : tf.tile(tf.tensor2d([c]), [this.channels, 1]));
     const trainable = options.trainable ?? true;
-    this.numerator = this.registerParameter('numerator', tf.tidy(() => table(coeffs.numerator)), { trainable });
-    this.denominator = this.registerParameter('denominator', tf.tidy(() => table(coeffs.denominator)), { trainable });
+    this.numerator = this.registerParameter(
+      'numerator',
+      tf.tidy(() => table(coeffs.numerator)),
+      { trainable },
+    );
+    this.denominator = this.registerParameter(
+      'denominator',
+      tf.tidy(() => table(coeffs.denominator)),
+      { trainable },
+    );
   }
 
   /** `x` [..., channels] (any shape when shared). */

@@ -108,4 +108,6 @@ export function overflows(refs: Reference[]): boolean[] {
 }
 
 /** Large and ordinary inputs, as float32 values: ±1e30 (the bound of the rational tests) down to 0 and a subnormal. */
-export const RATIONAL_XS: readonly number[] = [1e30, -1e30, 3e29, -7e25, 1e20, -1e20, 1e10, -3e9, 1e4, -1e4, 100, -37, 3, -2.5, 0.5, -0.25, 0, 1e-40].map(Math.fround);
+export const RATIONAL_XS: readonly number[] = [1e30, -1e30, 3e29, -7e25, 1e20, -1e20, 1e10, -3e9, 1e4, -1e4, 100, -37, 3, -2.5, 0.5, -0.25, 0, 1e-40].map(
+  Math.fround,
+);

@@ -28,7 +28,7 @@ export function secondMoment(fn: (x: tf.Tensor) => tf.Tensor, options: VarianceP
     const w = i === 0 || i === n ? 1 : i % 2 ? 4 : 2;
     s += w * fx[i] * fx[i] * Math.exp(-0.5 * x * x);
   }
-  const m2 = ((s * h) / 3) / Math.sqrt(2 * Math.PI);
+  const m2 = (s * h) / 3 / Math.sqrt(2 * Math.PI);
   if (!Number.isFinite(m2)) {
     throw new ConfigError('E[F(x)^2] is not finite', { where: 'variancePreservingGain', argument: 'fn', got: String(m2) });
   }
@@ -41,7 +41,12 @@ export function secondMoment(fn: (x: tf.Tensor) => tf.Tensor, options: VarianceP
 export function variancePreservingGain(fn: (x: tf.Tensor) => tf.Tensor, options: VariancePreservingGainOptions = {}): number {
   const m2 = secondMoment(fn, options);
   if (m2 <= 0) {
-    throw new ConfigError('E[F(x)^2] is zero', { where: 'variancePreservingGain', argument: 'fn', expected: 'a function not zero almost everywhere', got: String(m2) });
+    throw new ConfigError('E[F(x)^2] is zero', {
+      where: 'variancePreservingGain',
+      argument: 'fn',
+      expected: 'a function not zero almost everywhere',
+      got: String(m2),
+    });
   }
   return 1 / m2;
 }

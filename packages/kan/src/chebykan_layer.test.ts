@@ -28,7 +28,7 @@ describe.each(['cpu', 'wasm'] as const)('ChebyKANLayer on %s', (backend) => {
 });
 
 describe('ChebyKANLayer', () => {
-  it('has ChebyKAN\'s parameter, shape and init; equals the einsum of its definition', async () => {
+  it("has ChebyKAN's parameter, shape and init; equals the einsum of its definition", async () => {
     await initBackend({ backend: 'cpu' });
     const layer = new ChebyKANLayer({ inputDim: 6, outputDim: 5, degree: 4, seed: 3 });
     const sd = layer.stateDict();
@@ -77,7 +77,9 @@ describe('ChebyKANLayer', () => {
     expect(() => new ChebyKANLayer({ inputDim: 0, outputDim: 2, degree: 3 })).toThrow(/ChebyKANLayer: argument inputDim: invalid value/);
     expect(() => new ChebyKANLayer({ inputDim: 2, outputDim: 2, degree: -1 })).toThrow(ConfigError);
     expect(() => new ChebyKANLayer(undefined as never)).toThrow(/^ChebyKANLayer: argument inputDim: invalid value \(expected an integer >= 1, got undefined\)/);
-    expect(() => new ChebyKANLayer({ inputDim: 2, outputDim: 2, degree: 3, degre: 3 } as never)).toThrow(/^ChebyKANLayer: argument options: unknown option "degre"/);
+    expect(() => new ChebyKANLayer({ inputDim: 2, outputDim: 2, degree: 3, degre: 3 } as never)).toThrow(
+      /^ChebyKANLayer: argument options: unknown option "degre"/,
+    );
     const layer = new ChebyKANLayer({ inputDim: 4, outputDim: 3, degree: 2 });
     const x = tf.zeros([7, 5]);
     const xi = tf.zeros([7, 4], 'int32');

@@ -51,7 +51,7 @@ describe.each(['cpu', 'wasm'] as const)('FastKANLayer on %s', (backend) => {
 });
 
 describe('FastKANLayer', () => {
-  it('has FastKAN\'s state-dict names, shapes and init', async () => {
+  it("has FastKAN's state-dict names, shapes and init", async () => {
     await initBackend({ backend: 'cpu' });
     const layer = new FastKANLayer({ inputDim: 5, outputDim: 4, numGrids: 6, seed: 3 });
     const sd = layer.stateDict();
@@ -105,7 +105,10 @@ describe('FastKANLayer', () => {
   it('huge inputs (±1e6) give finite outputs and gradients', async () => {
     await initBackend({ backend: 'wasm' });
     const layer = new FastKANLayer({ inputDim: 3, outputDim: 2, seed: 5 });
-    const x = tf.tensor2d([[1e6, -1e6, 0.5], [1e6, 1e6, 1e6]]);
+    const x = tf.tensor2d([
+      [1e6, -1e6, 0.5],
+      [1e6, 1e6, 1e6],
+    ]);
     const y = layer.forward(x);
     const dx = tf.grad((xx: tf.Tensor) => tf.sum(layer.forward(xx)))(x);
     for (const t of [y, dx]) expect(Array.from(t.dataSync()).every(Number.isFinite)).toBe(true);

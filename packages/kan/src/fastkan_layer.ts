@@ -15,7 +15,21 @@
 // @basiskit/kernels.
 import { getActivation, type ActivationFn } from '@basiskit/activations';
 import { rbfBasis } from '@basiskit/kernels';
-import { ConfigError, LayerNorm, Linear, Module, checkNumber, checkOptions, checkTensor, createRng, init, show, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import {
+  ConfigError,
+  LayerNorm,
+  Linear,
+  Module,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  createRng,
+  init,
+  show,
+  tf,
+  type Parameter,
+  type Rng,
+} from '@basiskit/tensor';
 
 /** Options of {@link FastKANLayer} (FastKAN's constructor arguments, camelCase, same defaults). */
 export interface FastKANLayerOptions {
@@ -61,7 +75,19 @@ class RadialBasisFunction extends Module {
   }
 }
 
-const KNOWN = ['inputDim', 'outputDim', 'gridMin', 'gridMax', 'numGrids', 'useBaseUpdate', 'useLayerNorm', 'baseActivation', 'splineWeightInitScale', 'seed', 'rng'];
+const KNOWN = [
+  'inputDim',
+  'outputDim',
+  'gridMin',
+  'gridMax',
+  'numGrids',
+  'useBaseUpdate',
+  'useLayerNorm',
+  'baseActivation',
+  'splineWeightInitScale',
+  'seed',
+  'rng',
+];
 
 /** FastKAN's layer (see the file header): x [..., inputDim] -> [..., outputDim]. */
 export class FastKANLayer extends Module {
@@ -96,7 +122,10 @@ export class FastKANLayer extends Module {
     this.splineWeightInitScale = checkNumber(o.splineWeightInitScale ?? 0.1, { where, argument: 'splineWeightInitScale', min: 0 });
     this.useBaseUpdate = o.useBaseUpdate ?? true;
     this.useLayerNorm = o.useLayerNorm ?? true;
-    for (const [k, v] of [['useBaseUpdate', this.useBaseUpdate], ['useLayerNorm', this.useLayerNorm]] as const) {
+    for (const [k, v] of [
+      ['useBaseUpdate', this.useBaseUpdate],
+      ['useLayerNorm', this.useLayerNorm],
+    ] as const) {
       if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: k, expected: 'a boolean', got: show(v) });
     }
     if (this.useLayerNorm && this.inputDim === 1) {

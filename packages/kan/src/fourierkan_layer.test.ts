@@ -39,7 +39,7 @@ describe.each(['cpu', 'wasm'] as const)('FourierKANLayer on %s', (backend) => {
 });
 
 describe('FourierKANLayer', () => {
-  it('has FourierKAN\'s parameters, shapes and init (plain and smooth)', async () => {
+  it("has FourierKAN's parameters, shapes and init (plain and smooth)", async () => {
     await initBackend({ backend: 'cpu' });
     const layer = new FourierKANLayer({ inputDim: 4, outputDim: 50, gridSize: 6, seed: 3 });
     const sd = layer.stateDict();
@@ -71,8 +71,10 @@ describe('FourierKANLayer', () => {
     const x = tf.tensor2d([xs]);
     const y = layer.forward(x);
     const C = layer.fouriercoeffs.value.arraySync() as number[][][][];
-    const want = [0, 1].map((o) =>
-      xs.reduce((s, xi, i) => s + C[0][o][i].reduce((t, c, k) => t + c * Math.cos((k + 1) * xi) + C[1][o][i][k] * Math.sin((k + 1) * xi), 0), 0) + [0.25, -0.5][o],
+    const want = [0, 1].map(
+      (o) =>
+        xs.reduce((s, xi, i) => s + C[0][o][i].reduce((t, c, k) => t + c * Math.cos((k + 1) * xi) + C[1][o][i][k] * Math.sin((k + 1) * xi), 0), 0) +
+        [0.25, -0.5][o],
     );
     assertClose(y, { shape: [1, 2], data: want }, { rtol: 1e-5, atol: 1e-5 }, 'definition');
     const x3 = createRng(6).normalTensor([2, 5, 3]);
@@ -88,7 +90,10 @@ describe('FourierKANLayer', () => {
     const a = new FourierKANLayer({ inputDim: 3, outputDim: 2, gridSize: 3, seed: 7 });
     const b = new FourierKANLayer({ inputDim: 3, outputDim: 2, gridSize: 3, seed: 8 });
     b.loadStateDict(a.stateDict());
-    const x = tf.tensor2d([[1e6, -1e6, 0.1], [0.3, 0.2, 0.1]]);
+    const x = tf.tensor2d([
+      [1e6, -1e6, 0.1],
+      [0.3, 0.2, 0.1],
+    ]);
     const ya = a.forward(x);
     const yb = b.forward(x);
     expect(Array.from(yb.dataSync())).toEqual(Array.from(ya.dataSync()));
@@ -103,8 +108,12 @@ describe('FourierKANLayer', () => {
     await initBackend({ backend: 'cpu' });
     expect(() => new FourierKANLayer({ inputDim: 2, outputDim: 2, gridSize: 0 })).toThrow(/FourierKANLayer: argument gridSize: invalid value/);
     expect(() => new FourierKANLayer({ inputDim: 2.5, outputDim: 2, gridSize: 3 })).toThrow(ConfigError);
-    expect(() => new FourierKANLayer(undefined as never)).toThrow(/^FourierKANLayer: argument inputDim: invalid value \(expected an integer >= 1, got undefined\)/);
-    expect(() => new FourierKANLayer({ inputDim: 2, outputDim: 2, gridSize: 3, gridsize: 3 } as never)).toThrow(/^FourierKANLayer: argument options: unknown option "gridsize"/);
+    expect(() => new FourierKANLayer(undefined as never)).toThrow(
+      /^FourierKANLayer: argument inputDim: invalid value \(expected an integer >= 1, got undefined\)/,
+    );
+    expect(() => new FourierKANLayer({ inputDim: 2, outputDim: 2, gridSize: 3, gridsize: 3 } as never)).toThrow(
+      /^FourierKANLayer: argument options: unknown option "gridsize"/,
+    );
     const layer = new FourierKANLayer({ inputDim: 4, outputDim: 3, gridSize: 2 });
     const x = tf.zeros([7, 3]);
     const xi = tf.zeros([7, 4], 'int32');

@@ -47,7 +47,10 @@ export class FourierKANLayer extends Module {
     this.gridSize = checkNumber(o.gridSize, { where, argument: 'gridSize', integer: true, min: 1 });
     this.addBias = o.addBias ?? true;
     this.smoothInitialization = o.smoothInitialization ?? false;
-    for (const [k, v] of [['addBias', this.addBias], ['smoothInitialization', this.smoothInitialization]] as const) {
+    for (const [k, v] of [
+      ['addBias', this.addBias],
+      ['smoothInitialization', this.smoothInitialization],
+    ] as const) {
       if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: k, expected: 'a boolean', got: show(v) });
     }
     const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));

@@ -54,7 +54,10 @@ describe('GRKANLinear init and errors', () => {
     expect(Math.abs(g.gain / geluGain - 1)).toBeLessThan(0.01);
     const act = new KATGroupRational({ channels: 1, groups: 1, init: 'gelu' });
     expect(g.gain).toBeCloseTo(1 / secondMoment((t) => act.forward(tf.reshape(t, [-1, 1]))), 6);
-    for (const [layer, gain] of [[id, 1], [g, g.gain]] as const) {
+    for (const [layer, gain] of [
+      [id, 1],
+      [g, g.gain],
+    ] as const) {
       const w = Array.from(layer.fc1.weight.value.dataSync());
       const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
       expect(Math.abs(std / Math.sqrt(gain / 64) - 1)).toBeLessThan(0.05);
@@ -87,7 +90,9 @@ describe('GRKANLinear init and errors', () => {
   it('rejects bad options and inputs with clear errors', async () => {
     await initBackend({ backend: 'cpu' });
     expect(() => new GRKANLinear({ inFeatures: 10, outFeatures: 2 })).toThrow(ConfigError);
-    expect(() => new GRKANLinear({ inFeatures: 10, outFeatures: 2 })).toThrow(/^GRKANLinear: argument groups: inFeatures not divisible by groups \(expected a divisor of inFeatures \(10\), got 8\)/);
+    expect(() => new GRKANLinear({ inFeatures: 10, outFeatures: 2 })).toThrow(
+      /^GRKANLinear: argument groups: inFeatures not divisible by groups \(expected a divisor of inFeatures \(10\), got 8\)/,
+    );
     expect(() => new GRKANLinear({ inFeatures: 8, outFeatures: 0 })).toThrow(/GRKANLinear: argument outFeatures: invalid value/);
     expect(() => new GRKANLinear({ inFeatures: 8, outFeatures: 2, drop: 1 })).toThrow(/argument drop: invalid value/);
     expect(() => new GRKANLinear({ inFeatures: 8, outFeatures: 2, init: 'nope' as never })).toThrow(/unknown init/);

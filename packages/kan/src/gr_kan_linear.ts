@@ -46,7 +46,12 @@ const KNOWN = ['inFeatures', 'outFeatures', 'groups', 'init', 'sharedNumerator',
 export function checkGroups(v: unknown, channels: number, where: string, argument: string, channelsName: string): number {
   const g = checkNumber(v, { where, argument, integer: true, min: 1 });
   if (channels % g !== 0) {
-    throw new ConfigError(`${channelsName} not divisible by groups`, { where, argument, expected: `a divisor of ${channelsName} (${channels})`, got: String(g) });
+    throw new ConfigError(`${channelsName} not divisible by groups`, {
+      where,
+      argument,
+      expected: `a divisor of ${channelsName} (${channels})`,
+      got: String(g),
+    });
   }
   return g;
 }

@@ -40,11 +40,16 @@ export function gridFromSamples(x: tf.Tensor2D, gridSize: number, splineOrder: n
   checkNumber(gridEps, { where, argument: 'gridEps', min: 0, max: 1 });
   checkNumber(margin, { where, argument: 'margin', min: 0 });
   const [n, inF] = x.shape;
-  if (n < 1) throw new ShapeError('no samples to place the knots at', { where, argument: 'x', expected: '[N, in] with N >= 1', got: `shape ${formatShape(x.shape)}` });
+  if (n < 1)
+    throw new ShapeError('no samples to place the knots at', { where, argument: 'x', expected: '[N, in] with N >= 1', got: `shape ${formatShape(x.shape)}` });
   const ids = Array.from({ length: gridSize + 1 }, (_, i) => Math.floor((i * (n - 1)) / gridSize));
   const picked = tf.tidy(() => {
     const desc = tf.topk(tf.transpose(x), n).values; // [in, N], descending
-    return tf.gather(desc, ids.map((r) => n - 1 - r), 1); // ascending ranks -> [in, G+1]
+    return tf.gather(
+      desc,
+      ids.map((r) => n - 1 - r),
+      1,
+    ); // ascending ranks -> [in, G+1]
   });
   const adaptive = picked.dataSync();
   picked.dispose();

@@ -138,16 +138,28 @@ describe('KANConv2d options and errors', () => {
       /^KANConv2d: argument layer: the layer does not map patches to output channels \(expected \[P, 8\] -> \[P, 3\] \(inChannels\*kh\*kw -> outChannels\), got \[1, 8\] -> \[1, 5\]\)/,
     );
     const wrongIn = (_i: number, o: number, rng: Rng) => new ChebyKANLayer({ inputDim: 3, outputDim: o, degree: 2, rng });
-    expect(() => new KANConv2d({ inChannels: 2, outChannels: 3, kernelSize: 2, layer: wrongIn })).toThrow(/got an error for \[1, 8\]: .*wrong size of the last dim/);
+    expect(() => new KANConv2d({ inChannels: 2, outChannels: 3, kernelSize: 2, layer: wrongIn })).toThrow(
+      /got an error for \[1, 8\]: .*wrong size of the last dim/,
+    );
     expect(() => new KANConv2d({ inChannels: 2, outChannels: 3, kernelSize: 2, layer: (() => ({})) as never })).toThrow(/must return a Module/);
     expect(tf.engine().state.numTensors).toBe(before);
 
-    const conv = new KANConv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, dilation: 2, layer: (i, o, rng) => new ChebyKANLayer({ inputDim: i, outputDim: o, degree: 2, rng }) });
+    const conv = new KANConv2d({
+      inChannels: 2,
+      outChannels: 3,
+      kernelSize: 3,
+      dilation: 2,
+      layer: (i, o, rng) => new ChebyKANLayer({ inputDim: i, outputDim: o, degree: 2, rng }),
+    });
     const bad = [tf.zeros([1, 6, 6, 3]), tf.zeros([6, 6]), tf.zeros([1, 4, 6, 2]), tf.zeros([1, 6, 6, 2], 'int32')];
     expect(() => conv.forward(bad[0])).toThrow(ShapeError);
-    expect(() => conv.forward(bad[0])).toThrow(/^KANConv2d\.forward: argument x: wrong shape \(expected \[N, H, W, 2\] or \[H, W, 2\] \(NHWC, inChannels\), got \[1, 6, 6, 3\]\)/);
+    expect(() => conv.forward(bad[0])).toThrow(
+      /^KANConv2d\.forward: argument x: wrong shape \(expected \[N, H, W, 2\] or \[H, W, 2\] \(NHWC, inChannels\), got \[1, 6, 6, 3\]\)/,
+    );
     expect(() => conv.forward(bad[1])).toThrow(/wrong shape/);
-    expect(() => conv.forward(bad[2])).toThrow(/^KANConv2d\.unfold: argument x: input smaller than the dilated kernel \(expected H \+ 2\*0 >= 5 and W \+ 2\*0 >= 5, got \[1, 4, 6, 2\]\)/);
+    expect(() => conv.forward(bad[2])).toThrow(
+      /^KANConv2d\.unfold: argument x: input smaller than the dilated kernel \(expected H \+ 2\*0 >= 5 and W \+ 2\*0 >= 5, got \[1, 4, 6, 2\]\)/,
+    );
     expect(() => conv.forward(bad[3])).toThrow(/wrong dtype/);
     tf.dispose(bad);
     conv.dispose();
@@ -156,7 +168,12 @@ describe('KANConv2d options and errors', () => {
   it('the unfold filter is a non-persistent buffer (not in the state dict) freed by dispose', async () => {
     await initBackend({ backend: 'cpu' });
     const before = tf.engine().state.numTensors;
-    const conv = new KANConv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, layer: (i, o, rng) => new ChebyKANLayer({ inputDim: i, outputDim: o, degree: 1, rng }) });
+    const conv = new KANConv2d({
+      inChannels: 2,
+      outChannels: 2,
+      kernelSize: 2,
+      layer: (i, o, rng) => new ChebyKANLayer({ inputDim: i, outputDim: o, degree: 1, rng }),
+    });
     expect(conv.namedBuffers().map(([n]) => n)).toEqual(['unfold_filter']);
     expect(Object.keys(conv.stateDict())).toEqual(['layer.cheby_coeffs']);
     expect(conv).toBeInstanceOf(Module);

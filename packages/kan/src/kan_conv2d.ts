@@ -146,7 +146,12 @@ export class KANConv2d extends Module {
     }
     return tf.tidy(() => {
       const x4 = (x.rank === 3 ? tf.expandDims(x, 0) : x) as tf.Tensor4D;
-      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [ph, ph],
+        [pw, pw],
+        [0, 0],
+      ];
       const filter = this.buffer('unfold_filter') as tf.Tensor4D;
       const p = tf.depthwiseConv2d(x4, filter, [sh, sw], pad, 'NHWC');
       return tf.reshape(p, [N, ho, wo, this.patchFeatures]) as tf.Tensor4D;
@@ -173,7 +178,12 @@ export class KANConv2d extends Module {
   private checkInput(x: unknown, where: string): asserts x is tf.Tensor {
     checkTensor(x, { where, dtype: 'float32' });
     if ((x.rank !== 3 && x.rank !== 4) || x.shape[x.rank - 1] !== this.inChannels) {
-      throw new ShapeError('wrong shape', { where, argument: 'x', expected: `[N, H, W, ${this.inChannels}] or [H, W, ${this.inChannels}] (NHWC, inChannels)`, got: formatShape(x.shape) });
+      throw new ShapeError('wrong shape', {
+        where,
+        argument: 'x',
+        expected: `[N, H, W, ${this.inChannels}] or [H, W, ${this.inChannels}] (NHWC, inChannels)`,
+        got: formatShape(x.shape),
+      });
     }
   }
 }

@@ -138,7 +138,9 @@ describe('KANLinear init and options', () => {
     expect(() => new KANLinear({ inFeatures: 0, outFeatures: 2 })).toThrow(/argument inFeatures: invalid value/);
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridSize: 2.5 })).toThrow(/argument gridSize/);
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, baseActivation: 'nope' })).toThrow(/unknown activation/);
-    expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridEps: 1.5 })).toThrow(/^KANLinear: argument gridEps: invalid value \(expected a finite number >= 0 <= 1, got 1\.5\)/);
+    expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridEps: 1.5 })).toThrow(
+      /^KANLinear: argument gridEps: invalid value \(expected a finite number >= 0 <= 1, got 1\.5\)/,
+    );
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, gridRange: [1, -1] })).toThrow(/^KANLinear: argument gridRange: invalid value/);
     expect(() => new KANLinear({ inFeatures: 2, outFeatures: 2, grid_size: 3 } as never)).toThrow(/^KANLinear: argument options: unknown option "grid_size"/);
     const layer = new KANLinear({ inFeatures: 4, outFeatures: 2 });

@@ -170,7 +170,8 @@ export class KANLinear extends Module {
     this.scaleSpline = checkNumber(o.scaleSpline ?? 1.0, { where, argument: 'scaleSpline', min: 0 });
     this.gridEps = checkNumber(o.gridEps ?? 0.02, { where, argument: 'gridEps', min: 0, max: 1 });
     const standalone = o.standaloneScaleSpline ?? true;
-    if (typeof standalone !== 'boolean') throw new ConfigError('invalid value', { where, argument: 'standaloneScaleSpline', expected: 'a boolean', got: show(standalone) });
+    if (typeof standalone !== 'boolean')
+      throw new ConfigError('invalid value', { where, argument: 'standaloneScaleSpline', expected: 'a boolean', got: show(standalone) });
     this.standaloneScaleSpline = standalone;
     this.impl = o.impl ?? 'auto';
     const act = o.baseActivation ?? 'silu';
@@ -315,7 +316,10 @@ export class KANLinear extends Module {
     return tf.tidy(() => {
       if (x.shape[0] === 0) {
         // tfjs-wasm's Transpose fails on empty tensors: the empty activations directly (still functions of the weights)
-        const numeric = tf.mul(tf.zeros([0, this.outFeatures, this.inFeatures]), tf.add(this.baseWeights(), tf.sum(this.splineWeights(true), 2))) as tf.Tensor3D;
+        const numeric = tf.mul(
+          tf.zeros([0, this.outFeatures, this.inFeatures]),
+          tf.add(this.baseWeights(), tf.sum(this.splineWeights(true), 2)),
+        ) as tf.Tensor3D;
         const all = this._symbolic ? (tf.add(numeric, this._symbolic.perEdge(x)) as tf.Tensor3D) : numeric;
         return { preacts: tf.clone(x) as tf.Tensor2D, postactsNumeric: numeric, postacts: all };
       }
@@ -346,7 +350,13 @@ export class KANLinear extends Module {
     const where = this.where(method);
     checkTensor(x, { where, dtype: 'float32', minRank: 1, lastDim: this.inFeatures });
     const n = x.size / this.inFeatures;
-    if (n < 1) throw new ShapeError('no samples', { where, argument: 'x', expected: `at least one row of ${this.inFeatures} features`, got: `shape ${formatShape(x.shape)}` });
+    if (n < 1)
+      throw new ShapeError('no samples', {
+        where,
+        argument: 'x',
+        expected: `at least one row of ${this.inFeatures} features`,
+        got: `shape ${formatShape(x.shape)}`,
+      });
     return tf.reshape(x, [n, this.inFeatures]) as tf.Tensor2D;
   }
 
@@ -471,14 +481,29 @@ export class KANLinear extends Module {
     this.assertLive('edgeScales');
     const where = this.where('edgeScales');
     if (metric !== 'edge_forward_spline_n' && metric !== 'edge_forward_sum') {
-      throw new ConfigError('unknown regularization metric', { where, argument: 'metric', expected: "'edge_forward_spline_n' or 'edge_forward_sum'", got: show(metric) });
+      throw new ConfigError('unknown regularization metric', {
+        where,
+        argument: 'metric',
+        expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
+        got: show(metric),
+      });
     }
     const acts = this.cached;
     if (!acts) {
-      throw new ConfigError('no cached activations', { where, argument: 'activations', expected: 'a forward pass with { cache: true } (or cacheActivations = true) first', got: 'none' });
+      throw new ConfigError('no cached activations', {
+        where,
+        argument: 'activations',
+        expected: 'a forward pass with { cache: true } (or cacheActivations = true) first',
+        got: 'none',
+      });
     }
     if (acts.preacts.shape[0] < 2) {
-      throw new ShapeError('too few cached samples for a standard deviation', { where, argument: 'activations', expected: 'a cached forward pass of at least 2 samples', got: `${acts.preacts.shape[0]}` });
+      throw new ShapeError('too few cached samples for a standard deviation', {
+        where,
+        argument: 'activations',
+        expected: 'a cached forward pass of at least 2 samples',
+        got: `${acts.preacts.shape[0]}`,
+      });
     }
     return edgeScalesFrom(acts.preacts, metric === 'edge_forward_sum' ? acts.postacts : acts.postactsNumeric);
   }
@@ -596,7 +621,11 @@ export class KANLinear extends Module {
   private adoptSymbolic(branch: SymbolicEdges): SymbolicEdges {
     if (this._symbolic || branch.inFeatures !== this.inFeatures || branch.outFeatures !== this.outFeatures) {
       branch.dispose();
-      throw new ConfigError('cannot attach a symbolic branch', { where: this.where('adoptSymbolic'), argument: 'branch', expected: `none attached yet, sizes ${this.inFeatures} -> ${this.outFeatures}` });
+      throw new ConfigError('cannot attach a symbolic branch', {
+        where: this.where('adoptSymbolic'),
+        argument: 'branch',
+        expected: `none attached yet, sizes ${this.inFeatures} -> ${this.outFeatures}`,
+      });
     }
     this._symbolic = this.registerModule('symbolic', branch);
     return branch;

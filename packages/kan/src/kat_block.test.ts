@@ -114,7 +114,9 @@ describe('KATBlock init, options and errors', () => {
     await initBackend({ backend: 'cpu' });
     const before = tf.engine().state.numTensors;
     expect(() => new KATBlock({ inFeatures: 8, hiddenFeatures: 12 })).toThrow(ConfigError);
-    expect(() => new KATBlock({ inFeatures: 8, hiddenFeatures: 12 })).toThrow(/^KATBlock: argument groups: hiddenFeatures not divisible by groups \(expected a divisor of hiddenFeatures \(12\), got 8\)/);
+    expect(() => new KATBlock({ inFeatures: 8, hiddenFeatures: 12 })).toThrow(
+      /^KATBlock: argument groups: hiddenFeatures not divisible by groups \(expected a divisor of hiddenFeatures \(12\), got 8\)/,
+    );
     expect(() => new KATBlock({ inFeatures: 6, groups: 4 })).toThrow(/inFeatures not divisible by groups/);
     expect(() => new KATBlock({ inFeatures: 8, drop: [0, -0.1] })).toThrow(/argument drop: invalid value/);
     expect(() => new KATBlock({ inFeatures: 8, actInit: 'bogus' as never })).toThrow(/unknown init/);

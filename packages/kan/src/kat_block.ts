@@ -96,10 +96,28 @@ export class KATBlock extends Module {
       throw e;
     }
     // registration order = KAT's state-dict order (fc1, act1, act2, fc2 there; names are what matter)
-    this.fc1 = this.registerModule('fc1', new Linear({ inFeatures: this.inFeatures, outFeatures: this.hiddenFeatures, bias: bias1, std: Math.sqrt(this.gains[0] / this.inFeatures), rng: this.rng }));
+    this.fc1 = this.registerModule(
+      'fc1',
+      new Linear({
+        inFeatures: this.inFeatures,
+        outFeatures: this.hiddenFeatures,
+        bias: bias1,
+        std: Math.sqrt(this.gains[0] / this.inFeatures),
+        rng: this.rng,
+      }),
+    );
     this.act1 = this.registerModule('act1', act1);
     this.act2 = this.registerModule('act2', act2);
-    this.fc2 = this.registerModule('fc2', new Linear({ inFeatures: this.hiddenFeatures, outFeatures: this.outFeatures, bias: bias2, std: Math.sqrt(this.gains[1] / this.hiddenFeatures), rng: this.rng }));
+    this.fc2 = this.registerModule(
+      'fc2',
+      new Linear({
+        inFeatures: this.hiddenFeatures,
+        outFeatures: this.outFeatures,
+        bias: bias2,
+        std: Math.sqrt(this.gains[1] / this.hiddenFeatures),
+        rng: this.rng,
+      }),
+    );
   }
 
   /** x [..., inFeatures] (float32) -> [..., outFeatures]. */

@@ -55,7 +55,10 @@ export function checkModuleGradients(module: Module, x: tf.Tensor, options: Modu
   const named = module.namedParameters({ trainableOnly: true }).filter(([n]) => !options.params || options.params.includes(n));
   const checked: string[] = [];
   try {
-    const { grads, value } = tf.variableGrads(() => tf.sum(tf.mul(forward(x), r)) as tf.Scalar, named.map(([, p]) => p.value));
+    const { grads, value } = tf.variableGrads(
+      () => tf.sum(tf.mul(forward(x), r)) as tf.Scalar,
+      named.map(([, p]) => p.value),
+    );
     value.dispose();
     try {
       for (const [name, p] of named) {
@@ -71,14 +74,21 @@ export function checkModuleGradients(module: Module, x: tf.Tensor, options: Modu
         }
         tf.tidy(() => p.assign(tf.tensor(base.slice(), p.shape)));
         const rep = compareArrays(analytic, numeric, tol);
-        if (!rep.ok) throw new Error(`gradient of ${name}: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`);
+        if (!rep.ok)
+          throw new Error(
+            `gradient of ${name}: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`,
+          );
         checked.push(name);
       }
     } finally {
       tf.dispose(Object.values(grads));
     }
     if (options.input ?? true) {
-      const analytic = tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(forward(xx), r)))(x).dataSync());
+      const analytic = tf.tidy(() =>
+        tf
+          .grad((xx: tf.Tensor) => tf.sum(tf.mul(forward(xx), r)))(x)
+          .dataSync(),
+      );
       const base = x.dataSync().slice() as Float32Array;
       const numeric = new Float32Array(base.length);
       for (let e = 0; e < base.length; e++) {
@@ -88,7 +98,10 @@ export function checkModuleGradients(module: Module, x: tf.Tensor, options: Modu
         tf.dispose([xp, xm]);
       }
       const rep = compareArrays(analytic, numeric, tol);
-      if (!rep.ok) throw new Error(`gradient of x: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`);
+      if (!rep.ok)
+        throw new Error(
+          `gradient of x: ${rep.failures}/${base.length} elements differ; worst at ${rep.worstIndex}: analytic ${rep.worstGot}, numeric ${rep.worstWant}`,
+        );
       checked.push('x');
     }
   } finally {

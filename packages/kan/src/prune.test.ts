@@ -27,7 +27,11 @@ describe.each(['cpu', 'wasm'] as const)('prune on %s', (backend) => {
     const scores = model.nodeScores();
     expect(Array.from(scores[0].incoming, (v) => v > 1e-2)).toEqual([true, false, true, false, false, true]);
     const { model: small, keptNodes } = model.pruneWithMap({ threshold: 1e-2 });
-    expect(keptNodes).toEqual([[0, 1, 2], [0, 2, 5], [0, 1]]);
+    expect(keptNodes).toEqual([
+      [0, 1, 2],
+      [0, 2, 5],
+      [0, 1],
+    ]);
     expect(small.widths).toEqual([3, 3, 2]);
     expect(Object.keys(small.stateDict()).sort()).toEqual(Object.keys(model.stateDict()).sort());
     const after = small.forward(x);

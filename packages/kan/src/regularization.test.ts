@@ -86,10 +86,14 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     };
     const b0 = layer.base_weight.value.clone();
     // analytic gradient via variableGrads against finite differences of f
-    const { grads, value } = tf.variableGrads(() => tf.tidy(() => {
-      tf.dispose(model.forward(x, { cache: true }));
-      return layer.regularizationLoss();
-    }), [layer.base_weight.value]);
+    const { grads, value } = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          tf.dispose(model.forward(x, { cache: true }));
+          return layer.regularizationLoss();
+        }),
+      [layer.base_weight.value],
+    );
     const g = grads[layer.base_weight.value.name].dataSync();
     const base = b0.dataSync();
     for (let e = 0; e < base.length; e++) {
@@ -108,16 +112,24 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     layer.base_weight.assign(b0);
     // an edge fixed symbolic has zero numeric output: std 0, gradient finite
     model.fixSymbolic(0, 0, 0, 'x', { fit: false });
-    const r = tf.variableGrads(() => tf.tidy(() => {
-      tf.dispose(model.forward(x, { cache: true }));
-      return layer.regularizationLoss();
-    }), [layer.base_weight.value]);
+    const r = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          tf.dispose(model.forward(x, { cache: true }));
+          return layer.regularizationLoss();
+        }),
+      [layer.base_weight.value],
+    );
     expect(Array.from(r.grads[layer.base_weight.value.name].dataSync()).every(Number.isFinite)).toBe(true);
-    gradCheck((xx) => {
-      const y = model.forward(xx, { cache: true });
-      y.dispose();
-      return layer.regularizationLoss();
-    }, [x], { eps: 1e-2, rtol: 5e-2, atol: 5e-3 });
+    gradCheck(
+      (xx) => {
+        const y = model.forward(xx, { cache: true });
+        y.dispose();
+        return layer.regularizationLoss();
+      },
+      [x],
+      { eps: 1e-2, rtol: 5e-2, atol: 5e-3 },
+    );
     tf.dispose([x, b0, value, r.value, ...Object.values(grads), ...Object.values(r.grads)]);
     model.dispose();
   });
@@ -126,7 +138,9 @@ describe.each(['cpu', 'wasm'] as const)('regularization on %s', (backend) => {
     await initBackend({ backend });
     const model = new KAN({ layers: [2, 2], seed: 3 });
     expect(() => model.regularizationLoss()).toThrow(/no cached activations/);
-    expect(() => model.regularizationLoss({ regMetric: 'nope' as never })).toThrow(/^KAN\.regularizationLoss: argument regMetric: unknown regularization metric/);
+    expect(() => model.regularizationLoss({ regMetric: 'nope' as never })).toThrow(
+      /^KAN\.regularizationLoss: argument regMetric: unknown regularization metric/,
+    );
     model.dispose();
   });
 });

@@ -40,7 +40,12 @@ export function regularizationSettings(options: RegularizationOptions | undefine
   const lamb = (k: keyof RegularizationOptions, d: number) => checkNumber(o[k] ?? d, { where, argument: k });
   const regMetric = o.regMetric ?? 'edge_forward_spline_n';
   if (regMetric !== 'edge_forward_spline_n' && regMetric !== 'edge_forward_sum') {
-    throw new ConfigError('unknown regularization metric', { where, argument: 'regMetric', expected: "'edge_forward_spline_n' or 'edge_forward_sum'", got: show(regMetric) });
+    throw new ConfigError('unknown regularization metric', {
+      where,
+      argument: 'regMetric',
+      expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
+      got: show(regMetric),
+    });
   }
   return { lambL1: lamb('lambL1', 1), lambEntropy: lamb('lambEntropy', 2), lambCoef: lamb('lambCoef', 0), lambCoefdiff: lamb('lambCoefdiff', 0), regMetric };
 }

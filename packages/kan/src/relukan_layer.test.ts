@@ -30,7 +30,7 @@ describe.each(['cpu', 'wasm'] as const)('ReLUKANLayer on %s', (backend) => {
   it.each([
     { inputSize: 3, g: 5, k: 3, outputSize: 2 },
     { inputSize: 1, g: 4, k: 2, outputSize: 3 },
-  ])('equals ReLU-KAN\'s forward (basis, reshape, full-size Conv2d) and its x-gradient: %o', async (cfg) => {
+  ])("equals ReLU-KAN's forward (basis, reshape, full-size Conv2d) and its x-gradient: %o", async (cfg) => {
     await initBackend({ backend });
     const layer = new ReLUKANLayer({ ...cfg, seed: 1 });
     const rng = createRng(2);
@@ -63,7 +63,7 @@ describe.each(['cpu', 'wasm'] as const)('ReLUKANLayer on %s', (backend) => {
 });
 
 describe('ReLUKANLayer', () => {
-  it('has ReLU-KAN\'s parameter names, shapes, phases and Conv2d init; phases fixed by default', async () => {
+  it("has ReLU-KAN's parameter names, shapes, phases and Conv2d init; phases fixed by default", async () => {
     await initBackend({ backend: 'cpu' });
     const layer = new ReLUKANLayer({ inputSize: 4, g: 5, k: 3, outputSize: 6, seed: 5 });
     const sd = layer.stateDict();
@@ -113,7 +113,9 @@ describe('ReLUKANLayer', () => {
     expect(() => new ReLUKANLayer({ inputSize: 2, g: 0, k: 2, outputSize: 1 })).toThrow(/ReLUKANLayer: argument g: invalid value/);
     expect(() => new ReLUKANLayer({ inputSize: 2, g: 3, k: -1, outputSize: 1 })).toThrow(ConfigError);
     expect(() => new ReLUKANLayer(undefined as never)).toThrow(/^ReLUKANLayer: argument inputSize: invalid value \(expected an integer >= 1, got undefined\)/);
-    expect(() => new ReLUKANLayer({ inputSize: 2, g: 3, k: 2, outputSize: 2, trainAB: true } as never)).toThrow(/^ReLUKANLayer: argument options: unknown option "trainAB"/);
+    expect(() => new ReLUKANLayer({ inputSize: 2, g: 3, k: 2, outputSize: 2, trainAB: true } as never)).toThrow(
+      /^ReLUKANLayer: argument options: unknown option "trainAB"/,
+    );
     const layer = new ReLUKANLayer({ inputSize: 4, g: 3, k: 2, outputSize: 3 });
     const x = tf.zeros([7, 3]);
     const xi = tf.zeros([7, 4], 'int32');

@@ -81,7 +81,8 @@ export class ReLUKANLayer extends Module {
     this.k = count('k', o.k, 0);
     this.outputSize = count('outputSize', o.outputSize, 1);
     this.trainBoundary = o.trainBoundary ?? false;
-    if (typeof this.trainBoundary !== 'boolean') throw new ConfigError('invalid value', { where, argument: 'trainBoundary', expected: 'a boolean', got: show(this.trainBoundary) });
+    if (typeof this.trainBoundary !== 'boolean')
+      throw new ConfigError('invalid value', { where, argument: 'trainBoundary', expected: 'a boolean', got: show(this.trainBoundary) });
     const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
     const { inputSize: nIn, g, k } = this;
     const { phaseLow, phaseHeight } = reluKanPhases(g, k);

@@ -73,7 +73,12 @@ describe.each(['cpu', 'wasm'] as const)('SelectableKANLayer on %s', (backend) =>
 
   it('gradients in x, the logits and every candidate parameter match finite differences', async () => {
     await initBackend({ backend });
-    const layer = new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, seed: 5, candidateOptions: { bspline: { gridSize: 3 }, rbf: { numGrids: 4 }, chebyshev: { degree: 2 }, fourier: { gridSize: 2 } } });
+    const layer = new SelectableKANLayer({
+      inFeatures: 2,
+      outFeatures: 2,
+      seed: 5,
+      candidateOptions: { bspline: { gridSize: 3 }, rbf: { numGrids: 4 }, chebyshev: { degree: 2 }, fourier: { gridSize: 2 } },
+    });
     // rational denominators away from |b|'s kink at 0; non-uniform logits
     const sd = tf.tidy(() => ({
       'candidates.rational.act1.weight_denominator': tf.mul(createRng(6).uniformTensor([2, 4], 0.2, 0.6), tf.tensor1d([1, -1, 1, -1])),
@@ -95,7 +100,15 @@ describe('SelectableKANLayer training, names and errors', () => {
     const layer = new SelectableKANLayer({ inFeatures: 8, outFeatures: 3 });
     const keys = Object.keys(layer.stateDict());
     expect(keys).toContain('selection_logits');
-    for (const k of ['candidates.bspline.base_weight', 'candidates.bspline.spline_weight', 'candidates.rbf.spline_linear.weight', 'candidates.chebyshev.cheby_coeffs', 'candidates.fourier.fouriercoeffs', 'candidates.rational.act1.weight_numerator', 'candidates.rational.fc1.weight']) {
+    for (const k of [
+      'candidates.bspline.base_weight',
+      'candidates.bspline.spline_weight',
+      'candidates.rbf.spline_linear.weight',
+      'candidates.chebyshev.cheby_coeffs',
+      'candidates.fourier.fouriercoeffs',
+      'candidates.rational.act1.weight_numerator',
+      'candidates.rational.fc1.weight',
+    ]) {
       expect(keys).toContain(k);
     }
     expect(keys.some((k) => k.includes('layernorm'))).toBe(false); // FastKAN without LayerNorm
@@ -107,7 +120,9 @@ describe('SelectableKANLayer training, names and errors', () => {
     expect(layer.candidate('rational')).toBeInstanceOf(GRKANLinear);
     expect((layer.candidate('rational') as GRKANLinear).groups).toBe(8);
     const sub = new SelectableKANLayer({ inFeatures: 6, outFeatures: 2, bases: ['fourier', 'rational'] });
-    expect(Object.keys(sub.stateDict()).filter((k) => !k.startsWith('candidates.fourier') && !k.startsWith('candidates.rational'))).toEqual(['selection_logits']);
+    expect(Object.keys(sub.stateDict()).filter((k) => !k.startsWith('candidates.fourier') && !k.startsWith('candidates.rational'))).toEqual([
+      'selection_logits',
+    ]);
     expect((sub.candidate('rational') as GRKANLinear).groups).toBe(6);
     expect(sub.selected()).toEqual(['fourier', 'fourier']); // uniform start: ties go to the first
     layer.dispose();
@@ -147,17 +162,25 @@ describe('SelectableKANLayer training, names and errors', () => {
     await initBackend({ backend: 'cpu' });
     const before = tf.engine().state.numTensors;
     expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, bases: [] })).toThrow(ConfigError);
-    expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, bases: ['fourier', 'fourier'] })).toThrow(/^SelectableKANLayer: argument bases: invalid bases/);
-    expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, bases: ['wavelet' as never] })).toThrow(/expected distinct names from bspline, rbf, chebyshev, fourier, rational/);
+    expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, bases: ['fourier', 'fourier'] })).toThrow(
+      /^SelectableKANLayer: argument bases: invalid bases/,
+    );
+    expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, bases: ['wavelet' as never] })).toThrow(
+      /expected distinct names from bspline, rbf, chebyshev, fourier, rational/,
+    );
     expect(() => new SelectableKANLayer({ inFeatures: 2, outFeatures: 2, temperature: 0 })).toThrow(/argument temperature: invalid value/);
     expect(() => new SelectableKANLayer({ inFeatures: 0, outFeatures: 2 })).toThrow(/argument inFeatures: invalid value/);
     // a candidate failing to build (groups not dividing inFeatures) frees the ones already built
-    expect(() => new SelectableKANLayer({ inFeatures: 6, outFeatures: 2, candidateOptions: { rational: { groups: 4 } } })).toThrow(/GRKANLinear: argument groups/);
+    expect(() => new SelectableKANLayer({ inFeatures: 6, outFeatures: 2, candidateOptions: { rational: { groups: 4 } } })).toThrow(
+      /GRKANLinear: argument groups/,
+    );
     expect(tf.engine().state.numTensors).toBe(before);
     const layer = new SelectableKANLayer({ inFeatures: 3, outFeatures: 2, bases: ['chebyshev', 'fourier'] });
     const x = tf.zeros([4, 2]);
     expect(() => layer.forward(x)).toThrow(ShapeError);
-    expect(() => layer.forward(x)).toThrow(/^SelectableKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 3\], got shape \[4, 2\]\)/);
+    expect(() => layer.forward(x)).toThrow(
+      /^SelectableKANLayer\.forward: argument x: wrong size of the last dim \(expected \[\.\.\., 3\], got shape \[4, 2\]\)/,
+    );
     expect(() => layer.candidate('rbf')).toThrow(/argument basis: no such candidate \(expected chebyshev, fourier, got rbf\)/);
     x.dispose();
     layer.dispose();

@@ -123,7 +123,12 @@ export class SelectableKANLayer extends Module {
     this.outFeatures = checkNumber(o.outFeatures, { where, argument: 'outFeatures', integer: true, min: 1 });
     const bases = o.bases ?? SKAN_BASES;
     if (!Array.isArray(bases) || bases.length === 0 || bases.some((b) => !SKAN_BASES.includes(b)) || new Set(bases).size !== bases.length) {
-      throw new ConfigError('invalid bases', { where, argument: 'bases', expected: `distinct names from ${SKAN_BASES.join(', ')} (at least one)`, got: show(bases) });
+      throw new ConfigError('invalid bases', {
+        where,
+        argument: 'bases',
+        expected: `distinct names from ${SKAN_BASES.join(', ')} (at least one)`,
+        got: show(bases),
+      });
     }
     this.bases = [...bases];
     this.temperature = checkNumber(o.temperature ?? 1, { where, argument: 'temperature', gt: 0 });
@@ -198,11 +203,17 @@ export class SelectableKANLayer extends Module {
         const used = [...new Set(chosen)];
         y = run(used[0]);
         for (const b of used.slice(1)) {
-          const mask = tf.tensor1d(chosen.map((c) => c === b), 'bool');
+          const mask = tf.tensor1d(
+            chosen.map((c) => c === b),
+            'bool',
+          );
           y = tf.where(tf.broadcastTo(mask, y.shape), run(b), y);
         }
       } else {
-        const ys = tf.stack(this.bases.map((_, b) => run(b)), -1); // [M, out, nBases]
+        const ys = tf.stack(
+          this.bases.map((_, b) => run(b)),
+          -1,
+        ); // [M, out, nBases]
         y = tf.sum(tf.mul(ys, tf.softmax(tf.div(this.selection_logits.value, this.temperature), -1)), -1);
       }
       return tf.reshape(y, [...lead, this.outFeatures]);

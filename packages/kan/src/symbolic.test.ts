@@ -24,7 +24,32 @@ describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
   it('has >= 20 functions, finite everywhere, tensor and scalar forms agree, gradients finite at singularities', async () => {
     await initBackend({ backend });
     expect(symbolicNames.length).toBeGreaterThanOrEqual(20);
-    for (const n of ['x', 'x^2', 'x^3', 'x^4', '1/x', '1/x^2', 'sqrt', 'x^1.5', '1/sqrt(x)', 'exp', 'log', 'abs', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'sgn', 'arcsin', 'arctan', 'arctanh', 'gaussian', '0', 'cosh']) {
+    for (const n of [
+      'x',
+      'x^2',
+      'x^3',
+      'x^4',
+      '1/x',
+      '1/x^2',
+      'sqrt',
+      'x^1.5',
+      '1/sqrt(x)',
+      'exp',
+      'log',
+      'abs',
+      'sin',
+      'cos',
+      'tan',
+      'tanh',
+      'sigmoid',
+      'sgn',
+      'arcsin',
+      'arctan',
+      'arctanh',
+      'gaussian',
+      '0',
+      'cosh',
+    ]) {
       expect(symbolicNames).toContain(n);
     }
     const pts = [-20, -3, -1.5, -1, -0.5, -1e-4, 0, 1e-4, 0.3, 1, 1.5, 2, 7, 20];
@@ -169,7 +194,14 @@ describe('symbolic fitting', () => {
     layer.fixSymbolic(1, 2, 'x^2', { fit: false });
     const curves = layer.edgeCurves({ samples: 50 });
     expect(curves.length).toBe(6);
-    expect(curves.map((c) => [c.i, c.j])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    expect(curves.map((c) => [c.i, c.j])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ]);
     const c12 = curves[5];
     expect(c12.symbolic).toBe('x^2');
     expect(c12.x[0]).toBeCloseTo(-2, 5);

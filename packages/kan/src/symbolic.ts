@@ -102,7 +102,12 @@ function checkRange(r: unknown, where: string, argument: string): [number, numbe
 const toArray = (v: ArrayLike<number> | tf.Tensor): Float64Array => Float64Array.from(v instanceof tf.Tensor ? v.dataSync() : v);
 
 /** pykan's fit_params: `y ~ c * f(a x + b) + d` for 1-D samples x, y (see the file header). */
-export function fitParams(x: ArrayLike<number> | tf.Tensor, y: ArrayLike<number> | tf.Tensor, fn: string | SymbolicFunction, options: FitParamsOptions = {}): FitParamsResult {
+export function fitParams(
+  x: ArrayLike<number> | tf.Tensor,
+  y: ArrayLike<number> | tf.Tensor,
+  fn: string | SymbolicFunction,
+  options: FitParamsOptions = {},
+): FitParamsResult {
   const where = 'fitParams';
   const f = typeof fn === 'string' ? getSymbolic(fn, where) : fn;
   const o = checkOptions(options, { where });
@@ -166,7 +171,8 @@ export const SUGGEST_OPTIONS = ['aRange', 'bRange', 'gridNumber', 'iteration', '
 /** Library functions ranked for samples x [M], y [M] of one edge (best first; see the file header). */
 export function rankSymbolic(x: tf.Tensor, y: tf.Tensor, options: SuggestSymbolicOptions, where: string): SymbolicCandidate[] {
   const lib = options.lib ?? symbolicNames;
-  if (!Array.isArray(lib) || lib.length === 0) throw new ConfigError('invalid value', { where, argument: 'lib', expected: 'a non-empty array of library function names', got: show(lib) });
+  if (!Array.isArray(lib) || lib.length === 0)
+    throw new ConfigError('invalid value', { where, argument: 'lib', expected: 'a non-empty array of library function names', got: show(lib) });
   const fns = lib.map((n) => getSymbolic(n, where));
   const weightSimple = checkNumber(options.weightSimple ?? 0.8, { where, argument: 'weightSimple', min: 0, max: 1 });
   const topk = checkNumber(options.topk ?? 5, { where, argument: 'topk', integer: true, min: 1 });

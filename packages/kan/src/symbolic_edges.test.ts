@@ -33,12 +33,11 @@ describe.each(['cpu', 'wasm'] as const)('symbolic edges as a module on %s', (bac
     expect(names).toContain('layers.1.symbolic.affine');
     expect(model.trainableVariables()).toContain(l0.symbolic!.affine.value);
     const sd = model.stateDict();
-    expect(Object.keys(sd).filter((k) => k.includes('symbolic')).sort()).toEqual([
-      'layers.0.symbolic.affine',
-      'layers.0.symbolic.funs',
-      'layers.1.symbolic.affine',
-      'layers.1.symbolic.funs',
-    ]);
+    expect(
+      Object.keys(sd)
+        .filter((k) => k.includes('symbolic'))
+        .sort(),
+    ).toEqual(['layers.0.symbolic.affine', 'layers.0.symbolic.funs', 'layers.1.symbolic.affine', 'layers.1.symbolic.funs']);
     expect(sd['layers.0.symbolic.affine'].shape).toEqual([3, 2, 4]);
     expect(sd['layers.0.symbolic.funs'].dtype).toBe('int32');
     const funs = sd['layers.0.symbolic.funs'].arraySync() as number[][]; // [out, in]
@@ -129,7 +128,12 @@ describe.each(['cpu', 'wasm'] as const)('symbolic edges as a module on %s', (bac
     const before = aff.dataSync().slice();
     const first = value.dataSync()[0];
     const opt = tf.train.adam(0.05);
-    for (let s = 0; s < 10; s++) opt.minimize(loss, false, model.symbolicParameters().map((p) => p.value));
+    for (let s = 0; s < 10; s++)
+      opt.minimize(
+        loss,
+        false,
+        model.symbolicParameters().map((p) => p.value),
+      );
     expect(Array.from(aff.dataSync())).not.toEqual(Array.from(before));
     expect(tf.tidy(() => loss().dataSync()[0])).toBeLessThan(first);
     opt.dispose();
@@ -143,13 +147,23 @@ describe.each(['cpu', 'wasm'] as const)('symbolic edges as a module on %s', (bac
     const sd = a.stateDict();
     const fresh = new KAN({ layers: [2, 3, 1], seed: 3 });
     const before = fresh.layers.at(0).base_weight.value.dataSync().slice();
-    const badFuns = tf.tensor2d([[-1, 999], [0, -1], [-1, 0]], [3, 2], 'int32');
+    const badFuns = tf.tensor2d(
+      [
+        [-1, 999],
+        [0, -1],
+        [-1, 0],
+      ],
+      [3, 2],
+      'int32',
+    );
     expect(() => fresh.loadStateDict({ ...sd, 'layers.0.symbolic.funs': badFuns })).toThrow(StateDictError);
     expect(() => fresh.loadStateDict({ ...sd, 'layers.0.symbolic.funs': badFuns })).toThrow(
       /^KAN\.loadStateDict: state dict rejected, nothing loaded:\n {2}layers\.0\.symbolic\.funs: expected -1 \(numeric\) or an index into symbolicNames/,
     );
     const floatFuns = tf.zeros([3, 2]);
-    expect(() => fresh.loadStateDict({ ...sd, 'layers.0.symbolic.funs': floatFuns })).toThrow(/layers\.0\.symbolic\.funs: expected a live int32 tensor \[3, 2\]/);
+    expect(() => fresh.loadStateDict({ ...sd, 'layers.0.symbolic.funs': floatFuns })).toThrow(
+      /layers\.0\.symbolic\.funs: expected a live int32 tensor \[3, 2\]/,
+    );
     const { 'layers.1.symbolic.funs': _f, ...noFuns } = sd;
     expect(() => fresh.loadStateDict(noFuns)).toThrow(/layers\.1\.symbolic\.funs: missing/);
     // nothing was loaded or created
@@ -162,7 +176,9 @@ describe.each(['cpu', 'wasm'] as const)('symbolic edges as a module on %s', (bac
     expect(fresh.layers.at(1).symbolic!.params(2, 0)).toEqual([2, 0, 0.5, 0]);
     // a network with symbolic edges refuses a plain efficient-kan dict in strict mode
     const plain = new KAN({ layers: [2, 3, 1], seed: 0 });
-    expect(() => a.loadStateDict(plain.stateDict())).toThrow(/missing keys: layers\.0\.symbolic\.affine, layers\.1\.symbolic\.affine, layers\.0\.symbolic\.funs, layers\.1\.symbolic\.funs/);
+    expect(() => a.loadStateDict(plain.stateDict())).toThrow(
+      /missing keys: layers\.0\.symbolic\.affine, layers\.1\.symbolic\.affine, layers\.0\.symbolic\.funs, layers\.1\.symbolic\.funs/,
+    );
     tf.dispose([badFuns, floatFuns]);
     for (const m of [a, fresh, plain]) m.dispose();
   });

@@ -198,7 +198,12 @@ export class SymbolicEdges extends Module {
 
   private checkParams(params: unknown, method: string): void {
     if (!Array.isArray(params) || params.length !== 4 || params.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new ConfigError('invalid affine parameters', { where: this.where(method), argument: 'params', expected: '[a, b, c, d], four finite numbers', got: show(params) });
+      throw new ConfigError('invalid affine parameters', {
+        where: this.where(method),
+        argument: 'params',
+        expected: '[a, b, c, d], four finite numbers',
+        got: show(params),
+      });
     }
   }
 

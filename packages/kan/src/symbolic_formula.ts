@@ -74,7 +74,10 @@ function sum(parts: AffineExpr[]): AffineExpr {
       else merged.set(k, { coef: t.coef, atom: t.atom });
     }
   }
-  return affine(constant, [...merged.values()].filter((t) => t.coef !== 0));
+  return affine(
+    constant,
+    [...merged.values()].filter((t) => t.coef !== 0),
+  );
 }
 
 /** The edge value `c * f(a * u + b) + d` of an input form u. */
@@ -156,7 +159,12 @@ export function buildFormula(layers: readonly SymbolicLayerView[], options: Symb
   const nIn = layers[0].inFeatures;
   const names = o.variables ?? Array.from({ length: nIn }, (_, i) => `x_${i + 1}`);
   if (!Array.isArray(names) || names.length !== nIn || names.some((n) => typeof n !== 'string')) {
-    throw new ConfigError('wrong variable names', { where, argument: 'variables', expected: `${nIn} strings`, got: Array.isArray(names) ? `${names.length} names` : typeof names });
+    throw new ConfigError('wrong variable names', {
+      where,
+      argument: 'variables',
+      expected: `${nIn} strings`,
+      got: Array.isArray(names) ? `${names.length} names` : typeof names,
+    });
   }
   let nodes: AffineExpr[] = Array.from({ length: nIn }, (_, i) => affine(0, [{ coef: 1, atom: { kind: 'var', index: i } }]));
   layers.forEach((layer, l) => {

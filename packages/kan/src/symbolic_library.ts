@@ -63,7 +63,7 @@ const sqrtFns: Pick<SymbolicFunction, 'tensor' | 'scalar'> = {
       const safe = tf.where(small, tf.onesLike(x), x);
       return tf.where(small, tf.mul(x, xTh / Y), tf.mul(tf.sqrt(tf.abs(safe)), tf.sign(safe)));
     }),
-  scalar: (v) => (Math.abs(v) < 1 / (Y * Y) ? (v / (Y * Y)) / Y : Math.sqrt(Math.abs(v)) * sign(v)),
+  scalar: (v) => (Math.abs(v) < 1 / (Y * Y) ? v / (Y * Y) / Y : Math.sqrt(Math.abs(v)) * sign(v)),
 };
 
 /** pykan's f_invsqrt: y below x_th = 1/y^2, 1/sqrt(|x|) elsewhere. */
@@ -95,12 +95,7 @@ function outsideUnit(x: tf.Tensor, f: (t: tf.Tensor) => tf.Tensor, edge: (sign: 
 
 const ATANH_LIMIT = Math.fround(1 - (1 - Math.tanh(Y) + 1e-4)); // float32, so tensor and scalar clamp alike
 
-function entry(
-  name: string,
-  complexity: number,
-  fns: Pick<SymbolicFunction, 'tensor' | 'scalar'>,
-  format: SymbolicFunction['format'],
-): SymbolicFunction {
+function entry(name: string, complexity: number, fns: Pick<SymbolicFunction, 'tensor' | 'scalar'>, format: SymbolicFunction['format']): SymbolicFunction {
   return Object.freeze({ name, complexity, tensor: fns.tensor, scalar: fns.scalar, format });
 }
 
@@ -121,12 +116,7 @@ const LIB: SymbolicFunction[] = [
   entry('1/x^5', 5, invPower(5), invFmt('5')),
   entry('sqrt', 2, sqrtFns, call('sqrt')),
   entry('x^0.5', 2, sqrtFns, call('sqrt')),
-  entry(
-    'x^1.5',
-    4,
-    { tensor: (x) => tf.tidy(() => tf.pow(tf.abs(x), 1.5)), scalar: (v) => Math.abs(v) ** 1.5 },
-    (a) => `abs(${a})^1.5`,
-  ),
+  entry('x^1.5', 4, { tensor: (x) => tf.tidy(() => tf.pow(tf.abs(x), 1.5)), scalar: (v) => Math.abs(v) ** 1.5 }, (a) => `abs(${a})^1.5`),
   entry('1/sqrt(x)', 2, invSqrtFns, (a) => `1/sqrt(${a})`),
   entry('1/x^0.5', 2, invSqrtFns, (a) => `1/sqrt(${a})`),
   entry(

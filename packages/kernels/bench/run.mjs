@@ -59,7 +59,10 @@ async function benchSpline(backend) {
     t[path] = { fwd: await timeIt(fwd(impl), { runs }), step: await timeIt(step(impl), { runs }) };
   }
   setWasmSimd(true);
-  for (const [kind, name] of [['fwd', 'forward'], ['step', 'forward+backward']]) {
+  for (const [kind, name] of [
+    ['fwd', 'forward'],
+    ['step', 'forward+backward'],
+  ]) {
     console.log(`${label} ${name}: ` + paths.map((p) => `${p} ${t[p][kind].toFixed(2)} ms`).join(', '));
     for (const p of paths.slice(1)) console.log(`  ${ratioLine(`${name}, local vs ${p}`, t.local[kind], t[p][kind], 'local', p)}`);
   }

@@ -22,12 +22,22 @@ export function checkSplineArgs(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor
   if (x.rank !== 2) throw new ShapeError('wrong rank', { where, argument: 'x', expected: '[N, in]', got: formatShape(x.shape) });
   const [n, inF] = x.shape as number[];
   if (grid.rank !== 2 || grid.shape[0] !== inF || (grid.shape[1] as number) < 2 * splineOrder + 2) {
-    throw new ShapeError('wrong shape', { where, argument: 'grid', expected: `[${inF}, G + ${2 * splineOrder + 1}] with G >= 1`, got: formatShape(grid.shape) });
+    throw new ShapeError('wrong shape', {
+      where,
+      argument: 'grid',
+      expected: `[${inF}, G + ${2 * splineOrder + 1}] with G >= 1`,
+      got: formatShape(grid.shape),
+    });
   }
   const nb = (grid.shape[1] as number) - splineOrder - 1;
   if (!weight) return [n, inF, 0, nb];
   if (weight.rank !== 3 || weight.shape[1] !== inF || weight.shape[2] !== nb) {
-    throw new ShapeError('wrong shape', { where, argument: 'weight', expected: `[out, ${inF}, ${nb}] (G + k = ${nb} from grid ${formatShape(grid.shape)})`, got: formatShape(weight.shape) });
+    throw new ShapeError('wrong shape', {
+      where,
+      argument: 'weight',
+      expected: `[out, ${inF}, ${nb}] (G + k = ${nb} from grid ${formatShape(grid.shape)})`,
+      got: formatShape(weight.shape),
+    });
   }
   return [n, inF, weight.shape[0] as number, nb];
 }

@@ -36,9 +36,12 @@ export function testInputs(grid: tf.Tensor2D, n: number, seed = 2, specials = tr
       let v = lo - 0.3 + (hi - lo + 0.6) * rng.uniform();
       if (specials) {
         const r = rng.uniform();
-        if (r < 0.15) v = t[i * m + rng.randint(m)]; // exactly on a knot
-        else if (r < 0.2) v = hi; // the last knot: all bases 0
-        else if (r < 0.25) v = lo; // the first knot: B_0 starts
+        if (r < 0.15)
+          v = t[i * m + rng.randint(m)]; // exactly on a knot
+        else if (r < 0.2)
+          v = hi; // the last knot: all bases 0
+        else if (r < 0.25)
+          v = lo; // the first knot: B_0 starts
         else if (r < 0.28) v = rng.uniform() < 0.5 ? -1e6 : 1e6;
       }
       data[b * inF + i] = v;

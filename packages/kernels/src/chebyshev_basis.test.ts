@@ -35,7 +35,7 @@ describe.each(['cpu', 'wasm'] as const)('chebyshevBasis on %s', (backend) => {
     tf.dispose([x, r, ...f, ...ref]);
   });
 
-  it('equals cos(d acos(tanh x)) (ChebyKAN\'s first formula)', async () => {
+  it("equals cos(d acos(tanh x)) (ChebyKAN's first formula)", async () => {
     await initBackend({ backend });
     const xs = [-2, -0.7, 0, 0.3, 1.1];
     const degree = 5;

@@ -78,9 +78,7 @@ describe.each(['cpu', 'wasm'] as const)('groupRational on %s', (backend) => {
     const ref = valueAndGrads('reference', x, a, b, r);
     const tol = { rtol: 1e-4, atol: 1e-4 };
     assertClose(f.y, { shape: ref.y.shape, data: ref.y.dataSync() }, tol, 'y');
-    ['dx', 'da', 'db'].forEach((label, i) =>
-      assertClose(f.grads[i], { shape: ref.grads[i].shape, data: ref.grads[i].dataSync() }, tol, label),
-    );
+    ['dx', 'da', 'db'].forEach((label, i) => assertClose(f.grads[i], { shape: ref.grads[i].shape, data: ref.grads[i].dataSync() }, tol, label));
     tf.dispose([x, a, b, r, f.y, ref.y, ...f.grads, ...ref.grads]);
   });
 
@@ -148,7 +146,6 @@ describe('groupRational errors', () => {
   });
 });
 
-
 // ---- extreme |x| -------------------------------------------------------------------------------
 // Every path against an independent float64 evaluation: each term as (sign, log|term|), ratios
 // by log-sum-exp, so that degrees whose powers pass float64's range (12 at 1e30) work too.
@@ -189,8 +186,24 @@ function exact(x: number, a: number[], b: number[]) {
   const sx = x > 0 ? 1 : x < 0 ? -1 : 0;
   const Q = terms(c, x, 0, false);
   const y = ratio(terms(a, x, 0, true), Q);
-  const dP = ratio(terms(a.slice(1).map((v, j) => (j + 1) * v), x, 0, true), Q); // P'/Q
-  const dQ = ratio(terms(c.slice(1).map((v, k) => (k + 1) * v), x, 0, false), Q); // Q'(|x|)/Q
+  const dP = ratio(
+    terms(
+      a.slice(1).map((v, j) => (j + 1) * v),
+      x,
+      0,
+      true,
+    ),
+    Q,
+  ); // P'/Q
+  const dQ = ratio(
+    terms(
+      c.slice(1).map((v, k) => (k + 1) * v),
+      x,
+      0,
+      false,
+    ),
+    Q,
+  ); // Q'(|x|)/Q
   const dx = dP - y * sx * dQ;
   const da = a.map((_, j) => ratio(terms([1], x, j, true), Q));
   const db = b.map((bk, k) => (bk === 0 ? 0 : -Math.sign(bk) * y * ratio(terms([1], x, k + 1, false), Q)));

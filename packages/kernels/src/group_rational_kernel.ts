@@ -182,8 +182,16 @@ function forward54(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
     const o = L.sharedNumerator ? 0 : g * 6;
-    const a0 = a[o], a1 = a[o + 1], a2 = a[o + 2], a3 = a[o + 3], a4 = a[o + 4], a5 = a[o + 5];
-    const b1 = Math.abs(b[g * 4]), b2 = Math.abs(b[g * 4 + 1]), b3 = Math.abs(b[g * 4 + 2]), b4 = Math.abs(b[g * 4 + 3]);
+    const a0 = a[o],
+      a1 = a[o + 1],
+      a2 = a[o + 2],
+      a3 = a[o + 3],
+      a4 = a[o + 4],
+      a5 = a[o + 5];
+    const b1 = Math.abs(b[g * 4]),
+      b2 = Math.abs(b[g * 4 + 1]),
+      b3 = Math.abs(b[g * 4 + 2]),
+      b4 = Math.abs(b[g * 4 + 3]);
     const c0 = g * perGroup;
     for (let r = 0; r < rows; r++) {
       const start = r * channels + c0;
@@ -305,12 +313,38 @@ function backward54(
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
     const o = L.sharedNumerator ? 0 : g * 6;
-    const a0 = a[o], a1 = a[o + 1], a2 = a[o + 2], a3 = a[o + 3], a4 = a[o + 4], a5 = a[o + 5];
-    const b1 = Math.abs(b[g * 4]), b2 = Math.abs(b[g * 4 + 1]), b3 = Math.abs(b[g * 4 + 2]), b4 = Math.abs(b[g * 4 + 3]);
+    const a0 = a[o],
+      a1 = a[o + 1],
+      a2 = a[o + 2],
+      a3 = a[o + 3],
+      a4 = a[o + 4],
+      a5 = a[o + 5];
+    const b1 = Math.abs(b[g * 4]),
+      b2 = Math.abs(b[g * 4 + 1]),
+      b3 = Math.abs(b[g * 4 + 2]),
+      b4 = Math.abs(b[g * 4 + 3]);
     const c0 = g * perGroup;
-    let A0 = 0, A1 = 0, A2 = 0, A3 = 0, A4 = 0, A5 = 0, B1 = 0, B2 = 0, B3 = 0, B4 = 0;
+    let A0 = 0,
+      A1 = 0,
+      A2 = 0,
+      A3 = 0,
+      A4 = 0,
+      A5 = 0,
+      B1 = 0,
+      B2 = 0,
+      B3 = 0,
+      B4 = 0;
     for (let r0 = 0; r0 < rows; r0 += GROUP_RATIONAL_TILE_ROWS) {
-      let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, u1 = 0, u2 = 0, u3 = 0, u4 = 0;
+      let t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0,
+        t4 = 0,
+        t5 = 0,
+        u1 = 0,
+        u2 = 0,
+        u3 = 0,
+        u4 = 0;
       const r1 = Math.min(rows, r0 + GROUP_RATIONAL_TILE_ROWS);
       for (let r = r0; r < r1; r++) {
         const start = r * channels + c0;
@@ -319,8 +353,13 @@ function backward54(
           const xi = x[i];
           const ax = Math.abs(xi);
           const s = Math.sign(xi);
-          const x2 = xi * xi, x3 = x2 * xi, x4 = x2 * x2, x5 = x4 * xi;
-          const ax2 = x2, ax3 = ax * x2, ax4 = x4;
+          const x2 = xi * xi,
+            x3 = x2 * xi,
+            x4 = x2 * x2,
+            x5 = x4 * xi;
+          const ax2 = x2,
+            ax3 = ax * x2,
+            ax4 = x4;
           const p = a0 + a1 * xi + a2 * x2 + a3 * x3 + a4 * x4 + a5 * x5;
           const dp = a1 + 2 * a2 * xi + 3 * a3 * x2 + 4 * a4 * x3 + 5 * a5 * x4;
           const q = 1 + b1 * ax + b2 * ax2 + b3 * ax3 + b4 * ax4;
@@ -343,10 +382,23 @@ function backward54(
           u4 += u * ax4;
         }
       }
-      A0 += t0; A1 += t1; A2 += t2; A3 += t3; A4 += t4; A5 += t5;
-      B1 += u1; B2 += u2; B3 += u3; B4 += u4;
+      A0 += t0;
+      A1 += t1;
+      A2 += t2;
+      A3 += t3;
+      A4 += t4;
+      A5 += t5;
+      B1 += u1;
+      B2 += u2;
+      B3 += u3;
+      B4 += u4;
     }
-    da[o] += A0; da[o + 1] += A1; da[o + 2] += A2; da[o + 3] += A3; da[o + 4] += A4; da[o + 5] += A5;
+    da[o] += A0;
+    da[o + 1] += A1;
+    da[o + 2] += A2;
+    da[o + 3] += A3;
+    da[o + 4] += A4;
+    da[o + 5] += A5;
     // selected by sign(b), not multiplied: b = 0 gives 0 also where the sum overflowed
     const sb = (v: number, sum: number) => (v > 0 ? sum : v < 0 ? -sum : 0);
     db[g * 4] = sb(b[g * 4], B1);

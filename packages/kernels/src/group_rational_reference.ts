@@ -110,7 +110,11 @@ function scaled(x: tf.Tensor, numerator: tf.Tensor, c: tf.Tensor, groups: number
   // in x would multiply a zero partial sum, from zero leading coefficients, by an infinite
   // gradient)
   const low = horner(shifted(numerator, e, down), tf.mul(s, t));
-  const high = shifted(numerator, e, Array.from({ length: m }, (_, d) => d + 1));
+  const high = shifted(
+    numerator,
+    e,
+    Array.from({ length: m }, (_, d) => d + 1),
+  );
   let p = low;
   let power = ax; // |x|^d
   for (let d = 1; d <= m; d++) {

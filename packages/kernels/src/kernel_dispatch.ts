@@ -23,12 +23,22 @@ export function useFusedKernel(impl: string | undefined, where: string, fusedNam
   const mode = impl ?? 'auto';
   if (mode !== 'auto' && mode !== 'reference' && !fusedNames.includes(mode)) {
     const names = ['auto', ...fusedNames, 'reference'].map((n) => `'${n}'`);
-    throw new ConfigError('invalid value', { where, argument: 'impl', expected: `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`, got: String(impl) });
+    throw new ConfigError('invalid value', {
+      where,
+      argument: 'impl',
+      expected: `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`,
+      got: String(impl),
+    });
   }
   if (mode === 'reference') return false;
   const available = hasFusedKernels();
   if (mode !== 'auto' && !available) {
-    throw new ConfigError('no fused kernel on this backend', { where, argument: 'impl', expected: "'auto' or 'reference' here", got: `'${mode}' on ${tf.getBackend()}` });
+    throw new ConfigError('no fused kernel on this backend', {
+      where,
+      argument: 'impl',
+      expected: "'auto' or 'reference' here",
+      got: `'${mode}' on ${tf.getBackend()}`,
+    });
   }
   return available;
 }

@@ -27,7 +27,9 @@ describe.each(['cpu', 'wasm'] as const)('rbfBasis on %s', (backend) => {
     const rng = createRng(1);
     const x = rng.uniformTensor(shape, -3, 3);
     const K = (opts as RBFBasisOptions).numGrids ?? 8;
-    const grid = tf.tidy(() => tf.add(tf.linspace((opts as RBFBasisOptions).gridMin ?? -2, (opts as RBFBasisOptions).gridMax ?? 2, K), rng.uniformTensor([K], -0.1, 0.1)));
+    const grid = tf.tidy(() =>
+      tf.add(tf.linspace((opts as RBFBasisOptions).gridMin ?? -2, (opts as RBFBasisOptions).gridMax ?? 2, K), rng.uniformTensor([K], -0.1, 0.1)),
+    );
     const r = rng.normalTensor([...shape, K]);
     const f = valueAndGrads('fused', x, grid, opts, r);
     const ref = valueAndGrads('reference', x, grid, opts, r);

@@ -46,12 +46,18 @@ function resolveRBF(options: RBFBasisOptions, where: string): ResolvedRBF {
   checkNumber(gridMin, { where, argument: 'gridMin' });
   checkNumber(gridMax, { where, argument: 'gridMax' });
   if (!(gridMin < gridMax)) {
-    throw new ConfigError('invalid grid range', { where, argument: 'gridMin, gridMax', expected: 'finite numbers with gridMin < gridMax', got: `${gridMin}, ${gridMax}` });
+    throw new ConfigError('invalid grid range', {
+      where,
+      argument: 'gridMin, gridMax',
+      expected: 'finite numbers with gridMin < gridMax',
+      got: `${gridMin}, ${gridMax}`,
+    });
   }
   const grid = options.grid;
   if (grid !== undefined) {
     checkTensor(grid, { where, argument: 'grid', dtype: 'float32' });
-    if (grid.rank !== 1 || grid.size < 1) throw new ShapeError('wrong shape', { where, argument: 'grid', expected: '[K] with K >= 1', got: formatShape(grid.shape) });
+    if (grid.rank !== 1 || grid.size < 1)
+      throw new ShapeError('wrong shape', { where, argument: 'grid', expected: '[K] with K >= 1', got: formatShape(grid.shape) });
   }
   const numGrids = options.numGrids ?? (grid ? grid.size : 8);
   checkInt(numGrids, options.denominator === undefined ? 2 : 1, where, 'numGrids');

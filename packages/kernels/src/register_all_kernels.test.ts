@@ -49,7 +49,11 @@ describe('register_all_kernels', () => {
       let closures: Record<string, () => tf.Tensor> = {};
       // in a tidy: the gradient runs the backward kernel before handing out the closures
       tf.tidy(() => {
-        closures = tf.getGradient(config.name)!.gradFunc(dy, config.inputs.map((n) => saved[n]), { splineOrder: 3 }) as Record<string, () => tf.Tensor>;
+        closures = tf.getGradient(config.name)!.gradFunc(
+          dy,
+          config.inputs.map((n) => saved[n]),
+          { splineOrder: 3 },
+        ) as Record<string, () => tf.Tensor>;
       });
       expect(Object.keys(closures).sort()).toEqual([...config.inputs].sort());
       expect(closures.grid).toThrow(ConfigError);

@@ -21,7 +21,7 @@ const near = (t: tf.Tensor) => ({ shape: t.shape, data: t.dataSync() });
 function phases(gridSize: number, k: number, rows: number, seed: number): [tf.Tensor, tf.Tensor] {
   const { phaseLow, phaseHeight } = reluKanPhases(gridSize, k);
   const rng = createRng(seed);
-  const jitter = () => (rng.uniform() - 0.5) * 0.2 / gridSize;
+  const jitter = () => ((rng.uniform() - 0.5) * 0.2) / gridSize;
   const low = Array.from({ length: rows }, () => phaseLow.map((s) => s + jitter())).flat();
   const high = Array.from({ length: rows }, () => phaseHeight.map((e) => e + jitter())).flat();
   return [tf.tensor2d(low, [rows, gridSize + k]), tf.tensor2d(high, [rows, gridSize + k])];

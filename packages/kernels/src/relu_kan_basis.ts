@@ -66,14 +66,22 @@ function checkPhases(x: tf.Tensor, options: ReLUKANBasisOptions, nBasis: number,
   }
   if (phaseLow === undefined || phaseHeight === undefined) return;
   const inF = x.shape[x.rank - 1];
-  for (const [name, t] of [['phaseLow', phaseLow], ['phaseHeight', phaseHeight]] as const) {
+  for (const [name, t] of [
+    ['phaseLow', phaseLow],
+    ['phaseHeight', phaseHeight],
+  ] as const) {
     checkTensor(t, { where, argument: name, dtype: 'float32' });
     if (t.rank !== 2 || (t.shape[0] !== 1 && t.shape[0] !== inF) || t.shape[1] !== nBasis) {
       throw new ShapeError('wrong shape', { where, argument: name, expected: `[${inF} or 1, ${nBasis}] (in, G + k)`, got: formatShape(t.shape) });
     }
   }
   if (phaseLow.shape[0] !== phaseHeight.shape[0]) {
-    throw new ShapeError('wrong shape', { where, argument: 'phaseHeight', expected: `${formatShape(phaseLow.shape)} (as phaseLow)`, got: formatShape(phaseHeight.shape) });
+    throw new ShapeError('wrong shape', {
+      where,
+      argument: 'phaseHeight',
+      expected: `${formatShape(phaseLow.shape)} (as phaseLow)`,
+      got: formatShape(phaseHeight.shape),
+    });
   }
 }
 

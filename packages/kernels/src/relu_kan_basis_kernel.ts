@@ -105,7 +105,6 @@ export const reluKanBasisKernel = /* @__PURE__ */ defineFusedKernel<ReLUKANAttrs
   backward: {
     outputShapes: ([, xs, ls, hs]) => [xs, ls, hs],
     accumulates: [],
-    compute: ([dy, x, low, high], [dx, dlow, dhigh], [, xs, ls], { r }) =>
-      reluKanBackward(dy, x, low, high, dx, dlow, dhigh, layoutOf(xs, ls), r),
+    compute: ([dy, x, low, high], [dx, dlow, dhigh], [, xs, ls], { r }) => reluKanBackward(dy, x, low, high, dx, dlow, dhigh, layoutOf(xs, ls), r),
   },
 });

@@ -27,7 +27,9 @@ describe.each(['cpu', 'wasm'] as const)('splineLinear on %s', (backend) => {
   it.each(impls)('%s reproduces efficient-kan KANLinear (conformance case: y and every gradient, by composition)', async (impl) => {
     await initBackend({ backend });
     const c = loadCase('efficient_kan_linear_i5_o3_g5_k3');
-    const [x, baseWeight, splineWeight, splineScaler, r] = [c.inputs.x, c.params.base_weight, c.params.spline_weight, c.params.spline_scaler, c.r].map(specTensor);
+    const [x, baseWeight, splineWeight, splineScaler, r] = [c.inputs.x, c.params.base_weight, c.params.spline_weight, c.params.spline_scaler, c.r].map(
+      specTensor,
+    );
     const grid = uniformGrid(5, 5, 3, [-1, 1]);
     // y = silu(x) base_weight^T + splineLinear(x, grid, spline_weight * spline_scaler[..., None])
     const layer = (xx: tf.Tensor, bw: tf.Tensor, sw: tf.Tensor, sc: tf.Tensor) =>
@@ -112,7 +114,11 @@ describe.each(['cpu', 'wasm'] as const)('splineLinear on %s', (backend) => {
     const w = tf.ones([2, 3, 8]);
     const r = tf.zeros([0, 2]);
     const [y, dx, dw] = valueAndGrads(impl, x, grid, w, 3, r);
-    expect([y.shape, dx.shape, dw.shape]).toEqual([[0, 2], [0, 3], [2, 3, 8]]);
+    expect([y.shape, dx.shape, dw.shape]).toEqual([
+      [0, 2],
+      [0, 3],
+      [2, 3, 8],
+    ]);
     expect(Array.from(dw.dataSync()).every((v) => v === 0)).toBe(true);
     tf.dispose([grid, x, w, r, y, dx, dw]);
   });
@@ -227,7 +233,9 @@ describe('splineLinear on a backend without the fused kernels', () => {
       const x = tf.tensor2d([[0.1, -0.4]]);
       const w = tf.ones([3, 2, 8]);
       for (const impl of ['local', 'dense'] as const) {
-        expect(() => splineLinear(x, grid, w, { splineOrder: 3, impl })).toThrow(new RegExp(`splineLinear: argument impl: no fused kernel on this backend \\(expected 'auto' or 'reference' here, got '${impl}' on ${name}\\)`));
+        expect(() => splineLinear(x, grid, w, { splineOrder: 3, impl })).toThrow(
+          new RegExp(`splineLinear: argument impl: no fused kernel on this backend \\(expected 'auto' or 'reference' here, got '${impl}' on ${name}\\)`),
+        );
       }
       const auto = splineLinear(x, grid, w, { splineOrder: 3 });
       const ref = splineLinearReference(x, grid, w, 3);
@@ -246,10 +254,14 @@ describe('splineLinear errors', () => {
     const bad = [tf.zeros([2, 3, 7]), tf.zeros([2, 4, 8]), tf.zeros([3, 8])];
     const x2 = tf.zeros([4, 2]);
     for (const b of bad) {
-      expect(() => splineLinear(x, grid, b, { splineOrder: 3 })).toThrow(/splineLinear: argument weight: wrong shape \(expected \[out, 3, 8\] \(G \+ k = 8 from grid \[3, 12\]\)/);
+      expect(() => splineLinear(x, grid, b, { splineOrder: 3 })).toThrow(
+        /splineLinear: argument weight: wrong shape \(expected \[out, 3, 8\] \(G \+ k = 8 from grid \[3, 12\]\)/,
+      );
     }
     expect(() => splineLinear(x2, grid, w, { splineOrder: 3 })).toThrow(/argument grid: wrong shape/);
-    expect(() => splineLinear(x, grid, w, { splineOrder: 3, impl: 'fused' as never })).toThrow(/argument impl: invalid value \(expected 'auto', 'local', 'dense' or 'reference', got fused\)/);
+    expect(() => splineLinear(x, grid, w, { splineOrder: 3, impl: 'fused' as never })).toThrow(
+      /argument impl: invalid value \(expected 'auto', 'local', 'dense' or 'reference', got fused\)/,
+    );
     expect(() => splineLinear(x, grid, w, { splineOrder: 2.5 })).toThrow(/argument splineOrder: invalid value/);
     tf.dispose([grid, x, w, x2, ...bad]);
   });

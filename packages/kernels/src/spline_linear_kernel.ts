@@ -124,7 +124,10 @@ export function splineLocalBackward(
         const r0 = (s - k + q0) * out;
         const w0 = wi + r0;
         const [v0, v1, v2, v3] = [vals[q0], vals[q0 + 1], vals[q0 + 2], vals[q0 + 3]];
-        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        let d0 = 0,
+          d1 = 0,
+          d2 = 0,
+          d3 = 0;
         for (let o = 0; o < out; o++) {
           const g = dy[gy + o];
           d0 += g * wt[w0 + o];

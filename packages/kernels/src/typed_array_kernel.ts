@@ -105,7 +105,13 @@ function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
         scratch = (ptr(scratchInfo) + 15) & ~15;
       }
       const done = kernel.wasmCompute?.(tfjsWasmMemory(b.wasm), ins.map(ptr), infos.map(ptr), shapes, attrs as object, scratch) ?? false;
-      if (!done) kernel.compute(ins.map((t) => b.typedArrayFromHeap(t)), outs, shapes, attrs as object);
+      if (!done)
+        kernel.compute(
+          ins.map((t) => b.typedArrayFromHeap(t)),
+          outs,
+          shapes,
+          attrs as object,
+        );
     } finally {
       if (scratchInfo) b.disposeData(scratchInfo.dataId);
     }

@@ -10,10 +10,15 @@ const backends = ['cpu', 'wasm'] as const;
 describe.each(backends)('gradients on %s', (backend) => {
   it('flow through sum, matMul, exp, where, gather (and the comparison in where)', async () => {
     await initBackend({ backend });
-    const x = tf.tensor2d([[0.5, -1], [2, 0.25]]);
-    const w = tf.tensor2d([[1, 2], [3, -1]]);
-    const f = (a: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.where(tf.greater(a, 0), tf.exp(tf.matMul(a, b)), tf.gather(a, [1, 0])));
+    const x = tf.tensor2d([
+      [0.5, -1],
+      [2, 0.25],
+    ]);
+    const w = tf.tensor2d([
+      [1, 2],
+      [3, -1],
+    ]);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.where(tf.greater(a, 0), tf.exp(tf.matMul(a, b)), tf.gather(a, [1, 0])));
     const [gx, gw] = tf.grads(f)([x, w]);
     // Reference by central differences in float64 on the same function.
     const xs = [0.5, -1, 2, 0.25];

@@ -17,17 +17,7 @@ export { linear } from './linear';
 export type { LoadStateDictOptions, LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
 export type { ParameterOptions } from './parameter';
-export {
-  BasiskitError,
-  ShapeError,
-  ConfigError,
-  DTypeError,
-  StateDictError,
-  FormatError,
-  BackendError,
-  DisposedError,
-  formatShape,
-} from './errors';
+export { BasiskitError, ShapeError, ConfigError, DTypeError, StateDictError, FormatError, BackendError, DisposedError, formatShape } from './errors';
 export type { ErrorContext } from './errors';
 export {
   checkNumber,

@@ -242,8 +242,16 @@ describe('option errors name the function and the argument', () => {
     ['low > high', () => uniform([2], { low: 2, high: 1, rng }), /uniform: argument low: low must not exceed high/],
     ['a >= b', () => truncatedNormal([2], { a: 1, b: 1, rng }), /truncatedNormal: argument a: lower bound a must be below upper bound b/],
     ['trunc negative std', () => truncatedNormal([2], { std: -0.1, rng }), /truncatedNormal: argument std/],
-    ['unknown mode', () => kaimingUniform([2, 2], { mode: 'fan_in' as 'fanIn', rng }), /kaimingUniform: argument mode: unknown fan mode \(expected 'fanIn' or 'fanOut', got "fan_in"\)/],
-    ['unknown nonlinearity', () => kaimingNormal([2, 2], { nonlinearity: 'gelu' as Nonlinearity, rng }), /kaimingNormal: argument nonlinearity: unsupported nonlinearity/],
+    [
+      'unknown mode',
+      () => kaimingUniform([2, 2], { mode: 'fan_in' as 'fanIn', rng }),
+      /kaimingUniform: argument mode: unknown fan mode \(expected 'fanIn' or 'fanOut', got "fan_in"\)/,
+    ],
+    [
+      'unknown nonlinearity',
+      () => kaimingNormal([2, 2], { nonlinearity: 'gelu' as Nonlinearity, rng }),
+      /kaimingNormal: argument nonlinearity: unsupported nonlinearity/,
+    ],
     ['bad slope', () => kaimingUniform([2, 2], { a: NaN, rng }), /kaimingUniform: argument a: invalid negative slope/],
     ['negative gain', () => xavierUniform([2, 2], { gain: -1, rng }), /xavierUniform: argument gain: invalid gain/],
     ['missing rng (xavier)', () => xavierNormal([2, 2], undefined as unknown as { rng: Rng }), /xavierNormal: argument rng/],

@@ -36,13 +36,21 @@ export class LayerNorm extends Module {
     const o = checkOptions(options, { where, known: KNOWN });
     const ns = typeof o.normalizedShape === 'number' ? [o.normalizedShape] : o.normalizedShape;
     if (!Array.isArray(ns) || ns.length === 0) {
-      throw new ConfigError('invalid value', { where, argument: 'normalizedShape', expected: 'a dim size or a non-empty array of sizes', got: show(o.normalizedShape) });
+      throw new ConfigError('invalid value', {
+        where,
+        argument: 'normalizedShape',
+        expected: 'a dim size or a non-empty array of sizes',
+        got: show(o.normalizedShape),
+      });
     }
     this.normalizedShape = ns.map((d, i) => checkNumber(d, { where, argument: `normalizedShape[${i}]`, integer: true, min: 1 }));
     this.eps = checkNumber(o.eps ?? 1e-5, { where, argument: 'eps', min: 0 });
     const affine = o.elementwiseAffine ?? true;
     const bias = o.bias ?? true;
-    for (const [k, v] of [['elementwiseAffine', affine], ['bias', bias]] as const) {
+    for (const [k, v] of [
+      ['elementwiseAffine', affine],
+      ['bias', bias],
+    ] as const) {
       if (typeof v !== 'boolean') throw new ConfigError('invalid value', { where, argument: k, expected: 'a boolean', got: show(v) });
     }
     this.weight = affine ? this.registerParameter('weight', tf.ones(this.normalizedShape)) : null;

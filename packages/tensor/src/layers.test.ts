@@ -100,9 +100,21 @@ describe('LayerNorm', () => {
       });
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(ln.forward(x), r)) as tf.Scalar, ln.trainableVariables());
     const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(ln.forward(xx), r)))(x);
-    close(gx.dataSync(), fd((v) => F(v, ws, bs), xs), 1e-3);
-    close(grads[ln.weight!.value.name].dataSync(), fd((v) => F(xs, v, bs), ws), 1e-4);
-    close(grads[ln.bias!.value.name].dataSync(), fd((v) => F(xs, ws, v), bs), 1e-4);
+    close(
+      gx.dataSync(),
+      fd((v) => F(v, ws, bs), xs),
+      1e-3,
+    );
+    close(
+      grads[ln.weight!.value.name].dataSync(),
+      fd((v) => F(xs, v, bs), ws),
+      1e-4,
+    );
+    close(
+      grads[ln.bias!.value.name].dataSync(),
+      fd((v) => F(xs, ws, v), bs),
+      1e-4,
+    );
     tf.dispose([x, r, y, gx, value, ...Object.values(grads)]);
     ln.dispose();
   });

@@ -62,9 +62,21 @@ describe.each(['cpu', 'wasm'] as const)('linear on %s', (backend) => {
       return s;
     };
     const [gx, gw, gb] = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(linear(xx, ww, bb), r)))([x, w, b]);
-    close(gx.dataSync(), centralDifferences((v) => F(v, ws, bs), xs), 1e-4);
-    close(gw.dataSync(), centralDifferences((v) => F(xs, v, bs), ws), 1e-4);
-    close(gb.dataSync(), centralDifferences((v) => F(xs, ws, v), bs), 1e-4);
+    close(
+      gx.dataSync(),
+      centralDifferences((v) => F(v, ws, bs), xs),
+      1e-4,
+    );
+    close(
+      gw.dataSync(),
+      centralDifferences((v) => F(xs, v, bs), ws),
+      1e-4,
+    );
+    close(
+      gb.dataSync(),
+      centralDifferences((v) => F(xs, ws, v), bs),
+      1e-4,
+    );
     tf.dispose([x, w, b, r, gx, gw, gb]);
   });
 

@@ -36,9 +36,7 @@ class Net extends Module {
 }
 
 const snapshot = (m: Module) =>
-  Object.fromEntries(
-    [...m.namedParameters().map(([k, p]) => [k, p.value] as const), ...m.namedBuffers()].map(([k, t]) => [k, Array.from(t.dataSync())]),
-  );
+  Object.fromEntries([...m.namedParameters().map(([k, p]) => [k, p.value] as const), ...m.namedBuffers()].map(([k, t]) => [k, Array.from(t.dataSync())]));
 
 type Mutation =
   | { kind: 'value'; key: number; value: 'number' | 'null' | 'array' | 'shapeLike' | 'disposed' | 'string' | 'undefined' }
@@ -118,7 +116,13 @@ describe('Module.loadStateDict (property)', () => {
         // the verdict, from the final dict alone
         const liveFits = (k: string) => {
           const t = dict[k];
-          return t instanceof tf.Tensor && !t.isDisposed && t.dtype === own[k].dtype && t.shape.length === own[k].shape.length && t.shape.every((d: number, i: number) => d === own[k].shape[i]);
+          return (
+            t instanceof tf.Tensor &&
+            !t.isDisposed &&
+            t.dtype === own[k].dtype &&
+            t.shape.length === own[k].shape.length &&
+            t.shape.every((d: number, i: number) => d === own[k].shape[i])
+          );
         };
         const keys = Object.keys(dict);
         const invalid =

@@ -84,7 +84,7 @@ describe('Module', () => {
     net.dispose();
   });
 
-  it('loading a module\'s own state dict is a no-op that keeps every tensor alive', () => {
+  it("loading a module's own state dict is a no-op that keeps every tensor alive", () => {
     const net = new Net();
     const before = Object.fromEntries(Object.entries(net.stateDict()).map(([k, v]) => [k, Array.from(v.dataSync())]));
     const count = tf.memory().numTensors;
@@ -94,7 +94,7 @@ describe('Module', () => {
     net.dispose();
   });
 
-  it('loadStateDict copies values (the dict stays the caller\'s)', () => {
+  it("loadStateDict copies values (the dict stays the caller's)", () => {
     const a = new Net();
     const b = new Net();
     const sd = tf.tidy(() => {

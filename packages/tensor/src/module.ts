@@ -100,12 +100,13 @@ export abstract class Module {
     };
     if (typeof name !== 'string' || !NAME_RE.test(name) || RESERVED.has(name)) {
       fail(
-new ConfigError(`invalid ${kind} name`, {
-        where: this.where(`register${kind}`),
-        argument: 'name',
-        expected: 'an identifier (not an Object.prototype name), an index, or <identifier>.real/.imag',
-        got: JSON.stringify(name),
-      }));
+        new ConfigError(`invalid ${kind} name`, {
+          where: this.where(`register${kind}`),
+          argument: 'name',
+          expected: 'an identifier (not an Object.prototype name), an index, or <identifier>.real/.imag',
+          got: JSON.stringify(name),
+        }),
+      );
     }
     if (this._params.has(name) || this._buffers.has(name) || this._modules.has(name)) {
       fail(new ConfigError(`name already registered`, { where: this.where(`register${kind}`), argument: 'name', got: name }));
@@ -126,12 +127,7 @@ new ConfigError(`invalid ${kind} name`, {
    * Registers a complex parameter as two float32 parameters `<name>.real` and `<name>.imag`
    * (tfjs's wasm backend has no complex kernels). Takes ownership of both tensors.
    */
-  protected registerComplexParameter(
-    name: string,
-    real: tf.Tensor,
-    imag: tf.Tensor,
-    options?: ParameterOptions,
-  ): { real: Parameter; imag: Parameter } {
+  protected registerComplexParameter(name: string, real: tf.Tensor, imag: tf.Tensor, options?: ParameterOptions): { real: Parameter; imag: Parameter } {
     if (real.shape.join() !== imag.shape.join()) {
       throw new ConfigError('real and imaginary parts differ in shape', {
         where: this.where('registerComplexParameter'),
@@ -284,9 +280,15 @@ new ConfigError(`invalid ${kind} name`, {
     const where = this.where('loadStateDict');
     if (!isRecord(options)) throw new StateDictError('invalid options', { where, argument: 'options', expected: 'an object', got: show(options) });
     const strict = options.strict ?? true;
-    if (typeof strict !== 'boolean') throw new StateDictError('invalid option', { where, argument: 'options.strict', expected: 'a boolean', got: show(strict) });
+    if (typeof strict !== 'boolean')
+      throw new StateDictError('invalid option', { where, argument: 'options.strict', expected: 'a boolean', got: show(strict) });
     if (!isRecord(dict)) {
-      throw new StateDictError('state dict rejected, nothing loaded: not a state dict', { where, argument: 'dict', expected: 'an object of tensors by name', got: show(dict) });
+      throw new StateDictError('state dict rejected, nothing loaded: not a state dict', {
+        where,
+        argument: 'dict',
+        expected: 'an object of tensors by name',
+        got: show(dict),
+      });
     }
     // read the dict once, own keys only (a Proxy or a getter that throws is reported, not raised)
     const given = new Map<string, unknown>();

@@ -23,7 +23,13 @@ export class ModuleDict<M extends Module = Module> extends Module {
   /** The module named `name`; throws a ConfigError listing the names when there is none. */
   get(name: string): M {
     const m = this.items.get(name);
-    if (!m) throw new ConfigError('no such module', { where: this.where('get'), argument: 'name', expected: `one of ${[...this.items.keys()].join(', ')}`, got: JSON.stringify(name) });
+    if (!m)
+      throw new ConfigError('no such module', {
+        where: this.where('get'),
+        argument: 'name',
+        expected: `one of ${[...this.items.keys()].join(', ')}`,
+        got: JSON.stringify(name),
+      });
     return m;
   }
 

@@ -41,11 +41,7 @@ function withPath(err: unknown, path: string, where: string): unknown {
  * @param metadata Optional string-to-string map stored as `__metadata__`.
  * @throws ConfigError for tensors safetensors cannot hold (nothing is written then).
  */
-export async function saveStateDict(
-  path: string,
-  source: StateDictSource,
-  metadata?: Record<string, string>,
-): Promise<void> {
+export async function saveStateDict(path: string, source: StateDictSource, metadata?: Record<string, string>): Promise<void> {
   const bytes = saveSafetensors(resolve(source), metadata);
   const tmp = `${path}.tmp`;
   try {

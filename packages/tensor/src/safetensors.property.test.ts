@@ -9,14 +9,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { BasiskitError, FormatError } from './errors';
-import {
-  SAFETENSORS_DTYPES,
-  loadSafetensors,
-  readSafetensorsHeader,
-  saveSafetensors,
-  type SafetensorsDType,
-  type SafetensorsTensorInfo,
-} from './safetensors';
+import { SAFETENSORS_DTYPES, loadSafetensors, readSafetensorsHeader, saveSafetensors, type SafetensorsDType, type SafetensorsTensorInfo } from './safetensors';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -33,7 +26,20 @@ const runs = (numRuns: number) => ({ seed: SEED, numRuns, interruptAfterTimeLimi
 // Files, built from the spec (independent of saveSafetensors)
 
 const BYTES: Record<SafetensorsDType, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, C64: 8,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+  C64: 8,
 };
 
 function concat(...parts: ArrayLike<number>[]): Uint8Array {
@@ -333,10 +339,9 @@ const specsArb: fc.Arbitrary<Spec[]> = fc
     ),
   );
 
-const metadataArb = fc.option(
-  fc.uniqueArray(fc.tuple(nameArb, fc.string({ unit: 'binary', maxLength: 8 })), { selector: ([k]) => k, maxLength: 3 }),
-  { nil: undefined },
-);
+const metadataArb = fc.option(fc.uniqueArray(fc.tuple(nameArb, fc.string({ unit: 'binary', maxLength: 8 })), { selector: ([k]) => k, maxLength: 3 }), {
+  nil: undefined,
+});
 
 /** Header pairs (key text, value text) and data for specs laid out in `order`. */
 function layout(specs: readonly Spec[], order: readonly number[]): { pairs: [string, string][]; data: Uint8Array } {
@@ -372,8 +377,7 @@ const validFileArb = fc
     return { specs, meta, pairs, data, pad };
   });
 
-const build = (pairs: readonly (readonly [string, string])[], data: Uint8Array, pad = 0) =>
-  fileOf(utf8(objectText(pairs) + ' '.repeat(pad)), data);
+const build = (pairs: readonly (readonly [string, string])[], data: Uint8Array, pad = 0) => fileOf(utf8(objectText(pairs) + ' '.repeat(pad)), data);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -448,10 +452,7 @@ describe('safetensors round trips (property)', () => {
 
 /** Shapes with a 0 beside dims whose product overflows, or nearly does. */
 const zeroShapeArb = fc
-  .tuple(
-    fc.array(fc.constantFrom(1, 2, 3, 2 ** 20, 2 ** 26, 2 ** 30, 2 ** 31, 2 ** 49, 2 ** 52, 2 ** 53 - 1), { minLength: 1, maxLength: 4 }),
-    fc.nat(),
-  )
+  .tuple(fc.array(fc.constantFrom(1, 2, 3, 2 ** 20, 2 ** 26, 2 ** 30, 2 ** 31, 2 ** 49, 2 ** 52, 2 ** 53 - 1), { minLength: 1, maxLength: 4 }), fc.nat())
   .map(([dims, at]) => {
     dims.splice(at % (dims.length + 1), 0, 0);
     return JSON.stringify(dims);
@@ -464,10 +465,37 @@ const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
 const oddValueArb = fc.oneof(
   zeroShapeArb,
   fc.constantFrom(
-    '[-0]', '[1e400]', '[1.0]', '[2e0]', '[0.5]', '[-1]', '[9007199254740993]', '[0,1152921504606846976,1152921504606846976]',
-    '[0,1073741824,1073741824,1073741824]', '[1073741824,1073741824,1073741824,0]', '[2251799813685248,0,2]', '[4503599627370496]',
-    '[]', '[[]]', '{}', 'null', 'true', '"F32"', '"C64"', '"f32"', '"F8_E4M3"', '""', '[0,0]', '[0]', '[8,0]', '[0,8,16]',
-    '["0","8"]', '[0,9007199254740991]', '[9007199254740991,9007199254740991]', '[-0,-0]', '{"__proto__":1}',
+    '[-0]',
+    '[1e400]',
+    '[1.0]',
+    '[2e0]',
+    '[0.5]',
+    '[-1]',
+    '[9007199254740993]',
+    '[0,1152921504606846976,1152921504606846976]',
+    '[0,1073741824,1073741824,1073741824]',
+    '[1073741824,1073741824,1073741824,0]',
+    '[2251799813685248,0,2]',
+    '[4503599627370496]',
+    '[]',
+    '[[]]',
+    '{}',
+    'null',
+    'true',
+    '"F32"',
+    '"C64"',
+    '"f32"',
+    '"F8_E4M3"',
+    '""',
+    '[0,0]',
+    '[0]',
+    '[8,0]',
+    '[0,8,16]',
+    '["0","8"]',
+    '[0,9007199254740991]',
+    '[9007199254740991,9007199254740991]',
+    '[-0,-0]',
+    '{"__proto__":1}',
   ),
   fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
   fc.array(fc.constantFrom(0, 1, 2, 3, 4, 8, 16, 2 ** 31, 2 ** 32, 2 ** 53 - 1), { maxLength: 4 }).map((v) => JSON.stringify(v)),
@@ -495,24 +523,30 @@ function editEntry(pairs: [string, string][], at: number, edit: (fields: [string
 
 const headerEditArb: fc.Arbitrary<HeaderEdit> = fc.oneof(
   // A field set to an odd value.
-  fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.oneof({ weight: 12, arbitrary: oddValueArb }, fc.constant(DEEP))).map(([at, f, value]): HeaderEdit => (pairs) =>
-    editEntry(pairs, at, (fields) => {
-      const k = fields.findIndex(([key]) => key === FIELDS[f]);
-      if (k >= 0) fields[k][1] = value;
-    }),
+  fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.oneof({ weight: 12, arbitrary: oddValueArb }, fc.constant(DEEP))).map(
+    ([at, f, value]): HeaderEdit =>
+      (pairs) =>
+        editEntry(pairs, at, (fields) => {
+          const k = fields.findIndex(([key]) => key === FIELDS[f]);
+          if (k >= 0) fields[k][1] = value;
+        }),
   ),
   // A field removed, or written twice (perhaps spelled with escapes).
-  fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.boolean(), fc.nat()).map(([at, f, twice, spell]): HeaderEdit => (pairs) =>
-    editEntry(pairs, at, (fields) => {
-      const k = fields.findIndex(([key]) => key === FIELDS[f]);
-      if (k < 0) return;
-      if (twice) fields.push([keyText(JSON.parse(FIELDS[f]) as string, (i) => ((spell >> i) & 1) === 1), fields[k][1]]);
-      else fields.splice(k, 1);
-    }),
+  fc.tuple(fc.nat(), fc.nat({ max: 2 }), fc.boolean(), fc.nat()).map(
+    ([at, f, twice, spell]): HeaderEdit =>
+      (pairs) =>
+        editEntry(pairs, at, (fields) => {
+          const k = fields.findIndex(([key]) => key === FIELDS[f]);
+          if (k < 0) return;
+          if (twice) fields.push([keyText(JSON.parse(FIELDS[f]) as string, (i) => ((spell >> i) & 1) === 1), fields[k][1]]);
+          else fields.splice(k, 1);
+        }),
   ),
   // An unknown extra field.
-  fc.tuple(fc.nat(), nameArb, oddValueArb).map(([at, key, value]): HeaderEdit => (pairs) =>
-    editEntry(pairs, at, (fields) => fields.push([keyText(key), value])),
+  fc.tuple(fc.nat(), nameArb, oddValueArb).map(
+    ([at, key, value]): HeaderEdit =>
+      (pairs) =>
+        editEntry(pairs, at, (fields) => fields.push([keyText(key), value])),
   ),
   // A key renamed (maybe onto another), or repeated with the same or another value.
   fc.tuple(fc.nat(), nameArb).map(([at, name]): HeaderEdit => (pairs) => {
@@ -526,7 +560,14 @@ const headerEditArb: fc.Arbitrary<HeaderEdit> = fc.oneof(
   }),
   // An empty entry added, with a shape whose other dims overflow (or nearly) beside its 0.
   fc.tuple(nameArb, fc.constantFrom(...SAFETENSORS_DTYPES), zeroShapeArb).map(([name, dtype, shape]): HeaderEdit => (pairs) => {
-    pairs.push([keyText(name), objectText([['"dtype"', JSON.stringify(dtype)], ['"shape"', shape], ['"data_offsets"', '[0,0]']])]);
+    pairs.push([
+      keyText(name),
+      objectText([
+        ['"dtype"', JSON.stringify(dtype)],
+        ['"shape"', shape],
+        ['"data_offsets"', '[0,0]'],
+      ]),
+    ]);
   }),
   // Two entries' data_offsets swapped, or one shifted.
   fc.tuple(fc.nat(), fc.nat()).map(([a, b]): HeaderEdit => (pairs) => {
@@ -543,20 +584,20 @@ const headerEditArb: fc.Arbitrary<HeaderEdit> = fc.oneof(
       if (f && offsetsB !== undefined) f[1] = offsetsB;
     });
   }),
-  fc.tuple(fc.nat(), fc.integer({ min: -9, max: 9 }), fc.integer({ min: -9, max: 9 })).map(([at, db, de]): HeaderEdit => (pairs) =>
-    editEntry(pairs, at, (fields) => {
-      const f = fields.find(([k]) => k === '"data_offsets"');
-      if (!f) return;
-      const offsets: unknown = JSON.parse(f[1]);
-      if (Array.isArray(offsets) && offsets.length === 2) f[1] = JSON.stringify([offsets[0] + db, offsets[1] + de]);
-    }),
+  fc.tuple(fc.nat(), fc.integer({ min: -9, max: 9 }), fc.integer({ min: -9, max: 9 })).map(
+    ([at, db, de]): HeaderEdit =>
+      (pairs) =>
+        editEntry(pairs, at, (fields) => {
+          const f = fields.find(([k]) => k === '"data_offsets"');
+          if (!f) return;
+          const offsets: unknown = JSON.parse(f[1]);
+          if (Array.isArray(offsets) && offsets.length === 2) f[1] = JSON.stringify([offsets[0] + db, offsets[1] + de]);
+        }),
   ),
   // __metadata__ replaced by something odd, or given a non-string value / a repeated key.
-  fc.oneof(oddValueArb, fc.constant('{"a":"1","a":"2"}'), fc.constant('{"a":1}'), fc.constant('{"a":"\\"}"}')).map(
-    (value): HeaderEdit => (pairs) => {
-      pairs.push(['"__metadata__"', value]);
-    },
-  ),
+  fc.oneof(oddValueArb, fc.constant('{"a":"1","a":"2"}'), fc.constant('{"a":1}'), fc.constant('{"a":"\\"}"}')).map((value): HeaderEdit => (pairs) => {
+    pairs.push(['"__metadata__"', value]);
+  }),
 );
 
 /** A change to a file's bytes. */
@@ -587,7 +628,11 @@ const byteEditArb: fc.Arbitrary<ByteEdit> = fc.oneof(
     const i = at % (b.length + 1);
     return concat(b.subarray(0, i), b.subarray(i + n));
   }),
-  fc.nat().map((at): ByteEdit => (b) => b.slice(0, at % (b.length + 1))),
+  fc.nat().map(
+    (at): ByteEdit =>
+      (b) =>
+        b.slice(0, at % (b.length + 1)),
+  ),
   // The length prefix: shifted a little, or anything at all.
   fc.integer({ min: -16, max: 16 }).map((d): ByteEdit => (b) => {
     if (b.length < 8) return b;
@@ -664,7 +709,11 @@ describe('hostile bytes: a correct result or a FormatError, no leak (property)',
 
   it('a key written twice in one object, however spelled, is a FormatError; distinct keys all load', () => {
     // Zero-size entries, so any set of names is a valid file; metadata values full of JSON syntax.
-    const empty = objectText([['"dtype"', '"F32"'], ['"shape"', '[0]'], ['"data_offsets"', '[0,0]']]);
+    const empty = objectText([
+      ['"dtype"', '"F32"'],
+      ['"shape"', '[0]'],
+      ['"data_offsets"', '[0,0]'],
+    ]);
     fc.assert(
       fc.property(
         fc.uniqueArray(nameArb, { maxLength: 6 }),

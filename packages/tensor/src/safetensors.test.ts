@@ -2,13 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ConfigError, FormatError } from './errors';
-import {
-  MAX_HEADER_SIZE,
-  SAFETENSORS_DTYPES,
-  loadSafetensors,
-  readSafetensorsHeader,
-  saveSafetensors,
-} from './safetensors';
+import { MAX_HEADER_SIZE, SAFETENSORS_DTYPES, loadSafetensors, readSafetensorsHeader, saveSafetensors } from './safetensors';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -247,11 +241,7 @@ describe('loadSafetensors on hand-built files', () => {
   });
 
   it('reads the header alone, with metadata', () => {
-    const file = concat(
-      buildFile({ __metadata__: { format: 'pt', note: 'ü' }, b: entry('I32', [1], 4, 8), a: entry('F32', [1], 0, 4) }),
-      f32(1),
-      i32(2),
-    );
+    const file = concat(buildFile({ __metadata__: { format: 'pt', note: 'ü' }, b: entry('I32', [1], 4, 8), a: entry('F32', [1], 0, 4) }), f32(1), i32(2));
     const h = readSafetensorsHeader(file);
     expect(Object.keys(h.tensors)).toEqual(['a', 'b']);
     expect(h.tensors.b).toEqual({ dtype: 'I32', shape: [1], dataOffsets: [4, 8] });
@@ -310,8 +300,8 @@ describe('saveSafetensors', () => {
 
   it('round-trips bit-exactly: -0, NaN payloads, +-Infinity, denormals, int32 extremes, bool', () => {
     const bits = [
-      0x00000000, 0x80000000, 0x7fc00000, 0x7fc00001, 0xffc12345, 0x7fbfffff, 0x7f800001, 0x7f800000, 0xff800000,
-      0x00000001, 0x807fffff, 0x00400000, 0x7f7fffff, 0x3f800000,
+      0x00000000, 0x80000000, 0x7fc00000, 0x7fc00001, 0xffc12345, 0x7fbfffff, 0x7f800001, 0x7f800000, 0xff800000, 0x00000001, 0x807fffff, 0x00400000,
+      0x7f7fffff, 0x3f800000,
     ];
     const floats = new Float32Array(new Uint32Array(bits).buffer);
     const dict = {
@@ -428,10 +418,18 @@ describe('malformed files: a FormatError naming the fault, and no tensor', () =>
       new RegExp(`tensor "w": unsupported dtype \\(expected one of ${SAFETENSORS_DTYPES.join(', ')}, got "F8_E4M3"\\)`),
     ],
     ['lower-case dtype', () => concat(buildFile({ w: { ...ok, dtype: 'f32' } }), data8), /unsupported dtype.*got "f32"/],
-    ['shape not an array', () => concat(buildFile({ w: { ...ok, shape: '2' } }), data8), /tensor "w": field "shape" must be an array of non-negative integers.*got "2"/],
+    [
+      'shape not an array',
+      () => concat(buildFile({ w: { ...ok, shape: '2' } }), data8),
+      /tensor "w": field "shape" must be an array of non-negative integers.*got "2"/,
+    ],
     ['negative shape', () => concat(buildFile({ w: { ...ok, shape: [-2] } }), data8), /tensor "w": field "shape".*got \[-2\]/],
     ['fractional shape', () => concat(buildFile({ w: { ...ok, shape: [1.5] } }), data8), /tensor "w": field "shape".*got \[1\.5\]/],
-    ['offsets of length 1', () => concat(buildFile({ w: { ...ok, data_offsets: [8] } }), data8), /tensor "w": field "data_offsets" must be two non-negative integers.*got \[8\]/],
+    [
+      'offsets of length 1',
+      () => concat(buildFile({ w: { ...ok, data_offsets: [8] } }), data8),
+      /tensor "w": field "data_offsets" must be two non-negative integers.*got \[8\]/,
+    ],
     ['offsets as strings', () => concat(buildFile({ w: { ...ok, data_offsets: ['0', '8'] } }), data8), /tensor "w": field "data_offsets".*got \["0","8"\]/],
     ['negative offset', () => concat(buildFile({ w: { ...ok, data_offsets: [-8, 0] } }), data8), /tensor "w": field "data_offsets".*got \[-8,0\]/],
     ['begin after end', () => concat(buildFile({ w: entry('F32', [0], 8, 0) }), data8), /tensor "w": data_offsets begin exceeds end.*got \[8, 0\]/],
@@ -466,11 +464,7 @@ describe('malformed files: a FormatError naming the fault, and no tensor', () =>
       /data section has 4 trailing bytes no tensor covers.*expected a data section of 4 bytes, got 8 bytes/,
     ],
     ['__metadata__ not a map', () => buildFile({ __metadata__: ['x'] }), /"__metadata__" must be a string-to-string map.*got \["x"\]/],
-    [
-      '__metadata__ with a non-string value',
-      () => buildFile({ __metadata__: { epoch: 3 } }),
-      /"__metadata__": value for key "epoch" is not a string.*got 3/,
-    ],
+    ['__metadata__ with a non-string value', () => buildFile({ __metadata__: { epoch: 3 } }), /"__metadata__": value for key "epoch" is not a string.*got 3/],
     [
       'a C64 name clash',
       () => concat(buildFile({ w: entry('C64', [1], 0, 8), 'w.real': entry('F32', [2], 8, 16) }), data8, data8),
@@ -521,7 +515,11 @@ describe('malformed files: a FormatError naming the fault, and no tensor', () =>
     ['__metadata__', `{"__metadata__":{"a":"1"},"w":${w},"__metadata__":{}}`, /duplicate key "__metadata__" in the header/],
     ['a field of an entry', `{"w":{"dtype":"F32","shape":[2],"dtype":"I32","data_offsets":[0,8]}}`, /duplicate key "dtype" in header\["w"\]/],
     ['a metadata key', `{"__metadata__":{"k":"1","k":"2"},"w":${w}}`, /duplicate key "k" in header\["__metadata__"\]/],
-    ['a key in an ignored field', `{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":[{},{"q":1,"q":2}]}}`, /duplicate key "q" in header\["w"\]\["x"\]\[1\]/],
+    [
+      'a key in an ignored field',
+      `{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":[{},{"q":1,"q":2}]}}`,
+      /duplicate key "q" in header\["w"\]\["x"\]\[1\]/,
+    ],
   ])('rejects the header with %s twice (JSON.parse would keep the last)', (_label, text, message) => {
     expectFormatError(rawFile(text, concat(data8, data8)), message);
   });
@@ -537,10 +535,7 @@ describe('malformed files: a FormatError naming the fault, and no tensor', () =>
 
   it('describes deeply nested or huge header values without overflowing the stack', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    expectFormatError(
-      rawFile(`{"w":{"dtype":"F32","shape":${deep},"data_offsets":[0,8]}}`, data8),
-      /tensor "w": field "shape" must be an array.*got \[\[\[/,
-    );
+    expectFormatError(rawFile(`{"w":{"dtype":"F32","shape":${deep},"data_offsets":[0,8]}}`, data8), /tensor "w": field "shape" must be an array.*got \[\[\[/);
     const long = `[${new Array(100_000).fill(-1).join(',')}]`;
     const bytes = rawFile(`{"w":{"dtype":"F32","shape":${long},"data_offsets":[0,8]}}`, data8);
     expect(() => loadSafetensors(bytes)).toThrow(/got \[-1,-1,.*\.\.\.\)$/);

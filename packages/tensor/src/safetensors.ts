@@ -327,10 +327,16 @@ export function saveSafetensors(dict: Record<string, tf.Tensor>, metadata?: Reco
     const data = tensor.dataSync();
     const typed =
       dtype === 'F32'
-        ? data instanceof Float32Array ? data : new Float32Array(data as ArrayLike<number>)
+        ? data instanceof Float32Array
+          ? data
+          : new Float32Array(data as ArrayLike<number>)
         : dtype === 'I32'
-          ? data instanceof Int32Array ? data : new Int32Array(data as ArrayLike<number>)
-          : data instanceof Uint8Array ? data : new Uint8Array(data as ArrayLike<number>);
+          ? data instanceof Int32Array
+            ? data
+            : new Int32Array(data as ArrayLike<number>)
+          : data instanceof Uint8Array
+            ? data
+            : new Uint8Array(data as ArrayLike<number>);
     const at = dataStart + begin;
     out.set(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength), at);
     if (!LITTLE_ENDIAN) swapBytes(out.subarray(at, at + typed.byteLength), DTYPE_SIZE[dtype]);
@@ -416,14 +422,11 @@ function parseEntry(name: string, entry: unknown, dataLength: number, where: str
   for (const d of shape) {
     if (d !== 0) span *= d; // exact while <= 2^53 - 1; past it, the rounded product stays past it
     if (span > Number.MAX_SAFE_INTEGER) {
-      throw new FormatError(
-        `${what}: shape ${showShape(shape)} is too large: the product of its non-zero dimensions x ${size} bytes exceeds 2^53 - 1`,
-        {
-          where,
-          expected: `a ${dtype} shape of at most 2^53 - 1 bytes, counting only non-zero dimensions`,
-          got: showShape(shape),
-        },
-      );
+      throw new FormatError(`${what}: shape ${showShape(shape)} is too large: the product of its non-zero dimensions x ${size} bytes exceeds 2^53 - 1`, {
+        where,
+        expected: `a ${dtype} shape of at most 2^53 - 1 bytes, counting only non-zero dimensions`,
+        got: showShape(shape),
+      });
     }
   }
   const count = shape.includes(0) ? 0 : span / size;
@@ -587,9 +590,7 @@ function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
   }
 
   // As Hugging Face's reader: sorted by begin, the ranges must tile the data section exactly.
-  const byOffset = [...entries].sort(
-    ([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1],
-  );
+  const byOffset = [...entries].sort(([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
   let cursor = 0;
   let previous: string | undefined;
   for (const [name, { dataOffsets }] of byOffset) {
@@ -627,14 +628,11 @@ function parseHeader(bytes: Uint8Array, where: string): SafetensorsHeader {
     if (info.dtype !== 'C64') continue;
     for (const part of [`${name}.real`, `${name}.imag`]) {
       if (names.has(part)) {
-        throw new FormatError(
-          `complex tensor ${JSON.stringify(name)} loads as ${JSON.stringify(part)}, a name the file also holds`,
-          {
-            where,
-            expected: `no tensor named ${JSON.stringify(part)} beside C64 ${JSON.stringify(name)}`,
-            got: 'both',
-          },
-        );
+        throw new FormatError(`complex tensor ${JSON.stringify(name)} loads as ${JSON.stringify(part)}, a name the file also holds`, {
+          where,
+          expected: `no tensor named ${JSON.stringify(part)} beside C64 ${JSON.stringify(name)}`,
+          got: 'both',
+        });
       }
     }
   }
@@ -684,9 +682,12 @@ function halfTable(): Uint32Array {
     const sign = (h & 0x8000) << 16;
     const exp = (h >> 10) & 0x1f;
     let mant = h & 0x3ff;
-    if (exp === 0x1f) table[h] = sign | 0x7f800000 | (mant << 13); // Inf, NaN (payload kept)
-    else if (exp !== 0) table[h] = sign | ((exp + 112) << 23) | (mant << 13); // rebias 15 -> 127
-    else if (mant === 0) table[h] = sign; // +-0
+    if (exp === 0x1f)
+      table[h] = sign | 0x7f800000 | (mant << 13); // Inf, NaN (payload kept)
+    else if (exp !== 0)
+      table[h] = sign | ((exp + 112) << 23) | (mant << 13); // rebias 15 -> 127
+    else if (mant === 0)
+      table[h] = sign; // +-0
     else {
       // subnormal: normalize, mant * 2^-24 = 1.f * 2^(e - 127)
       let e = 113;
@@ -702,10 +703,11 @@ function halfTable(): Uint32Array {
 }
 
 function outOfInt32(name: string, dtype: string, value: bigint | number, index: number, where: string): FormatError {
-  return new FormatError(
-    `tensor ${JSON.stringify(name)}: ${dtype} value ${value} at flat index ${index} does not fit the int32 tfjs holds`,
-    { where, expected: 'values in [-2147483648, 2147483647]', got: `${value}` },
-  );
+  return new FormatError(`tensor ${JSON.stringify(name)}: ${dtype} value ${value} at flat index ${index} does not fit the int32 tfjs holds`, {
+    where,
+    expected: 'values in [-2147483648, 2147483647]',
+    got: `${value}`,
+  });
 }
 
 /** I64 / U64 to int32, reading each value as its (lo, hi) 32-bit words. */

@@ -64,7 +64,9 @@ describe('collect-then-throw', () => {
     collectChoice(o, 'mode', ['min', 'max'], problems);
     expect(problems.map((p) => p.argument)).toEqual(['lr', 'groups[0].momentum', 'nesterov', 'mode']);
     expect(() => throwProblems(problems, { where: 'SGD' })).toThrow(/SGD: invalid options:\n {2}lr: expected a finite number > 0, got undefined\n/);
-    expect(() => throwProblems(problems.slice(1, 2), { where: 'SGD' })).toThrow('SGD: argument groups[0].momentum: invalid value (expected a finite number >= 0, got -1)');
+    expect(() => throwProblems(problems.slice(1, 2), { where: 'SGD' })).toThrow(
+      'SGD: argument groups[0].momentum: invalid value (expected a finite number >= 0, got -1)',
+    );
     expect(() => throwProblems([], { where: 'SGD' })).not.toThrow();
   });
 

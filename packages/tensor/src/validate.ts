@@ -177,13 +177,11 @@ export function copyJson<T>(v: T): T {
  * key must be one of them (a misspelt option is an error, not silently a default). Returns a
  * copy without `undefined` values, ready to spread over the defaults.
  */
-export function checkOptions<T extends object>(
-  options: T | undefined,
-  site: { where: string; argument?: string; known?: readonly string[] },
-): Partial<T> {
+export function checkOptions<T extends object>(options: T | undefined, site: { where: string; argument?: string; known?: readonly string[] }): Partial<T> {
   const argument = site.argument ?? 'options';
   if (options === undefined) return {};
-  if (!isRecord(options)) throw new ConfigError('invalid options', { where: site.where, argument, expected: 'an options object or undefined', got: show(options) });
+  if (!isRecord(options))
+    throw new ConfigError('invalid options', { where: site.where, argument, expected: 'an options object or undefined', got: show(options) });
   if (site.known) {
     const unknown = Object.keys(options).filter((k) => !site.known?.includes(k));
     if (unknown.length) {
@@ -226,11 +224,7 @@ export function formatProblem(p: Problem): string {
  * single problem its argument/expected/got are the error's fields; with several the message
  * lists them one per line.
  */
-export function throwProblems(
-  problems: readonly Problem[],
-  site: { where: string; problem?: string },
-  ErrorClass: typeof ConfigError = ConfigError,
-): void {
+export function throwProblems(problems: readonly Problem[], site: { where: string; problem?: string }, ErrorClass: typeof ConfigError = ConfigError): void {
   if (!problems.length) return;
   const problem = site.problem ?? (problems.length > 1 ? 'invalid options' : 'invalid value');
   if (problems.length === 1) throw new ErrorClass(problem, { where: site.where, ...problems[0] });

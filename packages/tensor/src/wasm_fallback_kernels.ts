@@ -5,15 +5,7 @@
 // as fast as the cpu backend for these kernels (which are off the hot paths basiskit uses).
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  engine,
-  getKernel,
-  registerKernel,
-  type DataType,
-  type KernelBackend,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { engine, getKernel, registerKernel, type DataType, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Kernel names bridged from cpu to wasm when wasm has none. */
 export const WASM_BRIDGED_KERNELS = [

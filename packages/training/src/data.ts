@@ -47,18 +47,26 @@ export function checkDataset(d: Dataset, where: string, argument: string): void 
       });
     }
     if (d.x.shape[0] === 0) {
-      throw new ConfigError('empty dataset', { where, argument, expected: 'at least one sample', got: `x ${formatShape(d.x.shape)}, y ${formatShape(d.y.shape)}` });
+      throw new ConfigError('empty dataset', {
+        where,
+        argument,
+        expected: 'at least one sample',
+        got: `x ${formatShape(d.x.shape)}, y ${formatShape(d.y.shape)}`,
+      });
     }
     return;
   }
   if (Array.isArray(d) && d.length === 0) {
     throw new ConfigError('empty dataset', { where, argument, expected: 'at least one batch', got: '[]' });
   }
-  const ok =
-    typeof d === 'function' ||
-    (typeof d === 'object' && d !== null && (Symbol.iterator in d || Symbol.asyncIterator in d));
+  const ok = typeof d === 'function' || (typeof d === 'object' && d !== null && (Symbol.iterator in d || Symbol.asyncIterator in d));
   if (!ok) {
-    throw new ConfigError('not a dataset', { where, argument, expected: '{x, y} tensors, an (async) iterable of batches, or a function returning one', got: show(d) });
+    throw new ConfigError('not a dataset', {
+      where,
+      argument,
+      expected: '{x, y} tensors, an (async) iterable of batches, or a function returning one',
+      got: show(d),
+    });
   }
 }
 
@@ -73,7 +81,10 @@ function checkBatch(b: unknown, where: string, argument: string, index: number):
   };
   if (!isRecord(b)) bad('not a batch', '{x, y} tensors', show(b));
   const { x, y } = b as Record<string, unknown>;
-  for (const [name, v] of [['x', x], ['y', y]] as const) {
+  for (const [name, v] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
     if (!(v instanceof tf.Tensor) || v.isDisposed) bad(`batch ${name} is not a live tensor`, `${name}: a live tf.Tensor`, show(v));
   }
 }
@@ -113,7 +124,12 @@ export async function* epochBatches(
   }
   const source = typeof d === 'function' ? d() : d;
   if (typeof source !== 'object' || source === null || !(Symbol.iterator in source || Symbol.asyncIterator in source)) {
-    throw new ConfigError('not an iterable of batches', { where: options.where, argument: options.argument, expected: 'the dataset function to return an (async) iterable of batches', got: show(source) });
+    throw new ConfigError('not an iterable of batches', {
+      where: options.where,
+      argument: options.argument,
+      expected: 'the dataset function to return an (async) iterable of batches',
+      got: show(source),
+    });
   }
   let index = 0;
   for await (const b of source as AsyncIterable<Batch>) {

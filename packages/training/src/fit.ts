@@ -110,7 +110,13 @@ function checkFitOptions(model: unknown, options: unknown): FitOptions {
   if ((model as { isDisposed?: unknown }).isDisposed === true) {
     throw new DisposedError('the model was disposed', { where, argument: 'model', expected: 'a live Module', got: 'a disposed module' });
   }
-  if (options === undefined) throw new ConfigError('options are required', { where, argument: 'options', expected: '{ train, loss, optimizer, epochs | steps, ... }', got: 'undefined' });
+  if (options === undefined)
+    throw new ConfigError('options are required', {
+      where,
+      argument: 'options',
+      expected: '{ train, loss, optimizer, epochs | steps, ... }',
+      got: 'undefined',
+    });
   const o = checkOptions(options as FitOptions, { where, known: FIT_OPTIONS }) as Record<string, unknown>;
   const problems: Problem[] = [];
   collectFunction(o, 'loss', '(pred, target) => scalar', problems);
@@ -126,12 +132,16 @@ function checkFitOptions(model: unknown, options: unknown): FitOptions {
   if (o.nanGuard !== undefined) collectBool(o, 'nanGuard', problems);
   if (o.progress !== undefined) collectChoice(o, 'progress', PROGRESS_MODES, problems);
   if (o.forward !== undefined) collectFunction(o, 'forward', '(model, x) => tensor', problems);
-  else if (typeof (model as { forward?: unknown }).forward !== 'function') problems.push({ argument: 'model', expected: 'a Module with forward (or the forward option)', got: show(model) });
+  else if (typeof (model as { forward?: unknown }).forward !== 'function')
+    problems.push({ argument: 'model', expected: 'a Module with forward (or the forward option)', got: show(model) });
   if (o.metrics !== undefined) {
     if (!isRecord(o.metrics)) problems.push({ argument: 'metrics', expected: 'an object of (pred, target) => number', got: show(o.metrics) });
-    else for (const [k, f] of Object.entries(o.metrics)) if (typeof f !== 'function') problems.push({ argument: `metrics.${k}`, expected: '(pred, target) => number', got: show(f) });
+    else
+      for (const [k, f] of Object.entries(o.metrics))
+        if (typeof f !== 'function') problems.push({ argument: `metrics.${k}`, expected: '(pred, target) => number', got: show(f) });
   }
-  if (o.scheduler !== undefined) collectMethods(o, 'scheduler', ['step', 'stateDict', 'loadStateDict'], 'a scheduler (step, stateDict, loadStateDict)', problems);
+  if (o.scheduler !== undefined)
+    collectMethods(o, 'scheduler', ['step', 'stateDict', 'loadStateDict'], 'a scheduler (step, stateDict, loadStateDict)', problems);
   if (o.callbacks !== undefined) {
     if (!Array.isArray(o.callbacks)) problems.push({ argument: 'callbacks', expected: 'an array of callbacks', got: show(o.callbacks) });
     else o.callbacks.forEach((cb, i) => isRecord(cb) || problems.push({ argument: `callbacks[${i}]`, expected: 'a callback object', got: show(cb) }));
@@ -144,7 +154,8 @@ function checkFitOptions(model: unknown, options: unknown): FitOptions {
   checkDataset(o.train as Dataset, where, 'train');
   if (o.val !== undefined) checkDataset(o.val as Dataset, where, 'val');
   const optimizer = o.optimizer as { isDisposed?: unknown };
-  if (optimizer.isDisposed === true) throw new DisposedError('the optimizer was disposed', { where, argument: 'optimizer', expected: 'a live optimizer', got: 'a disposed optimizer' });
+  if (optimizer.isDisposed === true)
+    throw new DisposedError('the optimizer was disposed', { where, argument: 'optimizer', expected: 'a live optimizer', got: 'a disposed optimizer' });
   return o as unknown as FitOptions;
 }
 
@@ -153,7 +164,12 @@ function checkTrainState(ckpt: unknown): { train: TrainState; rng: Rng; history:
   const where = 'fit';
   const problems: Problem[] = [];
   if (!isRecord(ckpt) || !isRecord(ckpt.model) || !isRecord(ckpt.optimizer) || !isRecord(ckpt.train)) {
-    throw new FormatError('not a checkpoint', { where, argument: 'resumeFrom', expected: '{ model, optimizer, train } as loadCheckpoint returns', got: show(ckpt) });
+    throw new FormatError('not a checkpoint', {
+      where,
+      argument: 'resumeFrom',
+      expected: '{ model, optimizer, train } as loadCheckpoint returns',
+      got: show(ckpt),
+    });
   }
   const t = ckpt.train;
   collectNumber(t, 'epoch', { integer: true, min: 0 }, problems, 'resumeFrom.train.');
@@ -170,7 +186,8 @@ function checkTrainState(ckpt: unknown): { train: TrainState; rng: Rng; history:
   } catch (e) {
     problems.push({ argument: 'resumeFrom.train.history', expected: 'History.toJSON()', got: `${show(t.history)} (${(e as Error).message})` });
   }
-  if (t.callbacks !== undefined && !isRecord(t.callbacks)) problems.push({ argument: 'resumeFrom.train.callbacks', expected: 'an object of states by callback name', got: show(t.callbacks) });
+  if (t.callbacks !== undefined && !isRecord(t.callbacks))
+    problems.push({ argument: 'resumeFrom.train.callbacks', expected: 'an object of states by callback name', got: show(t.callbacks) });
   throwProblems(problems, { where, problem: 'checkpoint rejected, nothing loaded' }, FormatError);
   return { train: t as unknown as TrainState, rng: rng as Rng, history: history as History };
 }
@@ -243,7 +260,7 @@ export async function fit(model: Module, fitOptions: FitOptions): Promise<FitRes
   // a `progress(...)` callback given by the caller replaces the default one
   const hasProgress = userCallbacks.some((cb) => cb.name === 'progress');
   const callbacks: Callback[] = [
-    ...(options.nanGuard ?? true ? [makeNanGuard()] : []),
+    ...((options.nanGuard ?? true) ? [makeNanGuard()] : []),
     ...userCallbacks,
     ...(hasProgress ? [] : [makeProgress({ mode: options.progress ?? 'auto' })]),
   ];

@@ -15,7 +15,10 @@ const wrongSquare = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 
 describe('gradCheck', () => {
   it('passes correct gradients of several inputs and reports the errors', () => {
-    const a = tf.tensor2d([[0.3, -1.2, 0.7], [1.5, 0.1, -0.4]]);
+    const a = tf.tensor2d([
+      [0.3, -1.2, 0.7],
+      [1.5, 0.1, -0.4],
+    ]);
     const b = tf.tensor1d([0.5, -0.8, 2.0]);
     const r = gradCheck((x, y) => tf.mul(tf.sin(x), tf.exp(tf.mul(y, 0.3))), [a, b]);
     expect(r.ok).toBe(true);
@@ -28,7 +31,10 @@ describe('gradCheck', () => {
   });
 
   it('detects a wrong custom gradient, naming the input and the worst element', () => {
-    const x = tf.tensor2d([[0.5, -0.25], [2, 1]]);
+    const x = tf.tensor2d([
+      [0.5, -0.25],
+      [2, 1],
+    ]);
     const before = tf.memory().numTensors;
     let err: unknown;
     try {

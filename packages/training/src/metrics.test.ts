@@ -42,13 +42,30 @@ describe('r2Score', () => {
     expect(r2Score(q, t)).toBeCloseTo(0.9486081, 6);
     // multi-output example from sklearn docs ("0.936..."): per output 1 - 1.25/36.1667 and
     // 1 - 3/32.6667, averaged
-    const y2 = tf.tensor2d([[0.5, 1], [-1, 1], [7, -6]]);
-    const p2 = tf.tensor2d([[0, 2], [-1, 2], [8, -5]]);
+    const y2 = tf.tensor2d([
+      [0.5, 1],
+      [-1, 1],
+      [7, -6],
+    ]);
+    const p2 = tf.tensor2d([
+      [0, 2],
+      [-1, 2],
+      [8, -5],
+    ]);
     expect(r2Score(p2, y2)).toBeCloseTo((1 - 1.25 / (217 / 6) + 1 - 3 / (98 / 3)) / 2, 6);
     // a constant target: 1 when predicted exactly, else 0 (force_finite)
-    const c = tf.tensor2d([[1, 2], [1, 3]]);
-    const pc = tf.tensor2d([[1, 2], [1, 3]]);
-    const pw = tf.tensor2d([[1.5, 2], [1, 3]]);
+    const c = tf.tensor2d([
+      [1, 2],
+      [1, 3],
+    ]);
+    const pc = tf.tensor2d([
+      [1, 2],
+      [1, 3],
+    ]);
+    const pw = tf.tensor2d([
+      [1.5, 2],
+      [1, 3],
+    ]);
     expect(r2Score(pc, c)).toBe(1);
     expect(r2Score(pw, c)).toBe(0.5);
     tf.dispose([t, q, y2, p2, c, pc, pw]);
@@ -63,11 +80,35 @@ describe('r2Score', () => {
 
 describe('relativeL2', () => {
   it('is the batch mean of ||pred - target|| / ||target|| per sample', () => {
-    const t = tf.tensor2d([[3, 4], [1, 0]]);
-    const p = tf.tensor2d([[3, 5], [0, 0]]);
+    const t = tf.tensor2d([
+      [3, 4],
+      [1, 0],
+    ]);
+    const p = tf.tensor2d([
+      [3, 5],
+      [0, 0],
+    ]);
     expect(relativeL2(p, t)).toBeCloseTo((1 / 5 + 1) / 2, 6);
-    const t3 = tf.tensor3d([[[1, 2], [2, 0]], [[0, 0], [0, 2]]]);
-    const p3 = tf.tensor3d([[[1, 2], [2, 3]], [[0, 1], [0, 2]]]);
+    const t3 = tf.tensor3d([
+      [
+        [1, 2],
+        [2, 0],
+      ],
+      [
+        [0, 0],
+        [0, 2],
+      ],
+    ]);
+    const p3 = tf.tensor3d([
+      [
+        [1, 2],
+        [2, 3],
+      ],
+      [
+        [0, 1],
+        [0, 2],
+      ],
+    ]);
     expect(relativeL2(p3, t3)).toBeCloseTo((1 + 0.5) / 2, 6);
     const v = tf.tensor1d([3, 4]);
     const w = tf.tensor1d([0, 4]);

@@ -182,7 +182,12 @@ export class History {
     const h = new History();
     for (const [k, values] of Object.entries(data.history)) {
       if (!Array.isArray(values) || values.length !== data.epoch.length) {
-        throw new ConfigError('wrong number of values', { where, argument: `history.${k}`, expected: `${data.epoch.length} values (one per epoch)`, got: Array.isArray(values) ? `${values.length}` : typeof values });
+        throw new ConfigError('wrong number of values', {
+          where,
+          argument: `history.${k}`,
+          expected: `${data.epoch.length} values (one per epoch)`,
+          got: Array.isArray(values) ? `${values.length}` : typeof values,
+        });
       }
     }
     data.epoch.forEach((epoch, i) => {

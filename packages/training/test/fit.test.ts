@@ -95,7 +95,15 @@ describe('fit', () => {
       const data = twoSpirals(40, 2);
       const model = new MLP([2, 16, 2], createRng(5));
       const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-      const { history } = await fit(model, { train: data, loss: (p, t) => crossEntropy(p, t), optimizer, epochs: 5, batchSize: 16, seed: 9, progress: 'silent' });
+      const { history } = await fit(model, {
+        train: data,
+        loss: (p, t) => crossEntropy(p, t),
+        optimizer,
+        epochs: 5,
+        batchSize: 16,
+        seed: 9,
+        progress: 'silent',
+      });
       const weights = Array.from(model.parameters()[0].value.dataSync());
       tf.dispose([data.x, data.y]);
       optimizer.dispose();
@@ -158,7 +166,14 @@ describe('fit callbacks and errors', () => {
     // the poisoned step was applied (the message says so); a fresh model fails at its first step
     const fresh = new MLP([1, 4, 1], createRng(1));
     const freshOpt = new SGD(fresh.parameters(), { lr: 0.1 });
-    const second = fit(fresh, { train: data, loss: (p, t) => tf.div(mse(p, t), 0) as tf.Scalar, optimizer: freshOpt, epochs: 1, batchSize: 4, progress: 'silent' });
+    const second = fit(fresh, {
+      train: data,
+      loss: (p, t) => tf.div(mse(p, t), 0) as tf.Scalar,
+      optimizer: freshOpt,
+      epochs: 1,
+      batchSize: 4,
+      progress: 'silent',
+    });
     await expect(second).rejects.toThrow(NonFiniteLossError);
     await expect(second).rejects.toThrow(/fit: argument loss: loss is Infinity at epoch 0, step 0 \(global step 1\)/);
     tf.dispose([data.x, data.y]);
@@ -171,7 +186,15 @@ describe('fit callbacks and errors', () => {
     const data = sine3(8);
     const model = new MLP([1, 4, 1], createRng(1));
     const optimizer = new SGD(model.parameters(), { lr: 0 });
-    const r = await fit(model, { train: data, loss: (p, t) => mse(p, t), optimizer, epochs: 50, batchSize: 0, progress: 'silent', callbacks: [earlyStopping({ monitor: 'loss', patience: 3 })] });
+    const r = await fit(model, {
+      train: data,
+      loss: (p, t) => mse(p, t),
+      optimizer,
+      epochs: 50,
+      batchSize: 0,
+      progress: 'silent',
+      callbacks: [earlyStopping({ monitor: 'loss', patience: 3 })],
+    });
     expect(r.epochs).toBe(4);
     expect(r.stopReason).toMatch(/early stopping: loss did not improve for 3 epochs/);
     tf.dispose([data.x, data.y]);
@@ -180,7 +203,9 @@ describe('fit callbacks and errors', () => {
   });
 
   it('earlyStopping checks its options', () => {
-    expect(() => earlyStopping({ patience: '3' as never })).toThrow('earlyStopping: argument patience: invalid value (expected an integer >= 0 (or Infinity), got "3")');
+    expect(() => earlyStopping({ patience: '3' as never })).toThrow(
+      'earlyStopping: argument patience: invalid value (expected an integer >= 0 (or Infinity), got "3")',
+    );
     expect(() => earlyStopping({ patience: 1.5 })).toThrow(ConfigError);
     expect(() => earlyStopping({ minDelta: NaN })).toThrow(/argument minDelta/);
     expect(() => earlyStopping({ mode: 'up' as never })).toThrow(/earlyStopping: argument mode: unknown mode \(expected 'min' or 'max', got "up"\)/);
@@ -220,7 +245,14 @@ describe('fit callbacks and errors', () => {
     const stream = Object.assign(new Writable({ write: (chunk, _enc, cb) => ((out += String(chunk)), cb()) }), { isTTY: true, columns: 120 });
     const lines: string[] = [];
     const { progress } = await import('../src/index');
-    await fit(model, { train: data, loss: (p, t) => mse(p, t), optimizer, epochs: 1, batchSize: 4, callbacks: [progress({ mode: 'bar', stream, log: (l) => lines.push(l) })] });
+    await fit(model, {
+      train: data,
+      loss: (p, t) => mse(p, t),
+      optimizer,
+      epochs: 1,
+      batchSize: 4,
+      callbacks: [progress({ mode: 'bar', stream, log: (l) => lines.push(l) })],
+    });
     expect(out).toMatch(/epoch 1\/1 .*4\/4 \| loss \d\.\d{4} \| \d+ samples\/s \| ETA/);
     expect(lines).toHaveLength(1);
     tf.dispose([data.x, data.y]);
@@ -237,7 +269,9 @@ describe('fit callbacks and errors', () => {
     await expect(fit(model, { train: { x, y }, loss: (p, t) => mse(p, t), optimizer, epochs: 1 })).rejects.toThrow(
       /fit: argument train: x and y must have the same first dimension \(samples\) \(got x \[4, 1\], y \[3, 1\]\)/,
     );
-    await expect(fit(model, { train: { x, y: x }, loss: (p, t) => mse(p, t), optimizer, epochs: 1, steps: 2 })).rejects.toThrow(/give exactly one of epochs and steps/);
+    await expect(fit(model, { train: { x, y: x }, loss: (p, t) => mse(p, t), optimizer, epochs: 1, steps: 2 })).rejects.toThrow(
+      /give exactly one of epochs and steps/,
+    );
     await expect(fit(model, { train: { x, y: x }, loss: (p, t) => mse(p, t), optimizer, epochs: 0 })).rejects.toThrow(/argument epochs: invalid value/);
     tf.dispose([x, y]);
     optimizer.dispose();
@@ -287,10 +321,27 @@ describe('fit input checks', () => {
     const x = tf.zeros([64, 1]);
     const run = fit(model, { train: { x, y: x }, loss, optimizer, epochs: 1, batchSize: '16' as never, progress: 'silent' });
     await expect(run).rejects.toThrow('fit: argument batchSize: invalid value (expected an integer >= 0, got "16")');
-    const many = fit(model, { train: { x, y: x }, loss, optimizer, epochs: 1.5, shuffle: 'no', progress: 'loud', nanGuard: 1, forward: 3, metrics: { acc: 1 } } as never);
+    const many = fit(model, {
+      train: { x, y: x },
+      loss,
+      optimizer,
+      epochs: 1.5,
+      shuffle: 'no',
+      progress: 'loud',
+      nanGuard: 1,
+      forward: 3,
+      metrics: { acc: 1 },
+    } as never);
     await expect(many).rejects.toThrow(ConfigError);
     const msg = await many.catch((e: Error) => e.message);
-    for (const part of ['epochs: expected an integer >= 1, got 1.5', 'shuffle: expected a boolean, got "no"', 'progress: expected one of "auto", "bar", "lines", "silent", got "loud"', 'nanGuard: expected a boolean', 'forward: expected (model, x) => tensor', 'metrics.acc:']) {
+    for (const part of [
+      'epochs: expected an integer >= 1, got 1.5',
+      'shuffle: expected a boolean, got "no"',
+      'progress: expected one of "auto", "bar", "lines", "silent", got "loud"',
+      'nanGuard: expected a boolean',
+      'forward: expected (model, x) => tensor',
+      'metrics.acc:',
+    ]) {
       expect(msg).toContain(part);
     }
     tf.dispose(x);
@@ -302,9 +353,15 @@ describe('fit input checks', () => {
     await initBackend({ backend: 'cpu' });
     const { model, optimizer } = setup();
     const data = sine3(4);
-    await expect(fit(model, { train: data, loss, optimizer, epochs: 1, batch_size: 2 } as never)).rejects.toThrow(/fit: argument options: unknown option "batch_size" \(expected options among train, val, loss/);
-    await expect(fit(model, { train: data, optimizer, epochs: 1 } as never)).rejects.toThrow(/argument loss: invalid value \(expected \(pred, target\) => scalar, got undefined\)/);
-    await expect(fit(model, { train: data, loss, optimizer: {}, epochs: 1 } as never)).rejects.toThrow(/argument optimizer: invalid value \(expected an optimizer .*got an object without step, stateDict, loadStateDict, getLr\)/);
+    await expect(fit(model, { train: data, loss, optimizer, epochs: 1, batch_size: 2 } as never)).rejects.toThrow(
+      /fit: argument options: unknown option "batch_size" \(expected options among train, val, loss/,
+    );
+    await expect(fit(model, { train: data, optimizer, epochs: 1 } as never)).rejects.toThrow(
+      /argument loss: invalid value \(expected \(pred, target\) => scalar, got undefined\)/,
+    );
+    await expect(fit(model, { train: data, loss, optimizer: {}, epochs: 1 } as never)).rejects.toThrow(
+      /argument optimizer: invalid value \(expected an optimizer .*got an object without step, stateDict, loadStateDict, getLr\)/,
+    );
     await expect(fit(model, undefined as never)).rejects.toThrow(ConfigError);
     await expect(fit(model, 'fast' as never)).rejects.toThrow(/fit: argument options: invalid options/);
     await expect(fit(model, { train: data, loss, optimizer, epochs: 1, callbacks: {} } as never)).rejects.toThrow(/argument callbacks/);
@@ -321,8 +378,12 @@ describe('fit input checks', () => {
     await expect(fit(model, { train: { x: e, y: e }, loss, optimizer, steps: 3, progress: 'silent' })).rejects.toThrow(
       'fit: argument train: empty dataset (expected at least one sample, got x [0, 1], y [0, 1])',
     );
-    await expect(fit(model, { train: [], loss, optimizer, steps: 3, progress: 'silent' })).rejects.toThrow(/fit: argument train: empty dataset \(expected at least one batch/);
-    await expect(fit(model, { train: data, val: { x: e, y: e }, loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(/fit: argument val: empty dataset/);
+    await expect(fit(model, { train: [], loss, optimizer, steps: 3, progress: 'silent' })).rejects.toThrow(
+      /fit: argument train: empty dataset \(expected at least one batch/,
+    );
+    await expect(fit(model, { train: data, val: { x: e, y: e }, loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(
+      /fit: argument val: empty dataset/,
+    );
     // iterables: an epoch without a batch is an error, not an endless loop
     const empty = fit(model, { train: () => [], loss, optimizer, steps: 3, progress: 'silent' });
     await expect(empty).rejects.toThrow(/fit: argument train: the dataset yielded no batch in epoch 0/);
@@ -334,7 +395,9 @@ describe('fit input checks', () => {
     const usedUp = fit(model, { train: twice(), loss, optimizer, epochs: 2, progress: 'silent', callbacks: [onStep(() => void steps++)] });
     await expect(usedUp).rejects.toThrow(/no batch in epoch 1 \(expected .*give a function returning a fresh iterable per epoch/);
     expect(steps).toBe(2);
-    await expect(fit(model, { train: data, val: () => [], loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(/fit: argument val: the dataset yielded no batch in epoch 0/);
+    await expect(fit(model, { train: data, val: () => [], loss, optimizer, epochs: 1, progress: 'silent' })).rejects.toThrow(
+      /fit: argument val: the dataset yielded no batch in epoch 0/,
+    );
     tf.dispose([e, data.x, data.y]);
     optimizer.dispose();
     model.dispose();
@@ -350,7 +413,9 @@ describe('fit input checks', () => {
     gone.dispose();
     const train = (t: unknown) => fit(model, { train: t as never, loss, optimizer, epochs: 1, progress: 'silent' });
     await expect(train({ x, y: y3 })).rejects.toThrow(ShapeError);
-    await expect(train({ x: y3, y: x })).rejects.toThrow(/argument train: x and y must have the same first dimension \(samples\) \(got x \[3, 1\], y \[4, 1\]\)/);
+    await expect(train({ x: y3, y: x })).rejects.toThrow(
+      /argument train: x and y must have the same first dimension \(samples\) \(got x \[3, 1\], y \[4, 1\]\)/,
+    );
     await expect(train({ x: [[1], [2]], y: x })).rejects.toThrow('fit: argument train.x: not a tensor (expected a tf.Tensor, got [[1], [2]])');
     await expect(train({ x, y: new Float32Array(4) })).rejects.toThrow(/fit: argument train.y: not a tensor/);
     await expect(train({ x })).rejects.toThrow(/fit: argument train.y: not a tensor \(expected a tf.Tensor, got undefined\)/);
@@ -359,7 +424,10 @@ describe('fit input checks', () => {
     await expect(train(42)).rejects.toThrow(/fit: argument train: not a dataset .*got 42\)/);
     await expect(train(() => 7)).rejects.toThrow(/fit: argument train: not an iterable of batches/);
     // a bad batch from an iterable: named by index; its tensors are disposed (the leak guard checks)
-    const bad = () => [{ x: tf.ones([2, 1]), y: tf.zeros([2, 1]) }, { x: tf.ones([2, 1]), y: [0, 0] }];
+    const bad = () => [
+      { x: tf.ones([2, 1]), y: tf.zeros([2, 1]) },
+      { x: tf.ones([2, 1]), y: [0, 0] },
+    ];
     await expect(train(bad)).rejects.toThrow('fit: argument train (batch 1): batch y is not a live tensor (expected y: a live tf.Tensor, got [0, 0])');
     await expect(train([7])).rejects.toThrow(/fit: argument train \(batch 0\): not a batch \(expected \{x, y\} tensors, got 7\)/);
     tf.dispose([x, y3, s]);
@@ -389,7 +457,11 @@ describe('fit input checks', () => {
   it.each(['SGD', 'Adam', 'LBFGS'] as const)('a loss or forward that throws leaks nothing and rethrows unchanged (%s)', async (kind) => {
     await initBackend({ backend: 'cpu' });
     const model = new MLP([1, 4, 1], createRng(1));
-    const make = { SGD: () => new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), Adam: () => new Adam(model.parameters(), { lr: 0.01 }), LBFGS: () => new LBFGS(model.parameters(), { maxIter: 3 }) };
+    const make = {
+      SGD: () => new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }),
+      Adam: () => new Adam(model.parameters(), { lr: 0.01 }),
+      LBFGS: () => new LBFGS(model.parameters(), { maxIter: 3 }),
+    };
     const optimizer = make[kind]();
     const data = sine3(8);
     // optimizer state exists before (created on the first step)
@@ -441,7 +513,16 @@ describe('fit resume is all or nothing', () => {
       const scheduler = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 });
       let bytes: Uint8Array | undefined;
       const grab = { onTrainEnd: (ctx: FitContext) => void (bytes = checkpointBytes(ctx)) };
-      await fit(model, { train: data, loss, optimizer, scheduler, epochs: steps, batchSize: 4, progress: 'silent', callbacks: [grab, earlyStopping({ monitor: 'loss', patience: 50 })] });
+      await fit(model, {
+        train: data,
+        loss,
+        optimizer,
+        scheduler,
+        epochs: steps,
+        batchSize: 4,
+        progress: 'silent',
+        callbacks: [grab, earlyStopping({ monitor: 'loss', patience: 50 })],
+      });
       return { model, optimizer, scheduler, bytes: bytes! };
     };
     const target = await train(1, 2);
@@ -475,14 +556,22 @@ describe('fit resume is all or nothing', () => {
     const variants: [string, (c: Checkpoint) => void, RegExp | (abstract new (...a: never[]) => Error)][] = [
       // the old bug: the weights were replaced before the optimizer state was rejected
       ['optimizer kind', (c) => void (c.optimizer.meta.optimizer = 'SGD'), StateDictError],
-      ['model shape', (c) => {
-        const k = Object.keys(c.model)[0];
-        c.model[k].dispose();
-        c.model[k] = tf.zeros([2, 2]);
-      }, /state dict rejected, nothing loaded:\n {2}shape mismatch for \w+: expected \[\d+(, \d+)?\], got \[2, 2\]/],
-      ['model key', (c) => {
-        c.model.extra = tf.zeros([1]);
-      }, /unexpected keys: extra/],
+      [
+        'model shape',
+        (c) => {
+          const k = Object.keys(c.model)[0];
+          c.model[k].dispose();
+          c.model[k] = tf.zeros([2, 2]);
+        },
+        /state dict rejected, nothing loaded:\n {2}shape mismatch for \w+: expected \[\d+(, \d+)?\], got \[2, 2\]/,
+      ],
+      [
+        'model key',
+        (c) => {
+          c.model.extra = tf.zeros([1]);
+        },
+        /unexpected keys: extra/,
+      ],
       ['scheduler', (c) => void (c.train.scheduler = { scheduler: 'CosineAnnealingLR' }), StateDictError],
       ['rng', (c) => void (c.train.rng = [0, 0, 0, 0]), /fit: argument resumeFrom.train.rng: checkpoint rejected, nothing loaded/],
       ['epoch', (c) => void (c.train.epoch = -1), FormatError],
@@ -492,8 +581,22 @@ describe('fit resume is all or nothing', () => {
     for (const [name, mutate, expected] of variants) {
       const ckpt = parseCheckpoint(other.bytes);
       mutate(ckpt);
-      const failing = { name: 'earlyStopping', restore: (s: unknown) => { if (s === 'garbage') throw new Error('bad callback state'); } };
-      const run = fit(target.model, { train: data, loss, optimizer: target.optimizer, scheduler: target.scheduler, epochs: 5, progress: 'silent', resumeFrom: ckpt, callbacks: [failing] });
+      const failing = {
+        name: 'earlyStopping',
+        restore: (s: unknown) => {
+          if (s === 'garbage') throw new Error('bad callback state');
+        },
+      };
+      const run = fit(target.model, {
+        train: data,
+        loss,
+        optimizer: target.optimizer,
+        scheduler: target.scheduler,
+        epochs: 5,
+        progress: 'silent',
+        resumeFrom: ckpt,
+        callbacks: [failing],
+      });
       await expect(run, name).rejects.toThrow(expected as RegExp);
       disposeCheckpoint(ckpt);
       expect(snapshot(), name).toEqual(before);
@@ -501,7 +604,15 @@ describe('fit resume is all or nothing', () => {
     }
     // the intact checkpoint loads (everything put back above was still valid)
     const ckpt = parseCheckpoint(other.bytes);
-    const r = await fit(target.model, { train: data, loss, optimizer: target.optimizer, scheduler: target.scheduler, epochs: 3, progress: 'silent', resumeFrom: ckpt });
+    const r = await fit(target.model, {
+      train: data,
+      loss,
+      optimizer: target.optimizer,
+      scheduler: target.scheduler,
+      epochs: 3,
+      progress: 'silent',
+      resumeFrom: ckpt,
+    });
     disposeCheckpoint(ckpt);
     expect(r.epochs).toBe(3);
     expect(r.globalStep).toBe(6);
@@ -512,10 +623,14 @@ describe('fit resume is all or nothing', () => {
     const { data, loss, target, snapshot, cleanup } = await setup();
     const before = snapshot();
     const opts = { train: data, loss, optimizer: target.optimizer, epochs: 5, progress: 'silent' as const };
-    await expect(fit(target.model, { ...opts, resumeFrom: 3 as never })).rejects.toThrow(/fit: argument resumeFrom: invalid value \(expected a checkpoint path or a loaded checkpoint, got 3\)/);
+    await expect(fit(target.model, { ...opts, resumeFrom: 3 as never })).rejects.toThrow(
+      /fit: argument resumeFrom: invalid value \(expected a checkpoint path or a loaded checkpoint, got 3\)/,
+    );
     await expect(fit(target.model, { ...opts, resumeFrom: { model: {} } as never })).rejects.toThrow(/fit: argument resumeFrom: not a checkpoint/);
     const dir = mkdtempSync(join(tmpdir(), 'basiskit-fit-'));
-    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'nothing.safetensors') })).rejects.toThrow(/loadCheckpoint: argument path: cannot read ".*nothing.safetensors" \(ENOENT/);
+    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'nothing.safetensors') })).rejects.toThrow(
+      /loadCheckpoint: argument path: cannot read ".*nothing.safetensors" \(ENOENT/,
+    );
     const other = new MLP([1, 5, 1], createRng(3));
     const otherOpt = new Adam(other.parameters(), { lr: 0.05 });
     await fit(other, { train: data, loss, optimizer: otherOpt, epochs: 1, progress: 'silent', callbacks: [checkpoint({ dir })] });

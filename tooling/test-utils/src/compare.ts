@@ -28,11 +28,7 @@ function unravel(index: number, shape: readonly number[]): number[] {
 }
 
 /** Compares arrays element-wise; NaN on either side counts as a failure unless both are NaN. */
-export function compareArrays(
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  tol: Tolerance,
-): CloseReport {
+export function compareArrays(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance): CloseReport {
   if (got.length !== want.length) {
     throw new Error(`compareArrays: length ${got.length} vs expected ${want.length}`);
   }

@@ -18,14 +18,45 @@ beforeAll(async () => {
 
 describe('registry', () => {
   it('lists every activation by snake_case name', () => {
-    expect([...act.activationNames]).toEqual(
-      [
-        'aglu', 'apa', 'cauchy', 'celu', 'crrelu', 'elephant', 'elu', 'gcu', 'gelu', 'gelu_tanh', 'golu',
-        'hard_sigmoid', 'hard_swish', 'hard_tanh', 'identity', 'leaky_relu', 'log_sigmoid', 'mish', 'periodic',
-        'prelu', 'relu', 'relu6', 'selu', 'sigmoid', 'silu', 'sine', 'smelu', 'snake', 'softplus', 'softsign',
-        'spder', 'squared_relu', 'swish', 'tanh', 'tempered_sigmoid', 'xgelu', 'xsilu',
-      ],
-    );
+    expect([...act.activationNames]).toEqual([
+      'aglu',
+      'apa',
+      'cauchy',
+      'celu',
+      'crrelu',
+      'elephant',
+      'elu',
+      'gcu',
+      'gelu',
+      'gelu_tanh',
+      'golu',
+      'hard_sigmoid',
+      'hard_swish',
+      'hard_tanh',
+      'identity',
+      'leaky_relu',
+      'log_sigmoid',
+      'mish',
+      'periodic',
+      'prelu',
+      'relu',
+      'relu6',
+      'selu',
+      'sigmoid',
+      'silu',
+      'sine',
+      'smelu',
+      'snake',
+      'softplus',
+      'softsign',
+      'spder',
+      'squared_relu',
+      'swish',
+      'tanh',
+      'tempered_sigmoid',
+      'xgelu',
+      'xsilu',
+    ]);
     expect(Object.isFrozen(act.activations)).toBe(true);
   });
 
@@ -50,7 +81,9 @@ describe('registry', () => {
 
   it('getActivation throws a ConfigError listing the valid names', () => {
     expect(() => act.getActivation('gleu')).toThrow(ConfigError);
-    expect(() => act.getActivation('gleu')).toThrow(/getActivation: argument name: unknown activation \(expected one of aglu, apa, .*gelu, gelu_tanh.*, got "gleu"\)/);
+    expect(() => act.getActivation('gleu')).toThrow(
+      /getActivation: argument name: unknown activation \(expected one of aglu, apa, .*gelu, gelu_tanh.*, got "gleu"\)/,
+    );
     expect(() => act.getActivation('toString')).toThrow(ConfigError);
   });
 });
@@ -85,7 +118,9 @@ describe('option and input checks', () => {
       expect(() => act.temperedSigmoid(t, { s: NaN, T: 'hot' as unknown as number, o: 1 })).toThrow(
         /^temperedSigmoid: invalid options:\n {2}s: expected a finite number, got NaN\n {2}T: expected a finite number, got "hot"$/,
       );
-      expect(() => act.cauchy(t, { d: 0, lambda1: Infinity })).toThrow(/lambda1: expected a finite number or a float32 tensor, got Infinity\n {2}d: expected a finite non-zero number or a float32 tensor, got 0/);
+      expect(() => act.cauchy(t, { d: 0, lambda1: Infinity })).toThrow(
+        /lambda1: expected a finite number or a float32 tensor, got Infinity\n {2}d: expected a finite non-zero number or a float32 tensor, got 0/,
+      );
     } finally {
       t.dispose();
     }
@@ -95,7 +130,11 @@ describe('option and input checks', () => {
     throwsWith((t) => act.snake(t, { alpha: 2 } as never), ConfigError, /snake: argument alpha: unknown option \(expected one of a, got 2\)/);
     throwsWith((t) => act.gelu(t, { beta: 1 } as never), ConfigError, /unknown option/);
     const beta = tf.scalar(2);
-    throwsWith((t) => act.smelu(t, { beta: beta as unknown as number }), ConfigError, /smelu: argument beta: invalid value \(expected a finite number > 0, got a float32 tensor \[\]\)/);
+    throwsWith(
+      (t) => act.smelu(t, { beta: beta as unknown as number }),
+      ConfigError,
+      /smelu: argument beta: invalid value \(expected a finite number > 0, got a float32 tensor \[\]\)/,
+    );
     beta.dispose();
   });
 
@@ -121,7 +160,10 @@ describe('option and input checks', () => {
 
 describe('tensor hygiene', () => {
   it('outside tf.tidy each call leaves exactly its result, with or without gradients', () => {
-    const x = tf.tensor2d([[-1.5, 0.2], [3, -0.01]]);
+    const x = tf.tensor2d([
+      [-1.5, 0.2],
+      [3, -0.01],
+    ]);
     const p = tf.tensor1d([0.6, 1.4]);
     const calls: ((t: Tensor) => Tensor)[] = [
       ...act.activationNames.map((n) => act.activations[n]),
@@ -200,11 +242,33 @@ describe('tensor parameters receive the right gradient', () => {
     ['snake a', [[0.7, -1.3]], (x, a) => act.snake(x, { a })],
     ['snake a near 0', [[1e-3, -2e-3]], (x, a) => act.snake(x, { a })],
     ['swish beta', [[1.3, 0.6]], (x, beta) => act.swish(x, { beta })],
-    ['apa lambda, kappa', [[0.5, 1.7], [1.5, 0.8]], (x, lambda, kappa) => act.apa(x, { lambda, kappa })],
-    ['aglu lambda, kappa', [[0.3, 2.5], [1.2, -0.6]], (x, lambda, kappa) => act.aglu(x, { lambda, kappa })],
+    [
+      'apa lambda, kappa',
+      [
+        [0.5, 1.7],
+        [1.5, 0.8],
+      ],
+      (x, lambda, kappa) => act.apa(x, { lambda, kappa }),
+    ],
+    [
+      'aglu lambda, kappa',
+      [
+        [0.3, 2.5],
+        [1.2, -0.6],
+      ],
+      (x, lambda, kappa) => act.aglu(x, { lambda, kappa }),
+    ],
     ['xgelu alpha', [[0.1, -0.2]], (x, alpha) => act.xgelu(x, { alpha })],
     ['xsilu alpha', [[0.3, -0.15]], (x, alpha) => act.xsilu(x, { alpha })],
-    ['cauchy', [[0.7, -0.4], [0.3, 1.1], [1.2, 0.8]], (x, lambda1, lambda2, d) => act.cauchy(x, { lambda1, lambda2, d })],
+    [
+      'cauchy',
+      [
+        [0.7, -0.4],
+        [0.3, 1.1],
+        [1.2, 0.8],
+      ],
+      (x, lambda1, lambda2, d) => act.cauchy(x, { lambda1, lambda2, d }),
+    ],
     ['prelu alpha', [[0.25, 0.1]], (x, alpha) => act.prelu(x, { alpha })],
     ['leakyRelu alpha', [[0.01, -0.3]], (x, alpha) => act.leakyRelu(x, { alpha })],
     ['crrelu eps', [[0.01, 0.5]], (x, eps) => act.crrelu(x, { eps })],
@@ -247,28 +311,58 @@ describe('tensor parameters receive the right gradient', () => {
 
 describe("derivatives at the kinks follow PyTorch's choices", () => {
   const at = (f: (x: Tensor) => Tensor, xs: number[]) =>
-    tf.tidy(() => Array.from(tf.grad((t: Tensor) => tf.sum(f(t)))(tf.tensor1d(xs)).dataSync()));
+    tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((t: Tensor) => tf.sum(f(t)))(tf.tensor1d(xs))
+          .dataSync(),
+      ),
+    );
   const close = (got: number[], want: number[]) => want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 6));
 
   it('rectifiers and clamps', () => {
     close(at(act.relu, [0]), [0]);
-    close(at((x) => act.leakyRelu(x, { alpha: 0.2 }), [0]), [0.2]);
-    close(at((x) => act.elu(x, { alpha: 0.5 }), [0]), [0.5]);
+    close(
+      at((x) => act.leakyRelu(x, { alpha: 0.2 }), [0]),
+      [0.2],
+    );
+    close(
+      at((x) => act.elu(x, { alpha: 0.5 }), [0]),
+      [0.5],
+    );
     close(at(act.selu, [0]), [act.SELU_SCALE * act.SELU_ALPHA]);
-    close(at((x) => act.celu(x, { alpha: 3 }), [0]), [1]);
+    close(
+      at((x) => act.celu(x, { alpha: 3 }), [0]),
+      [1],
+    );
     close(at(act.relu6, [0, 6, 3]), [0, 0, 1]);
-    close(at((x) => act.hardTanh(x), [-1, 1, 0]), [0, 0, 1]);
+    close(
+      at((x) => act.hardTanh(x), [-1, 1, 0]),
+      [0, 0, 1],
+    );
     close(at(act.hardSigmoid, [-3, 3, 0]), [0, 0, 1 / 6]);
     close(at(act.hardSwish, [-3, 3, -3.001, 3.001]), [-0.5, 1.5, 0, 1]);
-    close(at((x) => act.smelu(x), [-2, 2, 0]), [0, 1, 0.5]);
+    close(
+      at((x) => act.smelu(x), [-2, 2, 0]),
+      [0, 1, 0.5],
+    );
     close(at(act.squaredRelu, [0]), [0]);
-    close(at((x) => act.crrelu(x), [0]), [0.01]);
+    close(
+      at((x) => act.crrelu(x), [0]),
+      [0.01],
+    );
   });
 
   it('|x|-based functions use sign(0) = 0', () => {
     close(at(act.softsign, [0]), [1]);
-    close(at((x) => act.elephant(x), [0]), [0]);
-    close(at((x) => act.elephant(x, { d: 1 }), [0]), [0]);
+    close(
+      at((x) => act.elephant(x), [0]),
+      [0],
+    );
+    close(
+      at((x) => act.elephant(x, { d: 1 }), [0]),
+      [0],
+    );
     close(at(act.spder, [0, 1e-8]), [0, 1.5e-4]); // 1.5·√|x| near 0
   });
 

@@ -177,11 +177,7 @@ export function hardSwish(x: Tensor): Tensor {
     {},
     (x) => tf.mul(x, tf.div(tf.clipByValue(tf.add(x, 3), 0, 6), 6)),
     (x) => ({
-      x: tf.where(
-        tf.less(x, -3),
-        tf.zerosLike(x),
-        tf.where(tf.lessEqual(x, 3), tf.add(tf.div(x, 3), 0.5), tf.onesLike(x)),
-      ),
+      x: tf.where(tf.less(x, -3), tf.zerosLike(x), tf.where(tf.lessEqual(x, 3), tf.add(tf.div(x, 3), 0.5), tf.onesLike(x))),
     }),
   );
 }

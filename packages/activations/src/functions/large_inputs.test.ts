@@ -114,28 +114,24 @@ const CASES: Case[] = [
   },
   { name: 'snake (default a = 1)', f: (x) => act.snake(x), ref: (x) => snakeRef(x, 1).slice(0, 2), rtol: 1e-6 },
   { name: 'snake a 7', f: (x) => act.snake(x, { a: 7 }), ref: (x) => snakeRef(x, 7).slice(0, 2), rtol: 1e-6 },
-  ...[0.7, -40, 1, 1e-30, 0].map(
-    (a): Case => ({
-      name: `snake a ${a} (tensor)`,
-      params: [a],
-      f: (x, [t]) => act.snake(x, { a: t }),
-      ref: (x, [aa]) => snakeRef(x, aa),
-      rtol: 1e-5,
-    }),
-  ),
+  ...[0.7, -40, 1, 1e-30, 0].map((a): Case => ({
+    name: `snake a ${a} (tensor)`,
+    params: [a],
+    f: (x, [t]) => act.snake(x, { a: t }),
+    ref: (x, [aa]) => snakeRef(x, aa),
+    rtol: 1e-5,
+  })),
   { name: 'cauchy (defaults)', f: (x) => act.cauchy(x), ref: (x) => cauchyRef(x, [1, 1, 1]).slice(0, 2) },
   ...[
     [0.7, 0.3, 1.2],
     [-2, 5, 1e-3],
     [1, -1, 1e20],
-  ].map(
-    (p): Case => ({
-      name: `cauchy ${p.join(', ')} (tensors)`,
-      params: p,
-      f: (x, [lambda1, lambda2, d]) => act.cauchy(x, { lambda1, lambda2, d }),
-      ref: cauchyRef,
-    }),
-  ),
+  ].map((p): Case => ({
+    name: `cauchy ${p.join(', ')} (tensors)`,
+    params: p,
+    f: (x, [lambda1, lambda2, d]) => act.cauchy(x, { lambda1, lambda2, d }),
+    ref: cauchyRef,
+  })),
   {
     // subnormal x: the derivative needs sign(x) (the wasm backend's tf.sign gives 0 there)
     name: 'elephant d 0.5',
@@ -147,14 +143,12 @@ const CASES: Case[] = [
     xs: [...XS, -1e-40, 3e-45].map(f32),
   },
   { name: 'hardSwish', f: (x) => act.hardSwish(x), ref: (x) => [[(x * Math.min(Math.max(x + 3, 0), 6)) / 6], [x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1]] },
-  ...[1, 2, -3, 1e-30].map(
-    (beta): Case => ({
-      name: `swish beta ${beta} (tensor)`,
-      params: [beta],
-      f: (x, [b]) => act.swish(x, { beta: b }),
-      ref: (x, [b]) => [[x * sigmoid(b * x)], [sigmoid(b * x) + b * x * sigmoidSlope(b * x)], [x * x * sigmoidSlope(b * x)]],
-    }),
-  ),
+  ...[1, 2, -3, 1e-30].map((beta): Case => ({
+    name: `swish beta ${beta} (tensor)`,
+    params: [beta],
+    f: (x, [b]) => act.swish(x, { beta: b }),
+    ref: (x, [b]) => [[x * sigmoid(b * x)], [sigmoid(b * x) + b * x * sigmoidSlope(b * x)], [x * x * sigmoidSlope(b * x)]],
+  })),
   {
     name: 'apa lambda 0.5 kappa 3 (tensors)',
     params: [0.5, 3],
@@ -176,7 +170,14 @@ const CASES: Case[] = [
 
 /** Module forms: per channel, one channel per element of x, so each parameter gradient is per element. */
 const MODULES: { name: string; make: (channels: number) => act.LearnableActivation | act.ActivationModule<object>; ref: (x: number) => Out[] }[] = [
-  { name: 'Sine', make: () => new act.Sine(), ref: (x) => [[Math.sin(30 * x), phase(30 * x, 1, 2)], [30 * Math.cos(30 * x), phase(30 * x, 30, 60)]] },
+  {
+    name: 'Sine',
+    make: () => new act.Sine(),
+    ref: (x) => [
+      [Math.sin(30 * x), phase(30 * x, 1, 2)],
+      [30 * Math.cos(30 * x), phase(30 * x, 30, 60)],
+    ],
+  },
   { name: 'Snake', make: (channels) => new act.Snake({ channels }), ref: (x) => snakeRef(x, 1) },
   {
     name: 'Snake logScale a = 2',
@@ -220,10 +221,26 @@ describe.each(['cpu', 'wasm'] as const)('large |x| on %s, against float64', (bac
       const x = tf.tensor2d([xs]);
       const ps = params.map((v) => tf.fill([xs.length], v));
       const y = f(x, ps).dataSync();
-      const grads = tf.grads((...ts: Tensor[]) => tf.sum(f(ts[0], ts.slice(1))))([x, ...ps]).map((g) => g.dataSync());
+      const grads = tf
+        .grads((...ts: Tensor[]) => tf.sum(f(ts[0], ts.slice(1))))([x, ...ps])
+        .map((g) => g.dataSync());
       const refs = xs.map((v) => ref(v, params.map(f32)));
-      expectClose(y, refs.map((r) => r[0]), xs, rtol, 'y');
-      grads.forEach((g, k) => expectClose(g, refs.map((r) => r[k + 1]), xs, rtol, k === 0 ? 'dy/dx' : `dy/dp${k - 1}`));
+      expectClose(
+        y,
+        refs.map((r) => r[0]),
+        xs,
+        rtol,
+        'y',
+      );
+      grads.forEach((g, k) =>
+        expectClose(
+          g,
+          refs.map((r) => r[k + 1]),
+          xs,
+          rtol,
+          k === 0 ? 'dy/dx' : `dy/dp${k - 1}`,
+        ),
+      );
     });
   });
 
@@ -235,12 +252,34 @@ describe.each(['cpu', 'wasm'] as const)('large |x| on %s, against float64', (bac
         const y = m.forward(x).dataSync();
         const vars = m.trainableVariables();
         const refs = XS.map((v) => ref(v));
-        expectClose(y, refs.map((r) => r[0]), XS, 2e-5, 'y');
-        const dx = tf.grad((t: Tensor) => tf.sum(m.forward(t)))(x).dataSync();
-        expectClose(dx, refs.map((r) => r[1]), XS, 2e-5, 'dy/dx');
+        expectClose(
+          y,
+          refs.map((r) => r[0]),
+          XS,
+          2e-5,
+          'y',
+        );
+        const dx = tf
+          .grad((t: Tensor) => tf.sum(m.forward(t)))(x)
+          .dataSync();
+        expectClose(
+          dx,
+          refs.map((r) => r[1]),
+          XS,
+          2e-5,
+          'dy/dx',
+        );
         if (vars.length) {
           const { grads } = tf.variableGrads(() => tf.sum(m.forward(x)) as tf.Scalar, vars);
-          vars.forEach((v, k) => expectClose(grads[v.name].dataSync(), refs.map((r) => r[k + 2]), XS, 2e-5, `d/d${v.name}`));
+          vars.forEach((v, k) =>
+            expectClose(
+              grads[v.name].dataSync(),
+              refs.map((r) => r[k + 2]),
+              XS,
+              2e-5,
+              `d/d${v.name}`,
+            ),
+          );
         }
       });
     } finally {

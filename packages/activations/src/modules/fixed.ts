@@ -26,7 +26,17 @@ import {
   squaredRelu,
 } from '../functions/relu_family';
 import type { CrreluOptions, EluOptions, HardTanhOptions, LeakyReluOptions, SmeluOptions } from '../functions/relu_family';
-import { hardSigmoid, logSigmoid, sigmoid, softplus, SOFTPLUS_OPTIONS, softsign, tanh, temperedSigmoid, TEMPERED_SIGMOID_OPTIONS } from '../functions/sigmoidal';
+import {
+  hardSigmoid,
+  logSigmoid,
+  sigmoid,
+  softplus,
+  SOFTPLUS_OPTIONS,
+  softsign,
+  tanh,
+  temperedSigmoid,
+  TEMPERED_SIGMOID_OPTIONS,
+} from '../functions/sigmoidal';
 import type { SoftplusOptions, TemperedSigmoidOptions } from '../functions/sigmoidal';
 import { ConfigError } from '@basiskit/tensor';
 import { ActivationModule, constantOptions, type ConstantOptions } from './activation_module';

@@ -378,8 +378,6 @@ export class CauchyActivation extends LearnableActivation {
   /** `(lambda1·x + lambda2)/(x² + d²)` element-wise. */
   forward(x: Tensor): Tensor {
     this.checkForwardInput(x);
-    return tf.tidy(() =>
-      cauchy(x, { lambda1: this.broadcastable(this.lambda1), lambda2: this.broadcastable(this.lambda2), d: this.broadcastable(this.d) }),
-    );
+    return tf.tidy(() => cauchy(x, { lambda1: this.broadcastable(this.lambda1), lambda2: this.broadcastable(this.lambda2), d: this.broadcastable(this.d) }));
   }
 }

@@ -53,7 +53,10 @@ describe('fixed activation modules', () => {
   it.each(FIXED)('%s: forward is the function, no parameters', (_name, make, f) => {
     const m = make();
     tf.tidy(() => {
-      const x = tf.tensor2d([[-3.5, -1, -0.2], [0.4, 1.3, 7]]);
+      const x = tf.tensor2d([
+        [-3.5, -1, -0.2],
+        [0.4, 1.3, 7],
+      ]);
       const y = m.forward(x);
       const want = f(x);
       want.dataSync().forEach((v, i) => expect(y.dataSync()[i]).toBeCloseTo(v, 5));
@@ -136,14 +139,19 @@ describe.each(LEARNABLE)('%s', (_name, make, names, reference) => {
       tf.tidy(() => {
         const x = tf.tensor2d(X);
         const want = reference(x).dataSync();
-        m.forward(x).dataSync().forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+        m.forward(x)
+          .dataSync()
+          .forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
         const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.forward(x))) as tf.Scalar, m.trainableVariables());
         expect(Number.isFinite(value.dataSync()[0])).toBe(true);
         for (const [n, p] of m.namedParameters()) {
           const g = grads[p.value.name];
           expect(g, n).toBeDefined();
           expect(g.shape).toEqual([3]);
-          expect(Array.from(g.dataSync()).some((v) => v !== 0), `${n} gradient is zero`).toBe(true);
+          expect(
+            Array.from(g.dataSync()).some((v) => v !== 0),
+            `${n} gradient is zero`,
+          ).toBe(true);
         }
       });
     } finally {
@@ -220,11 +228,18 @@ describe('learnable modules: options', () => {
     const values = ms.map((m) => m.namedParameters().map(([n, p]) => [n, p.value.dataSync()[0]]));
     expect(values).toEqual([
       [['alpha', 1]],
-      [['lambda_param', 1], ['kappa_param', 1]],
+      [
+        ['lambda_param', 1],
+        ['kappa_param', 1],
+      ],
       [['weight', 0.25]],
       [['gate.alpha', 0]],
       [['beta', 1]],
-      [['lambda1', 1], ['lambda2', 1], ['d', 1]],
+      [
+        ['lambda1', 1],
+        ['lambda2', 1],
+        ['d', 1],
+      ],
     ]);
     ms.forEach((m) => m.dispose());
   });
@@ -234,7 +249,9 @@ describe('learnable modules: options', () => {
     tf.tidy(() => {
       const x = tf.tensor1d([-1, 0, 2]);
       const want = tf.sub(tf.mul(2, tf.sigmoid(x)), 0.5).dataSync();
-      g.forward(x).dataSync().forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+      g.forward(x)
+        .dataSync()
+        .forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
       const { grads } = tf.variableGrads(() => tf.sum(g.forward(x)) as tf.Scalar, g.trainableVariables());
       // d/dα = 2σ(x) − 1 summed
       const dAlpha = [-1, 0, 2].reduce((s, v) => s + 2 / (1 + Math.exp(-v)) - 1, 0);
@@ -249,12 +266,16 @@ describe('learnable modules: options', () => {
     expect(() => new mod.Snake({ a: 0 })).toThrow(/^Snake: argument a: invalid value \(expected a finite non-zero number, got 0\)$/);
     expect(() => new mod.Snake({ a: -1, logScale: true })).toThrow(/^Snake: argument a: invalid value \(expected a number > 0 \(with logScale\), got -1\)$/);
     expect(() => new mod.APA({ kappa: Infinity })).toThrow(/^APA: argument kappa/);
-    expect(() => new mod.AGLU({ lambda: 'big' as unknown as number })).toThrow(/^AGLU: argument lambda: invalid value \(expected a finite number, got "big"\)$/);
+    expect(() => new mod.AGLU({ lambda: 'big' as unknown as number })).toThrow(
+      /^AGLU: argument lambda: invalid value \(expected a finite number, got "big"\)$/,
+    );
     expect(() => new mod.PReLU({ numParameters: 2.5 })).toThrow(/^PReLU: argument numParameters/);
     expect(() => new mod.XGELU({ alpha: NaN })).toThrow(/^XGELU: argument alpha/);
     expect(() => new mod.XSiLU({ channels: -3 })).toThrow(/^XSiLU: argument channels/);
     expect(() => new mod.CauchyActivation({ d: 0 })).toThrow(/^CauchyActivation: argument d/);
-    expect(() => new mod.LearnableSwish({ trainable: 'yes' as unknown as boolean })).toThrow(/^LearnableSwish: argument trainable: invalid value \(expected true or false, got "yes"\)$/);
+    expect(() => new mod.LearnableSwish({ trainable: 'yes' as unknown as boolean })).toThrow(
+      /^LearnableSwish: argument trainable: invalid value \(expected true or false, got "yes"\)$/,
+    );
     expect(() => new mod.Snake({ in_features: 3 } as never)).toThrow(/^Snake: argument in_features: unknown option/);
     expect(() => new mod.ExpandedGate('relu' as 'gelu')).toThrow(/^ExpandedGate: argument kind/);
   });
@@ -308,7 +329,9 @@ describe('sirenInit', () => {
   it('errors: missing rng, bad w0, bad shape', () => {
     expect(() => mod.sirenInit([4, 4], {} as { rng: Rng })).toThrow(ConfigError);
     expect(() => mod.sirenInit([4, 4], {} as { rng: Rng })).toThrow(/^sirenInit: argument rng: a seeded generator is required/);
-    expect(() => mod.sirenInit([4, 4], { rng: createRng(0), w0: 0 })).toThrow(/^sirenInit: argument w0: invalid value \(expected a finite number > 0, got 0\)$/);
+    expect(() => mod.sirenInit([4, 4], { rng: createRng(0), w0: 0 })).toThrow(
+      /^sirenInit: argument w0: invalid value \(expected a finite number > 0, got 0\)$/,
+    );
     expect(() => mod.sirenInit([4, 4], { rng: createRng(0), first: true } as never)).toThrow(/^sirenInit: argument first: unknown option/);
     expect(() => mod.sirenInit([4], { rng: createRng(0) })).toThrow(ShapeError);
     expect(() => mod.sirenInit([4, 0], { rng: createRng(0) })).toThrow(/^sirenInit: argument shape: invalid weight shape/);

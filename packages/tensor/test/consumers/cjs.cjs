@@ -2,10 +2,14 @@
 const { initBackend, tf } = require('@basiskit/tensor');
 
 initBackend().then((info) => {
-  const x = tf.tensor2d([[0.5, -1], [2, 0.25]]);
-  const w = tf.tensor2d([[1, 2], [3, -1]]);
-  const [gx, gw] = tf.grads((a, b) =>
-    tf.sum(tf.where(tf.greater(a, 0), tf.exp(tf.matMul(a, b)), tf.gather(a, [1, 0]))),
-  )([x, w]);
+  const x = tf.tensor2d([
+    [0.5, -1],
+    [2, 0.25],
+  ]);
+  const w = tf.tensor2d([
+    [1, 2],
+    [3, -1],
+  ]);
+  const [gx, gw] = tf.grads((a, b) => tf.sum(tf.where(tf.greater(a, 0), tf.exp(tf.matMul(a, b)), tf.gather(a, [1, 0]))))([x, w]);
   console.log(JSON.stringify({ backend: info.name, simd: info.simd, gx: Array.from(gx.dataSync()), gw: Array.from(gw.dataSync()) }));
 });

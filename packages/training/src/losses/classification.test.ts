@@ -36,11 +36,14 @@ describe('crossEntropy', () => {
       const mean = read(() => crossEntropy(tf.tensor2d(LOGITS, [N, C]), tf.tensor1d(LABELS, 'int32'), opts))[0];
       expect(mean).toBeCloseTo(per.reduce((a, b) => a + b) / N, 5);
       const sum = read(() => crossEntropy(tf.tensor2d(LOGITS, [N, C]), tf.tensor1d(LABELS, 'int32'), { ...opts, reduction: 'sum' }))[0];
-      expect(sum).toBeCloseTo(per.reduce((a, b) => a + b), 4);
+      expect(sum).toBeCloseTo(
+        per.reduce((a, b) => a + b),
+        4,
+      );
     }
   });
 
-  it('gives the value of torch\'s label_smoothing formula on a worked example', () => {
+  it("gives the value of torch's label_smoothing formula on a worked example", () => {
     // logits [1, 2, 3], target 0, ε = 0.1: -log p = [2.4076059, 1.4076059, 0.4076059];
     // 0.9 * 2.4076059 + 0.1 / 3 * 4.2228178 = 2.3076059
     const v = read(() => crossEntropy(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([0], 'int32'), { labelSmoothing: 0.1 }))[0];
@@ -70,7 +73,16 @@ describe('crossEntropy', () => {
   });
 
   it('is stable for huge logits', () => {
-    const v = read(() => crossEntropy(tf.tensor2d([[1000, 0, -1000], [-1000, 1000, 990]]), tf.tensor1d([0, 2], 'int32'), { reduction: 'none' }));
+    const v = read(() =>
+      crossEntropy(
+        tf.tensor2d([
+          [1000, 0, -1000],
+          [-1000, 1000, 990],
+        ]),
+        tf.tensor1d([0, 2], 'int32'),
+        { reduction: 'none' },
+      ),
+    );
     expect(v[0]).toBeCloseTo(0, 6);
     expect(v[1]).toBeCloseTo(10, 4);
   });
@@ -88,7 +100,14 @@ describe('crossEntropy', () => {
       }
     }
     expect(gradCheck((l) => crossEntropy(l, y, { labelSmoothing: eps }), [x, y]).ok).toBe(true);
-    const probs = tf.tidy(() => tf.softmax(tf.tensor2d(LOGITS.map((v) => -v), [N, C])));
+    const probs = tf.tidy(() =>
+      tf.softmax(
+        tf.tensor2d(
+          LOGITS.map((v) => -v),
+          [N, C],
+        ),
+      ),
+    );
     expect(gradCheck((l, t) => crossEntropy(l, t, { labelSmoothing: 0.05 }), [x, probs]).ok).toBe(true);
     tf.dispose([x, y, probs]);
   });
@@ -112,15 +131,18 @@ describe('bceWithLogits', () => {
   const X = [-4, -1.5, -0.2, 0, 0.3, 1.1, 2.5, 6];
   const Y = [0, 1, 0.3, 1, 0, 0.8, 1, 0];
 
-  it('matches torch\'s definition for every reduction', () => {
+  it("matches torch's definition for every reduction", () => {
     const l = X.map((x, i) => ref(x, Y[i]));
     const none = read(() => bceWithLogits(tf.tensor(X, [2, 4]), tf.tensor(Y, [2, 4]), { reduction: 'none' }));
     none.forEach((v, i) => expect(v).toBeCloseTo(l[i], 5));
     expect(read(() => bceWithLogits(tf.tensor(X), tf.tensor(Y)))[0]).toBeCloseTo(l.reduce((a, b) => a + b) / 8, 5);
-    expect(read(() => bceWithLogits(tf.tensor(X), tf.tensor(Y), { reduction: 'sum' }))[0]).toBeCloseTo(l.reduce((a, b) => a + b), 5);
+    expect(read(() => bceWithLogits(tf.tensor(X), tf.tensor(Y), { reduction: 'sum' }))[0]).toBeCloseTo(
+      l.reduce((a, b) => a + b),
+      5,
+    );
   });
 
-  it('gives torch\'s documented pos_weight example and applies a per-class pos_weight', () => {
+  it("gives torch's documented pos_weight example and applies a per-class pos_weight", () => {
     // torch.nn.BCEWithLogitsLoss docs: target ones [10, 64], output 1.5, pos_weight ones [64]
     // -> -log(sigmoid(1.5)) = 0.2014
     const doc = read(() => bceWithLogits(tf.fill([10, 64], 1.5), tf.ones([10, 64]), { posWeight: tf.ones([64]) }))[0];

@@ -46,10 +46,20 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   const [n, c] = logits.shape;
   if (labels.rank === 1) {
     if (labels.shape[0] !== n) {
-      throw new ShapeError('wrong number of labels', { where, argument: 'labels', expected: `shape [${n}] (class indices) or [${n}, ${c}]`, got: `shape ${formatShape(labels.shape)}` });
+      throw new ShapeError('wrong number of labels', {
+        where,
+        argument: 'labels',
+        expected: `shape [${n}] (class indices) or [${n}, ${c}]`,
+        got: `shape ${formatShape(labels.shape)}`,
+      });
     }
     if (labels.dtype !== 'int32') {
-      throw new DTypeError('class indices must be int32', { where, argument: 'labels', expected: 'int32 [N] or float32 [N, C]', got: `${labels.dtype} ${formatShape(labels.shape)}` });
+      throw new DTypeError('class indices must be int32', {
+        where,
+        argument: 'labels',
+        expected: 'int32 [N] or float32 [N, C]',
+        got: `${labels.dtype} ${formatShape(labels.shape)}`,
+      });
     }
   } else {
     checkSameShape(logits, labels, where, 'logits', 'labels');
@@ -90,7 +100,12 @@ const softplusStable = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
 function checkBroadcast(w: tf.Tensor, x: tf.Tensor, where: string, argument: string): void {
   const ok = w.rank <= x.rank && w.shape.every((d, i) => d === 1 || d === x.shape[x.rank - w.rank + i]);
   if (!ok) {
-    throw new ShapeError('does not broadcast against the logits', { where, argument, expected: `a shape broadcastable to ${formatShape(x.shape)}`, got: `shape ${formatShape(w.shape)}` });
+    throw new ShapeError('does not broadcast against the logits', {
+      where,
+      argument,
+      expected: `a shape broadcastable to ${formatShape(x.shape)}`,
+      got: `shape ${formatShape(w.shape)}`,
+    });
   }
 }
 

@@ -39,9 +39,6 @@ export function firstDerivative(u: tf.Tensor, axis: number, h: number, periodic:
   const at = (i: number) => sliceAxis(u, axis, i, 1);
   const interior = tf.div(tf.sub(sliceAxis(u, axis, 2, n - 2), sliceAxis(u, axis, 0, n - 2)), 2 * h);
   const left = tf.div(tf.addN([tf.mul(at(0), -11), tf.mul(at(1), 18), tf.mul(at(2), -9), tf.mul(at(3), 2)]), 6 * h);
-  const right = tf.div(
-    tf.addN([tf.mul(at(n - 4), -2), tf.mul(at(n - 3), 9), tf.mul(at(n - 2), -18), tf.mul(at(n - 1), 11)]),
-    6 * h,
-  );
+  const right = tf.div(tf.addN([tf.mul(at(n - 4), -2), tf.mul(at(n - 3), 9), tf.mul(at(n - 2), -18), tf.mul(at(n - 1), 11)]), 6 * h);
   return tf.concat([left, interior, right], axis);
 }

@@ -27,7 +27,14 @@ const sq = (a: number[]) => a.reduce((s, v) => s + v * v, 0);
 /** ||u||^2 + sum_j ||D_j u||^2 of one 2-D sample [n1, n2] (row-major), spacings h1, h2. */
 function h1Squared2d(u: number[], n1: number, n2: number, h: [number, number], periodic: [boolean, boolean]): number {
   let s = sq(u);
-  for (let j = 0; j < n2; j++) s += sq(fd(Array.from({ length: n1 }, (_, i) => u[i * n2 + j]), h[0], periodic[0]));
+  for (let j = 0; j < n2; j++)
+    s += sq(
+      fd(
+        Array.from({ length: n1 }, (_, i) => u[i * n2 + j]),
+        h[0],
+        periodic[0],
+      ),
+    );
   for (let i = 0; i < n1; i++) s += sq(fd(u.slice(i * n2, (i + 1) * n2), h[1], periodic[1]));
   return s;
 }

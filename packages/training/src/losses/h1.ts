@@ -28,7 +28,6 @@ import {
 } from './common';
 import { firstDerivative } from './finite_diff';
 
-
 /** Options of {@link H1Loss} (neuraloperator's constructor arguments, camelCase). */
 export interface H1LossOptions {
   /** Number of trailing spatial dims; default 1. */

@@ -25,7 +25,6 @@ import {
   type BatchReduction,
 } from './common';
 
-
 /** Options of {@link LpLoss} (neuraloperator's constructor arguments, camelCase). */
 export interface LpLossOptions {
   /** Number of trailing spatial dims the norm runs over; default 1. */
@@ -108,10 +107,7 @@ export class LpLoss {
       const yf = flattenSpatial(y, this.d);
       const diff = this.powerSum(e);
       const ynorm = this.powerSum(yf);
-      const ratio =
-        this.p === 1
-          ? tf.div(diff, tf.add(ynorm, this.eps))
-          : tf.div(this.root(diff), tf.add(this.root(ynorm), this.eps));
+      const ratio = this.p === 1 ? tf.div(diff, tf.add(ynorm, this.eps)) : tf.div(this.root(diff), tf.add(this.root(ynorm), this.eps));
       return reduceBatch(ratio, this.reduction);
     });
   }

@@ -51,7 +51,13 @@ describe('mse / rmse / mae', () => {
   });
 
   it('mae has a zero gradient at a zero error, as torch', () => {
-    const g = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => mae(x, tf.tensor([0, 1, -1])))(tf.tensor([0, 2, -3])).dataSync()));
+    const g = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((x: tf.Tensor) => mae(x, tf.tensor([0, 1, -1])))(tf.tensor([0, 2, -3]))
+          .dataSync(),
+      ),
+    );
     expect(g).toEqual([0, 1 / 3, -1 / 3].map(Math.fround));
   });
 

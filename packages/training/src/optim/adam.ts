@@ -63,7 +63,8 @@ export class Adam extends Optimizer<AdamGroupOptions> {
    * @param options Adam options plus clipping ({@link ClipOptions})
    */
   constructor(params: Parameter[] | ParamGroup<AdamGroupOptions>[], options: AdamOptions & ClipOptions = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...definedOnly(options) } as AdamGroupOptions & ClipOptions);
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...definedOnly(options) } as AdamGroupOptions &
+      ClipOptions);
   }
 
   override get kind(): string {

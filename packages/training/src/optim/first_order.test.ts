@@ -87,7 +87,12 @@ describe('SGD matches torch.optim.SGD', () => {
       [0.01, 0.5, 0.9],
     ]);
     run(opt, quadratic([a, b], [C.slice(0, 3), C.slice(3)], [S.slice(0, 3), S.slice(3)]), 5);
-    assertClose({ shape: [3], data: values(a) }, { shape: [3], data: sgdReference(W0.slice(0, 3), C.slice(0, 3), S.slice(0, 3), 5, { lr: 0.1, momentum: 0.9 }) }, TOL, 'group 0');
+    assertClose(
+      { shape: [3], data: values(a) },
+      { shape: [3], data: sgdReference(W0.slice(0, 3), C.slice(0, 3), S.slice(0, 3), 5, { lr: 0.1, momentum: 0.9 }) },
+      TOL,
+      'group 0',
+    );
     assertClose(
       { shape: [3], data: values(b) },
       { shape: [3], data: sgdReference(W0.slice(3), C.slice(3), S.slice(3), 5, { lr: 0.01, momentum: 0.9, weightDecay: 0.5 }) },
@@ -192,7 +197,13 @@ describe('Adam / AdamW match torch.optim', () => {
   it('AdamW decays each group with its own lr and weightDecay', () => {
     const a = param(W0.slice(0, 3));
     const b = param(W0.slice(3));
-    const opt = new AdamW([{ params: [a], weightDecay: 0 }, { params: [b], lr: 0.2 }], { lr: 0.05 });
+    const opt = new AdamW(
+      [
+        { params: [a], weightDecay: 0 },
+        { params: [b], lr: 0.2 },
+      ],
+      { lr: 0.05 },
+    );
     run(opt, quadratic([a, b], [C.slice(0, 3), C.slice(3)], [S.slice(0, 3), S.slice(3)]), 4);
     const ra = adamReference(W0.slice(0, 3), C.slice(0, 3), S.slice(0, 3), 4, { decoupled: true, lr: 0.05, weightDecay: 0 });
     const rb = adamReference(W0.slice(3), C.slice(3), S.slice(3), 4, { decoupled: true, lr: 0.2, weightDecay: 1e-2 });
@@ -207,7 +218,9 @@ describe('Adam / AdamW match torch.optim', () => {
 
   it('rejects invalid options', () => {
     const p = param([1, 2]);
-    expect(() => new Adam([p], { betas: [1, 0.999] })).toThrow(/Adam: argument betas: invalid option \(expected \[beta1, beta2\] with 0 <= beta < 1, got \[1, 0.999\]\)/);
+    expect(() => new Adam([p], { betas: [1, 0.999] })).toThrow(
+      /Adam: argument betas: invalid option \(expected \[beta1, beta2\] with 0 <= beta < 1, got \[1, 0.999\]\)/,
+    );
     expect(() => new Adam([p], { betas: [0.9] as unknown as [number, number] })).toThrow(ConfigError);
     expect(() => new AdamW([p], { eps: -1 })).toThrow(/AdamW: argument eps/);
     expect(() => new Adam([p], { lr: -1 })).toThrow(/argument lr/);

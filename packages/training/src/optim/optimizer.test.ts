@@ -41,7 +41,21 @@ describe('every optimizer', () => {
     const b = param([1, 1, 1]);
     b.trainable = false;
     const opt = make([a, b]);
-    run(opt, quadratic([a, b], [[1, 0, 0], [0, 0, 0]], [[1, 2, 3], [1, 1, 1]]), 3);
+    run(
+      opt,
+      quadratic(
+        [a, b],
+        [
+          [1, 0, 0],
+          [0, 0, 0],
+        ],
+        [
+          [1, 2, 3],
+          [1, 1, 1],
+        ],
+      ),
+      3,
+    );
     expect(values(b)).toEqual([1, 1, 1]);
     expect(values(a)).not.toEqual([0.5, -1, 2]);
     const sd = opt.stateDict();
@@ -56,7 +70,10 @@ describe('every optimizer', () => {
   it.each(KINDS.filter(([n]) => !n.startsWith('LBFGS')))('%s: 1,000 steps leave tf.memory().numTensors unchanged', (_name, make) => {
     const a = param([0.5, -1, 2, 0.25], [2, 2]);
     const b = param([1, 2]);
-    const target = tf.tensor([[1, 0], [0, 1]]);
+    const target = tf.tensor([
+      [1, 0],
+      [0, 1],
+    ]);
     const opt = make([a, b]);
     const closure = () => tf.sum(tf.mul(tf.square(tf.sub(a.value, target)), tf.sum(b.value))) as tf.Scalar;
     run(opt, closure, 1); // state is created on the first step
@@ -70,7 +87,18 @@ describe('every optimizer', () => {
   it('LBFGS: 100 steps leave tf.memory().numTensors unchanged', () => {
     const a = param([0.5, -1, 2, 0.25], [2, 2]);
     const opt = new LBFGS([a], { maxIter: 5, clipGradValue: 10 });
-    const closure = () => tf.tidy(() => tf.sum(tf.cos(tf.mul(a.value, [[1, 2], [3, 4]]))) as tf.Scalar);
+    const closure = () =>
+      tf.tidy(
+        () =>
+          tf.sum(
+            tf.cos(
+              tf.mul(a.value, [
+                [1, 2],
+                [3, 4],
+              ]),
+            ),
+          ) as tf.Scalar,
+      );
     const n = tf.memory().numTensors;
     run(opt, closure, 100);
     expect(tf.memory().numTensors).toBe(n);
@@ -142,24 +170,49 @@ describe('gradient clipping', () => {
   });
 
   it('optimizers clip the gradients of all groups before the update (value, then norm)', () => {
-    const W = [[0.5, -1], [2, 0.25, 3]];
-    const C = [[1, 0], [0, 1, -1]];
-    const S = [[1, 2], [3, 1, 0.5]];
+    const W = [
+      [0.5, -1],
+      [2, 0.25, 3],
+    ];
+    const C = [
+      [1, 0],
+      [0, 1, -1],
+    ];
+    const S = [
+      [1, 2],
+      [3, 1, 0.5],
+    ];
     const grads = W.map((w, k) => quadGrad(w, C[k], S[k]));
     const check = (clip: { clipGradNorm?: number; clipGradValue?: number }, expected: number[][]) => {
       const ps = W.map((w) => param(w));
       const opt = new SGD([{ params: [ps[0]] }, { params: [ps[1]] }], { lr: 1, ...clip });
       run(opt, quadratic(ps, C, S), 1);
-      ps.forEach((p, k) => assertClose({ shape: [W[k].length], data: values(p) }, { shape: [W[k].length], data: W[k].map((w, i) => w - expected[k][i]) }, { rtol: 1e-5, atol: 1e-6 }, `group ${k}`));
+      ps.forEach((p, k) =>
+        assertClose(
+          { shape: [W[k].length], data: values(p) },
+          { shape: [W[k].length], data: W[k].map((w, i) => w - expected[k][i]) },
+          { rtol: 1e-5, atol: 1e-6 },
+          `group ${k}`,
+        ),
+      );
       opt.dispose();
       ps.forEach((p) => p.dispose());
     };
     const norm = Math.sqrt(grads.flat().reduce((s, g) => s + g * g, 0));
-    check({ clipGradNorm: 1 }, grads.map((g) => g.map((v) => (v * 1) / (norm + 1e-6))));
-    check({ clipGradValue: 1.5 }, grads.map((g) => g.map((v) => Math.max(-1.5, Math.min(1.5, v)))));
+    check(
+      { clipGradNorm: 1 },
+      grads.map((g) => g.map((v) => (v * 1) / (norm + 1e-6))),
+    );
+    check(
+      { clipGradValue: 1.5 },
+      grads.map((g) => g.map((v) => Math.max(-1.5, Math.min(1.5, v)))),
+    );
     const clamped = grads.map((g) => g.map((v) => Math.max(-1.5, Math.min(1.5, v))));
     const n2 = Math.sqrt(clamped.flat().reduce((s, g) => s + g * g, 0));
-    check({ clipGradValue: 1.5, clipGradNorm: 2 }, clamped.map((g) => g.map((v) => (v * 2) / (n2 + 1e-6))));
+    check(
+      { clipGradValue: 1.5, clipGradNorm: 2 },
+      clamped.map((g) => g.map((v) => (v * 2) / (n2 + 1e-6))),
+    );
   });
 });
 
@@ -190,7 +243,9 @@ describe('options and parameters are validated', () => {
     const a = param([1, 2]);
     const opt = new SGD([a], { lr: 0.1 });
     expect(() => opt.step(() => tf.mul(a.value, 2) as unknown as tf.Scalar)).toThrow(ShapeError);
-    expect(() => opt.step(() => tf.mul(a.value, 2) as unknown as tf.Scalar)).toThrow(/SGD.step: argument closure: the closure must return a scalar loss \(expected a rank-0 tf.Tensor, got shape \[2\]\)/);
+    expect(() => opt.step(() => tf.mul(a.value, 2) as unknown as tf.Scalar)).toThrow(
+      /SGD.step: argument closure: the closure must return a scalar loss \(expected a rank-0 tf.Tensor, got shape \[2\]\)/,
+    );
     expect(() => opt.step(() => 1 as unknown as tf.Scalar)).toThrow(/got 1\)/);
     expect(() => opt.step(undefined as never)).toThrow(/argument closure: invalid closure/);
     expect(values(a)).toEqual([1, 2]);
@@ -202,7 +257,21 @@ describe('options and parameters are validated', () => {
     const a = param([0.5, -1, 2]);
     const b = param([1, 2]);
     const opt = new Adam([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 });
-    run(opt, quadratic([a, b], [[0, 0, 0], [0, 0]], [[1, 1, 1], [1, 1]]), 2);
+    run(
+      opt,
+      quadratic(
+        [a, b],
+        [
+          [0, 0, 0],
+          [0, 0],
+        ],
+        [
+          [1, 1, 1],
+          [1, 1],
+        ],
+      ),
+      2,
+    );
     const good = opt.stateDict();
     const before = opt.stateDict();
     const bad = {

@@ -139,8 +139,12 @@ export abstract class Optimizer<O extends { lr: number }> {
     };
     if (!isRecord(defaults)) fail('invalid options', { argument: 'options', expected: 'an options object', got: show(defaults) });
     const { clipGradNorm: cn, clipGradValue: cv, ...rest } = defaults as O & ClipOptions & Record<string, unknown>;
-    for (const [k, v] of [['clipGradNorm', cn], ['clipGradValue', cv]] as const) {
-      if (v !== undefined && !numberOk(v, { gt: 0, infinite: true })) fail('invalid option', { argument: k, expected: 'a number > 0 or undefined', got: show(v) });
+    for (const [k, v] of [
+      ['clipGradNorm', cn],
+      ['clipGradValue', cv],
+    ] as const) {
+      if (v !== undefined && !numberOk(v, { gt: 0, infinite: true }))
+        fail('invalid option', { argument: k, expected: 'a number > 0 or undefined', got: show(v) });
     }
     this.clipGradNorm = cn;
     this.clipGradValue = cv;
@@ -165,7 +169,9 @@ export abstract class Optimizer<O extends { lr: number }> {
       fail('invalid params', {
         argument: `params[${i}]`,
         expected: 'all Parameters or all parameter groups { params, ...options } (not mixed)',
-        got: isRecord((params as unknown[])[i]) ? `an object with keys ${Object.keys((params as Record<string, unknown>[])[i]).join(', ')}` : show((params as unknown[])[i]),
+        got: isRecord((params as unknown[])[i])
+          ? `an object with keys ${Object.keys((params as Record<string, unknown>[])[i]).join(', ')}`
+          : show((params as unknown[])[i]),
       });
     }
     const groups: Record<string, unknown>[] = asGroups ? (params as Record<string, unknown>[]) : [{ params }];
@@ -182,14 +188,19 @@ export abstract class Optimizer<O extends { lr: number }> {
         if (!isParameter(p)) return fail('not a Parameter', { argument: at, expected: 'a Parameter (with a tf.Variable value)', got: show(p) });
         const before = seen.get(p);
         if (before !== undefined) {
-          fail('some parameters appear in more than one parameter group (or twice in one)', { argument: at, expected: 'each parameter once', got: `the same Parameter as ${before}` });
+          fail('some parameters appear in more than one parameter group (or twice in one)', {
+            argument: at,
+            expected: 'each parameter once',
+            got: `the same Parameter as ${before}`,
+          });
         }
         seen.set(p, at);
       });
       const opts: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(g)) {
         if (k === 'params') continue;
-        if (CLIP_KEYS.includes(k)) fail('clipping is global, not per group', { argument: `${prefix}${k}`, expected: 'clipping in the optimizer options', got: show(v) });
+        if (CLIP_KEYS.includes(k))
+          fail('clipping is global, not per group', { argument: `${prefix}${k}`, expected: 'clipping in the optimizer options', got: show(v) });
         if (!names.includes(k)) fail('unknown option', { argument: `${prefix}${k}`, expected: `one of ${names.join(', ')}`, got: k });
         opts[k] = v;
       }
@@ -259,7 +270,8 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Sets the learning rate of group `group`, or of every group when omitted. */
   setLr(lr: number, group?: number): void {
-    if (!numberOk(lr, { min: 0 })) throw new ConfigError('invalid learning rate', { where: `${this.kind}.setLr`, argument: 'lr', expected: 'a finite number >= 0', got: show(lr) });
+    if (!numberOk(lr, { min: 0 }))
+      throw new ConfigError('invalid learning rate', { where: `${this.kind}.setLr`, argument: 'lr', expected: 'a finite number >= 0', got: show(lr) });
     if (group === undefined) {
       for (const g of this.paramGroups) g.lr = lr;
     } else {
@@ -275,7 +287,12 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   private checkGroup(group: number, method: string): void {
     if (!Number.isInteger(group) || group < 0 || group >= this.paramGroups.length) {
-      throw new ConfigError('no such parameter group', { where: `${this.kind}.${method}`, argument: 'group', expected: `an integer in [0, ${this.paramGroups.length})`, got: show(group) });
+      throw new ConfigError('no such parameter group', {
+        where: `${this.kind}.${method}`,
+        argument: 'group',
+        expected: `an integer in [0, ${this.paramGroups.length})`,
+        got: show(group),
+      });
     }
   }
 
@@ -303,7 +320,12 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   private checkClosure(closure: unknown): void {
     if (typeof closure !== 'function') {
-      throw new ConfigError('invalid closure', { where: `${this.kind}.step`, argument: 'closure', expected: 'a function returning the scalar loss', got: show(closure) });
+      throw new ConfigError('invalid closure', {
+        where: `${this.kind}.step`,
+        argument: 'closure',
+        expected: 'a function returning the scalar loss',
+        got: show(closure),
+      });
     }
   }
 
@@ -339,7 +361,12 @@ export abstract class Optimizer<O extends { lr: number }> {
       notTensor = { v };
       return tf.scalar(0);
     };
-    const { value, grads } = tf.engine().gradients(f, params.map((p) => p.value), undefined, true);
+    const { value, grads } = tf.engine().gradients(
+      f,
+      params.map((p) => p.value),
+      undefined,
+      true,
+    );
     if (thrown) throw thrown.e;
     this.checkLoss(notTensor ? notTensor.v : value);
     const present = grads.filter((g): g is tf.Tensor => g != null);
@@ -364,7 +391,10 @@ export abstract class Optimizer<O extends { lr: number }> {
     const slots = this.slots.filter((s) => s.param.trainable);
     return tf.tidy(() => {
       if (slots.length === 0) return this.evaluateLoss(closure);
-      const { value, grads } = this.computeGradients(closure, slots.map((s) => s.param));
+      const { value, grads } = this.computeGradients(
+        closure,
+        slots.map((s) => s.param),
+      );
       grads.forEach((g, i) => {
         if (g == null) return;
         const s = slots[i];

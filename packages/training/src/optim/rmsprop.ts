@@ -50,7 +50,16 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions> {
    * @param options RMSprop options plus clipping ({@link ClipOptions})
    */
   constructor(params: Parameter[] | ParamGroup<RMSpropGroupOptions>[], options: RMSpropOptions & ClipOptions = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...definedOnly(options) } as RMSpropGroupOptions & ClipOptions);
+    super(params, {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+      ...definedOnly(options),
+    } as RMSpropGroupOptions & ClipOptions);
   }
 
   override get kind(): string {

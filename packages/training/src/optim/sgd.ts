@@ -71,7 +71,11 @@ export class SGD extends Optimizer<SGDGroupOptions> {
     collectBool(r, 'nesterov', out, prefix);
     collectBool(r, 'maximize', out, prefix);
     if (!out.length && o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
-      out.push({ argument: `${prefix}nesterov`, expected: 'momentum > 0 and dampening = 0 for Nesterov momentum', got: `momentum ${o.momentum}, dampening ${o.dampening}` });
+      out.push({
+        argument: `${prefix}nesterov`,
+        expected: 'momentum > 0 and dampening = 0 for Nesterov momentum',
+        got: `momentum ${o.momentum}, dampening ${o.dampening}`,
+      });
     }
     return out;
   }

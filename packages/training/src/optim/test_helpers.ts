@@ -17,8 +17,7 @@ export function values(p: Parameter): number[] {
  * as a closure for `step`.
  */
 export function quadratic(ps: Parameter[], c: number[][], s: number[][]): () => tf.Scalar {
-  return () =>
-    tf.addN(ps.map((p, k) => tf.sum(tf.mul(tf.square(tf.sub(p.value, tf.tensor(c[k], p.shape))), tf.tensor(s[k], p.shape))))) as tf.Scalar;
+  return () => tf.addN(ps.map((p, k) => tf.sum(tf.mul(tf.square(tf.sub(p.value, tf.tensor(c[k], p.shape))), tf.tensor(s[k], p.shape))))) as tf.Scalar;
 }
 
 /** Gradient of {@link quadratic} for one parameter, in float64 from float32 values. */
@@ -67,12 +66,7 @@ export function disposeState(s: OptimizerState): void {
  * same values, then M steps gives exactly the same parameters as N + M uninterrupted steps.
  * Returns [uninterrupted, resumed] parameter values.
  */
-export function resumeRoundTrip(
-  make: (params: Parameter[]) => Optimizer<{ lr: number }>,
-  seed: number,
-  n: number,
-  m: number,
-): [number[][], number[][]] {
+export function resumeRoundTrip(make: (params: Parameter[]) => Optimizer<{ lr: number }>, seed: number, n: number, m: number): [number[][], number[][]] {
   const a = tinyNet(seed);
   const optA = make(a.params);
   run(optA, a.closure, n + m);

@@ -72,7 +72,12 @@ export abstract class LRScheduler<Opts extends object = object> {
   constructor(optimizer: SchedulableOptimizer, opts: Opts, interval: SchedulerInterval) {
     const where = this.kind;
     if (!optimizer || typeof optimizer.setLr !== 'function' || !Array.isArray(optimizer.paramGroups)) {
-      throw new ConfigError('not an optimizer', { where, argument: 'optimizer', expected: 'a basiskit Optimizer (with paramGroups and setLr)', got: show(optimizer) });
+      throw new ConfigError('not an optimizer', {
+        where,
+        argument: 'optimizer',
+        expected: 'a basiskit Optimizer (with paramGroups and setLr)',
+        got: show(optimizer),
+      });
     }
     const problems: Problem[] = [];
     collectChoice({ interval }, 'interval', ['epoch', 'step'], problems);
@@ -160,7 +165,8 @@ export abstract class LRScheduler<Opts extends object = object> {
    */
   loadStateDict(state: LRSchedulerState): void {
     const where = `${this.kind}.loadStateDict`;
-    if (!isRecord(state)) throw new ConfigError('invalid scheduler state', { where, argument: 'state', expected: 'an object from stateDict()', got: show(state) });
+    if (!isRecord(state))
+      throw new ConfigError('invalid scheduler state', { where, argument: 'state', expected: 'an object from stateDict()', got: show(state) });
     const n = this.baseLrs.length;
     const problems: string[] = [];
     if (state.scheduler !== this.kind) problems.push(`scheduler: expected ${show(this.kind)}, got ${show(state.scheduler)}`);
@@ -197,14 +203,7 @@ export function perGroup(value: number | number[], groups: number): number[] {
 }
 
 /** Appends a problem unless `o[key]` is a number (or an array of `groups` numbers) satisfying `ok`. */
-export function checkPerGroup(
-  o: Record<string, unknown>,
-  key: string,
-  groups: number,
-  ok: (x: unknown) => boolean,
-  expected: string,
-  out: Problem[],
-): void {
+export function checkPerGroup(o: Record<string, unknown>, key: string, groups: number, ok: (x: unknown) => boolean, expected: string, out: Problem[]): void {
   const v = o[key];
   const good = Array.isArray(v) ? v.length === groups && v.every(ok) : ok(v);
   if (!good) out.push({ argument: key, expected: `${expected}, or an array of ${groups} such (one per parameter group)`, got: show(v) });

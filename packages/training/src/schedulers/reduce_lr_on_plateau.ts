@@ -126,7 +126,12 @@ export class ReduceLROnPlateau extends LRScheduler<Resolved> {
    */
   override step(metric?: number): void {
     if (typeof metric !== 'number') {
-      throw new ConfigError('ReduceLROnPlateau.step needs the metric', { where: 'ReduceLROnPlateau.step', argument: 'metric', expected: 'a number (e.g. the validation loss)', got: show(metric) });
+      throw new ConfigError('ReduceLROnPlateau.step needs the metric', {
+        where: 'ReduceLROnPlateau.step',
+        argument: 'metric',
+        expected: 'a number (e.g. the validation loss)',
+        got: show(metric),
+      });
     }
     const epoch = this.epoch + 1;
     this.epoch = epoch;

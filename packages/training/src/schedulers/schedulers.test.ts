@@ -55,7 +55,11 @@ describe('StepLR / ExponentialLR', () => {
   it('ExponentialLR: lr = base · gamma^epoch', () => {
     const s = new ExponentialLR(sgd([0.2, 0.02]), { gamma: 0.9, interval: 'step' });
     expect(s.interval).toBe('step');
-    expectClose(trace(s, 8), Array.from({ length: 9 }, (_, e) => [0.2 * 0.9 ** e, 0.02 * 0.9 ** e]), 16);
+    expectClose(
+      trace(s, 8),
+      Array.from({ length: 9 }, (_, e) => [0.2 * 0.9 ** e, 0.02 * 0.9 ** e]),
+      16,
+    );
   });
 });
 
@@ -89,7 +93,9 @@ describe('CosineAnnealingLR', () => {
     expect(got[0]).toEqual([0.1 * f, 0.3 * f]);
     expect(got[w]).toEqual(bases);
     expect(got[T][0]).toBeCloseTo(0, 15);
-    expect(() => new CosineAnnealingLR(sgd([0.1]), { tMax: 4, warmupSteps: 4 })).toThrow(/CosineAnnealingLR: argument warmupSteps: invalid option \(expected fewer than tMax \(4\) steps, got 4\)/);
+    expect(() => new CosineAnnealingLR(sgd([0.1]), { tMax: 4, warmupSteps: 4 })).toThrow(
+      /CosineAnnealingLR: argument warmupSteps: invalid option \(expected fewer than tMax \(4\) steps, got 4\)/,
+    );
   });
 });
 
@@ -174,7 +180,11 @@ describe('OneCycleLR', () => {
     }
     const r1 = oneCycleReference(1, T, {});
     const r2 = oneCycleReference(2, T, {});
-    expectClose(lrs, r1.slice(0, T).map((v, i) => [v, r2[i]]), 15);
+    expectClose(
+      lrs,
+      r1.slice(0, T).map((v, i) => [v, r2[i]]),
+      15,
+    );
     // momentum: the same phases from 0.9 down to 0.8 (at the peak, step 2) and back up
     expect(moms[0]).toEqual([0.9, 0.9]);
     expect(moms[2][0]).toBeCloseTo(0.8, 15);
@@ -207,7 +217,19 @@ describe('ReduceLROnPlateau', () => {
     const metrics = [0.5, 0.54, NaN, 0.6, 0.6, 0.6];
     // 0.5 better (> -inf); 0.54 not > 0.55: bad 1; NaN: bad 2 > 1 → reduce; 0.6 better; 0.6 bad 1; bad 2 → reduce
     const got = trace(s, metrics.length, (e) => metrics[e - 1]);
-    expectClose(got, [[1, 0.5], [1, 0.5], [1, 0.5], [0.1, 0.05], [0.1, 0.05], [0.1, 0.05], [0.01, 0.005]], 15);
+    expectClose(
+      got,
+      [
+        [1, 0.5],
+        [1, 0.5],
+        [1, 0.5],
+        [0.1, 0.05],
+        [0.1, 0.05],
+        [0.1, 0.05],
+        [0.01, 0.005],
+      ],
+      15,
+    );
   });
 });
 
@@ -247,7 +269,9 @@ describe('scheduler state dicts', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(StateDictError);
-    expect((err as Error).message).toMatch(/StepLR.loadStateDict: scheduler state rejected, nothing loaded:\n {2}scheduler: expected "StepLR", got "ExponentialLR"/);
+    expect((err as Error).message).toMatch(
+      /StepLR.loadStateDict: scheduler state rejected, nothing loaded:\n {2}scheduler: expected "StepLR", got "ExponentialLR"/,
+    );
     expect((err as Error).message).toMatch(/baseLrs: expected 2 finite number\(s\) >= 0/);
     expect((err as Error).message).toMatch(/options\.stepSize: missing/);
     expect(s.lastEpoch).toBe(1);
@@ -270,7 +294,9 @@ describe('scheduler options are validated', () => {
     expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 1.5 })).toThrow(/argument pctStart/);
     expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 0 })).toThrow(/argument totalSteps/);
     expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 5, annealStrategy: 'exp' as never })).toThrow(/argument annealStrategy/);
-    expect(() => new ReduceLROnPlateau(o, { factor: 1 })).toThrow(/ReduceLROnPlateau: argument factor: invalid option \(expected a finite number >= 0 < 1, got 1\)/);
+    expect(() => new ReduceLROnPlateau(o, { factor: 1 })).toThrow(
+      /ReduceLROnPlateau: argument factor: invalid option \(expected a finite number >= 0 < 1, got 1\)/,
+    );
     expect(() => new ReduceLROnPlateau(o, { mode: 'maximum' as never })).toThrow(/argument mode/);
     expect(() => new ReduceLROnPlateau(o, { minLr: [0.1, 0.2, 0.3] })).toThrow(/argument minLr/);
     expect(() => new StepLR({} as never, { stepSize: 1 })).toThrow(/StepLR: argument optimizer: not an optimizer/);
