@@ -1,5 +1,7 @@
 // The build of a basiskit library package: ESM + CJS + .d.ts from src/index.ts, ES2022,
-// dependencies external (tsup's default), source maps.
+// dependencies external (tsup's default), source maps. keepNames: classes keep their names in
+// the bundle (esbuild renames a class that refers to itself to `_Name`), and error messages name
+// modules by `constructor.name`.
 import { defineConfig } from 'tsup';
 
 /** @param {import('tsup').Options} [overrides] */
@@ -11,6 +13,7 @@ export function libraryConfig(overrides = {}) {
     sourcemap: true,
     clean: true,
     target: 'es2022',
+    keepNames: true,
     ...overrides,
   });
 }
