@@ -1,8 +1,9 @@
 // Test support (not exported by the package): rational activations evaluated in float64, with
 // the size of float32's rounding error for each output, and the comparison the large-|x| tests
 // of rational.test.ts and rational_large_a.test.ts make.
+import { tf } from '@basiskit/tensor';
 import { expect } from 'vitest';
-import type { RationalVersion } from './rational';
+import { rational, type RationalVersion } from './rational';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -105,6 +106,74 @@ export function expectFloat64Match(got: ArrayLike<number>, want: Reference[], xs
 /** Whether each y reference overflows float32 (gradients there may be ∞). */
 export function overflows(refs: Reference[]): boolean[] {
   return refs.map(({ value, slack }) => Math.abs(value) - slack > FLOAT32_MAX);
+}
+
+/** Float32 results to check against {@link RationalReference}s: one entry per element of xs; da/db hold one row per element. */
+export interface RationalResults {
+  y: ArrayLike<number>;
+  dx: ArrayLike<number>;
+  da?: number[][];
+  db?: number[][];
+}
+
+/** How {@link expectRationalMatch} names each output in its messages. */
+export interface RationalLabels {
+  y?: string;
+  dx?: string;
+  da?: (j: number) => string;
+  db?: (k: number) => string;
+}
+
+/**
+ * Checks y, dy/dx and (where given) every element's coefficient gradients against the float64
+ * references with {@link expectFloat64Match}; gradients may be ∞ where y overflows.
+ */
+export function expectRationalMatch(got: RationalResults, refs: readonly RationalReference[], xs: readonly number[], labels: RationalLabels = {}): void {
+  const { y = 'y', dx = 'dy/dx', da = (j: number) => `dy/da${j}`, db = (k: number) => `dy/db${k}` } = labels;
+  const yOver = overflows(refs.map((r) => r.y));
+  expectFloat64Match(
+    got.y,
+    refs.map((r) => r.y),
+    xs,
+    y,
+  );
+  expectFloat64Match(
+    got.dx,
+    refs.map((r) => r.dx),
+    xs,
+    dx,
+    yOver,
+  );
+  const coefficientGradients = (grads: number[][] | undefined, refsOf: (r: RationalReference) => Reference[], label: (j: number) => string) => {
+    if (!grads || refs.length === 0) return;
+    refsOf(refs[0]).forEach((_, j) =>
+      expectFloat64Match(
+        grads.map((row) => row[j]),
+        refs.map((r) => refsOf(r)[j]),
+        xs,
+        label(j),
+        yOver,
+      ),
+    );
+  };
+  coefficientGradients(got.da, (r) => r.da, da);
+  coefficientGradients(got.db, (r) => r.db, db);
+}
+
+/**
+ * rational(x, a, b, { version }) and its gradients with one coefficient row per element of xs
+ * (x [1, N], tables [N, k]), so that each element's coefficient gradients stand apart.
+ */
+export function rationalPerElement(xs: readonly number[], a: number[], b: number[], version: RationalVersion): Required<RationalResults> {
+  return tf.tidy(() => {
+    const x = tf.tensor2d([[...xs]]);
+    const at = tf.tensor2d(xs.map(() => a));
+    const bt = tf.tensor2d(xs.map(() => b));
+    const f = (xx: tf.Tensor, aa: tf.Tensor, bb: tf.Tensor) => rational(xx, aa, bb, { version });
+    const [gx, ga, gb] = tf.grads(f)([x, at, bt]);
+    expect(gx.size).toBe(xs.length);
+    return { y: f(x, at, bt).dataSync(), dx: gx.dataSync(), da: ga.arraySync() as number[][], db: gb.arraySync() as number[][] };
+  });
 }
 
 /** Large and ordinary inputs, as float32 values: ±1e30 (the bound of the rational tests) down to 0 and a subnormal. */
