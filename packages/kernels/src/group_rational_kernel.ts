@@ -178,20 +178,22 @@ class ScaledElement {
   }
 }
 
+/** Degrees 5/4: where group g's numerator row starts. */
+function numeratorOffset54(g: number, L: Layout): number {
+  return L.sharedNumerator ? 0 : g * 6;
+}
+
+/** Degrees 5/4: group g's a0..a5 and |b1|..|b4|. */
+function coefficients54(a: Float32Array, b: Float32Array, g: number, L: Layout): number[] {
+  const o = numeratorOffset54(g, L);
+  const d = g * 4;
+  return [a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], Math.abs(b[d]), Math.abs(b[d + 1]), Math.abs(b[d + 2]), Math.abs(b[d + 3])];
+}
+
 function forward54(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
-    const o = L.sharedNumerator ? 0 : g * 6;
-    const a0 = a[o],
-      a1 = a[o + 1],
-      a2 = a[o + 2],
-      a3 = a[o + 3],
-      a4 = a[o + 4],
-      a5 = a[o + 5];
-    const b1 = Math.abs(b[g * 4]),
-      b2 = Math.abs(b[g * 4 + 1]),
-      b3 = Math.abs(b[g * 4 + 2]),
-      b4 = Math.abs(b[g * 4 + 3]);
+    const [a0, a1, a2, a3, a4, a5, b1, b2, b3, b4] = coefficients54(a, b, g, L);
     const c0 = g * perGroup;
     for (let r = 0; r < rows; r++) {
       const start = r * channels + c0;
@@ -312,17 +314,8 @@ function backward54(
 ): void {
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
-    const o = L.sharedNumerator ? 0 : g * 6;
-    const a0 = a[o],
-      a1 = a[o + 1],
-      a2 = a[o + 2],
-      a3 = a[o + 3],
-      a4 = a[o + 4],
-      a5 = a[o + 5];
-    const b1 = Math.abs(b[g * 4]),
-      b2 = Math.abs(b[g * 4 + 1]),
-      b3 = Math.abs(b[g * 4 + 2]),
-      b4 = Math.abs(b[g * 4 + 3]);
+    const o = numeratorOffset54(g, L);
+    const [a0, a1, a2, a3, a4, a5, b1, b2, b3, b4] = coefficients54(a, b, g, L);
     const c0 = g * perGroup;
     let A0 = 0,
       A1 = 0,
