@@ -9,7 +9,16 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { BasiskitError, FormatError } from './errors';
-import { SAFETENSORS_DTYPES, loadSafetensors, readSafetensorsHeader, saveSafetensors, type SafetensorsDType, type SafetensorsTensorInfo } from './safetensors';
+import {
+  DTYPE_SIZE,
+  SAFETENSORS_DTYPES,
+  loadSafetensors,
+  readSafetensorsHeader,
+  saveSafetensors,
+  type SafetensorsDType,
+  type SafetensorsTensorInfo,
+} from './safetensors';
+import { concat, fileFromHeaderBytes } from './safetensors_testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,40 +33,6 @@ const runs = (numRuns: number) => ({ seed: SEED, numRuns, interruptAfterTimeLimi
 
 // ---------------------------------------------------------------------------------------------
 // Files, built from the spec (independent of saveSafetensors)
-
-const BYTES: Record<SafetensorsDType, number> = {
-  F64: 8,
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I64: 8,
-  I32: 4,
-  I16: 2,
-  I8: 1,
-  U64: 8,
-  U32: 4,
-  U16: 2,
-  U8: 1,
-  BOOL: 1,
-  C64: 8,
-};
-
-function concat(...parts: ArrayLike<number>[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** u64 LE `length` (default: the header's), header bytes, data. */
-function fileOf(header: Uint8Array, data: ArrayLike<number>, length: bigint = BigInt(header.length)): Uint8Array {
-  const prefix = new Uint8Array(8);
-  new DataView(prefix.buffer).setBigUint64(0, length, true);
-  return concat(prefix, header, data);
-}
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -91,8 +66,8 @@ function halfValue(h: number): number {
 
 /** The tensors a file entry loads as: name, tfjs dtype, values (int range not yet checked). */
 function reference(name: string, info: SafetensorsTensorInfo, data: DataView): [string, string, number[]][] {
-  const n = (info.dataOffsets[1] - info.dataOffsets[0]) / BYTES[info.dtype];
-  const at = (i: number) => info.dataOffsets[0] + i * BYTES[info.dtype];
+  const n = (info.dataOffsets[1] - info.dataOffsets[0]) / DTYPE_SIZE[info.dtype];
+  const at = (i: number) => info.dataOffsets[0] + i * DTYPE_SIZE[info.dtype];
   const values = (read: (o: number) => number) => Array.from({ length: n }, (_, i) => read(at(i)));
   const bitsAsFloat = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0];
   switch (info.dtype) {
@@ -204,9 +179,9 @@ function checkAcceptedHeader(bytes: Uint8Array): ReturnType<typeof readSafetenso
     expect(info).toEqual({ dtype: raw.dtype, shape: raw.shape.map((d) => d + 0), dataOffsets: raw.data_offsets.map((d) => d + 0) });
     const count = info.shape.reduce((a, b) => a * b, 1);
     // Even with a 0 among them, the other dims' byte size is one a JS number holds exactly.
-    const span = info.shape.reduce((a, b) => (b === 0 ? a : a * b), BYTES[info.dtype]);
+    const span = info.shape.reduce((a, b) => (b === 0 ? a : a * b), DTYPE_SIZE[info.dtype]);
     expect(span, `${name}: shape ${JSON.stringify(info.shape)} overflows`).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
-    expect(info.dataOffsets[1] - info.dataOffsets[0]).toBe(count * BYTES[info.dtype]);
+    expect(info.dataOffsets[1] - info.dataOffsets[0]).toBe(count * DTYPE_SIZE[info.dtype]);
     ranges.push(info.dataOffsets);
   }
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -310,7 +285,7 @@ interface Spec {
 /** Keeps integer data inside int32, so a valid file also loads (mutations may undo this). */
 function intoInt32(dtype: SafetensorsDType, data: Uint8Array): Uint8Array {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let o = 0; o < data.length; o += BYTES[dtype]) {
+  for (let o = 0; o < data.length; o += DTYPE_SIZE[dtype]) {
     if (dtype === 'U32') view.setUint32(o, view.getUint32(o, true) & 0x7fffffff, true);
     if (dtype === 'I64') view.setInt32(o + 4, view.getInt32(o, true) >> 31, true);
     if (dtype === 'U64') view.setUint32(o, view.getUint32(o, true) & 0x7fffffff, true);
@@ -333,7 +308,7 @@ const specsArb: fc.Arbitrary<Spec[]> = fc
   .chain((specs) =>
     fc.tuple(
       ...specs.map((s) => {
-        const n = sizeOf(s.shape) * BYTES[s.dtype];
+        const n = sizeOf(s.shape) * DTYPE_SIZE[s.dtype];
         return fc.uint8Array({ minLength: n, maxLength: n }).map((data) => ({ ...s, data: intoInt32(s.dtype, data) }));
       }),
     ),
@@ -377,7 +352,8 @@ const validFileArb = fc
     return { specs, meta, pairs, data, pad };
   });
 
-const build = (pairs: readonly (readonly [string, string])[], data: Uint8Array, pad = 0) => fileOf(utf8(objectText(pairs) + ' '.repeat(pad)), data);
+const build = (pairs: readonly (readonly [string, string])[], data: Uint8Array, pad = 0) =>
+  fileFromHeaderBytes(utf8(objectText(pairs) + ' '.repeat(pad)), data);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -667,7 +643,7 @@ describe('hostile bytes: a correct result or a FormatError, no leak (property)',
     );
     fc.assert(
       fc.property(headerArb, fc.uint8Array({ maxLength: 32 }), (header, data) => {
-        readChecked(fileOf(header, data));
+        readChecked(fileFromHeaderBytes(header, data));
       }),
       runs(500),
     );

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ConfigError, FormatError } from './errors';
 import { MAX_HEADER_SIZE, SAFETENSORS_DTYPES, loadSafetensors, readSafetensorsHeader, saveSafetensors } from './safetensors';
+import { concat, fileFromHeaderBytes } from './safetensors_testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -10,24 +11,6 @@ beforeAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // Fixture builders, written from the spec (independent of saveSafetensors).
-
-/** Concatenates byte arrays. */
-function concat(...parts: ArrayLike<number>[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** A file from raw header bytes: u64 LE length (or `length` when given), header, data. */
-function fileFromHeaderBytes(header: Uint8Array, data: ArrayLike<number> = [], length: bigint = BigInt(header.length)) {
-  const prefix = new Uint8Array(8);
-  new DataView(prefix.buffer).setBigUint64(0, length, true);
-  return concat(prefix, header, data);
-}
 
 /** A file from a header object (JSON, space-padded to 8 unless `pad` is false) and raw data. */
 function buildFile(header: unknown, data: ArrayLike<number> = [], pad = true): Uint8Array {

@@ -16,8 +16,8 @@ import { ConfigError, FormatError, formatShape } from './errors';
 /** The largest header accepted, in bytes (as `MAX_HEADER_SIZE` in Hugging Face's reader). */
 export const MAX_HEADER_SIZE = 100_000_000;
 
-/** Bytes per element of each safetensors dtype this module reads. */
-const DTYPE_SIZE = {
+/** Bytes per element of each safetensors dtype this module reads (exported for the tests, not by the package). */
+export const DTYPE_SIZE = {
   F64: 8,
   F32: 4,
   F16: 2,
