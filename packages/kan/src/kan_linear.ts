@@ -41,7 +41,7 @@ import { curve2coef, splineBases } from './curve_fit';
 import { curvesFrom, type EdgeCurve, type EdgeCurvesOptions } from './edge_curves';
 import { gridFromSamples, unscaledSplineWeight, type UpdateGridOptions } from './grid_update';
 import { gridRangePoints, refinedGrid, type RefineOptions } from './refine';
-import { edgeScalesFrom, layerRegularization, regularizationSettings, type RegMetric, type RegularizationOptions } from './regularization';
+import { checkRegMetric, edgeScalesFrom, layerRegularization, regularizationSettings, type RegMetric, type RegularizationOptions } from './regularization';
 import {
   FIX_OPTIONS,
   SUGGEST_OPTIONS,
@@ -480,14 +480,7 @@ export class KANLinear extends Module {
   edgeScales(metric: RegMetric = 'edge_forward_spline_n'): tf.Tensor2D {
     this.assertLive('edgeScales');
     const where = this.where('edgeScales');
-    if (metric !== 'edge_forward_spline_n' && metric !== 'edge_forward_sum') {
-      throw new ConfigError('unknown regularization metric', {
-        where,
-        argument: 'metric',
-        expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
-        got: show(metric),
-      });
-    }
+    checkRegMetric(metric, where, 'metric');
     const acts = this.cached;
     if (!acts) {
       throw new ConfigError('no cached activations', {

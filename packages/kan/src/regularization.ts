@@ -34,19 +34,24 @@ export interface RegularizationOptions {
 
 const KNOWN = ['lambL1', 'lambEntropy', 'lambCoef', 'lambCoefdiff', 'regMetric'];
 
+/** `metric` if it names a {@link RegMetric}, else a ConfigError naming `where` and `argument`. */
+export function checkRegMetric(metric: unknown, where: string, argument: string): RegMetric {
+  if (metric !== 'edge_forward_spline_n' && metric !== 'edge_forward_sum') {
+    throw new ConfigError('unknown regularization metric', {
+      where,
+      argument,
+      expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
+      got: show(metric),
+    });
+  }
+  return metric;
+}
+
 /** The options with their defaults, checked (a ConfigError naming `where` otherwise). */
 export function regularizationSettings(options: RegularizationOptions | undefined, where: string): Required<RegularizationOptions> {
   const o = checkOptions(options, { where, known: KNOWN });
   const lamb = (k: keyof RegularizationOptions, d: number) => checkNumber(o[k] ?? d, { where, argument: k });
-  const regMetric = o.regMetric ?? 'edge_forward_spline_n';
-  if (regMetric !== 'edge_forward_spline_n' && regMetric !== 'edge_forward_sum') {
-    throw new ConfigError('unknown regularization metric', {
-      where,
-      argument: 'regMetric',
-      expected: "'edge_forward_spline_n' or 'edge_forward_sum'",
-      got: show(regMetric),
-    });
-  }
+  const regMetric = checkRegMetric(o.regMetric ?? 'edge_forward_spline_n', where, 'regMetric');
   return { lambL1: lamb('lambL1', 1), lambEntropy: lamb('lambEntropy', 2), lambCoef: lamb('lambCoef', 0), lambCoefdiff: lamb('lambCoefdiff', 0), regMetric };
 }
 
