@@ -10,7 +10,7 @@ import { ConfigError, tf } from '@basiskit/tensor';
 export interface SymbolicFunction {
   /** pykan's name ('x^2', 'sin', '1/sqrt(x)', ...). */
   readonly name: string;
-  /** pykan's complexity score (used by {@link suggestSymbolic}'s ranking). */
+  /** pykan's complexity score (used by {@link KANLinear.suggestSymbolic}'s ranking). */
   readonly complexity: number;
   /** Singularity-protected evaluation on tensors (differentiable). */
   tensor(x: tf.Tensor): tf.Tensor;
