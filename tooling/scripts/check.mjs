@@ -1,6 +1,7 @@
 // The README's test command ends here: check the formatting (Prettier), build, typecheck, lint
-// and test every package with turbo, then print the totals across all packages as one plain line
-// `N passed, N failed` (`, N skipped` when any were skipped). Exits non-zero when anything failed.
+// and test every package with turbo, check the API reference (TypeDoc, warnings are problems), then
+// print the totals across all packages as one plain line `N passed, N failed` (`, N skipped` when
+// any were skipped). Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,10 @@ const turbo = spawnSync(
   { cwd: root, stdio: 'inherit', env: process.env },
 );
 
+// API reference: TypeDoc over the published packages' sources (typedoc.json, treatWarningsAsErrors),
+// nothing written; `npm run docs:api` builds the HTML into docs/api
+const docs = spawnSync('pnpm', ['exec', 'typedoc', '--emit', 'none', '--logLevel', 'Warn'], { cwd: root, stdio: 'inherit', env: process.env });
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -56,7 +61,8 @@ for (const p of pkgs.filter((q) => q.hasTests)) {
 }
 
 if (format.status !== 0) problems.push("formatting: the files above differ from Prettier's output (run `npm run format`)");
+if (docs.status !== 0) problems.push('API reference: TypeDoc reported the warnings above (`npm run docs:api`; typedoc.json)');
 for (const msg of problems) console.error(msg);
 if (turbo.status !== 0) console.error(`turbo exited with ${turbo.status ?? turbo.signal}: a build, typecheck, lint or test task failed`);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(turbo.status === 0 && failed === 0 && format.status === 0 ? 0 : 1);
+process.exit(turbo.status === 0 && failed === 0 && format.status === 0 && docs.status === 0 ? 0 : 1);
