@@ -1,5 +1,6 @@
 import './tf';
 import './register_gradients';
+import './register_chained_ops';
 import './wasm_fallback_kernels';
 
 export { tf } from './tf';

@@ -4,8 +4,9 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs-core';
-import { FormatError } from './errors';
-import { loadSafetensors, saveSafetensors } from './safetensors';
+// From the main entry: the build turns this into an import of `@basiskit/tensor` itself, so the
+// node entry shares its classes (an error thrown here is `instanceof` the main entry's FormatError).
+import { FormatError, loadSafetensors, saveSafetensors } from './index';
 
 /** Tensors by name, or anything with a `stateDict()` method (a basiskit `Module`). */
 export type StateDictSource = Record<string, tf.Tensor> | { stateDict(): Record<string, tf.Tensor> };
