@@ -1,8 +1,9 @@
 // Checkpoints: one safetensors file holding the model's state dict (`model.<key>`), the
 // optimizer's state tensors (`optimizer.<key>`), and as JSON metadata the optimizer's scalar
 // state and the training state (epoch, step, RNG, history, scheduler, callbacks), so that a
-// resumed run continues exactly where the saved one was.
-import { ConfigError, FormatError, loadSafetensors, readSafetensorsHeader, saveSafetensors, show, tf } from '@basiskit/tensor';
+// resumed run continues exactly where the saved one was. Bytes in, bytes out: browser-safe
+// (files: saveCheckpoint/loadCheckpoint from `@basiskit/training/node`).
+import { FormatError, loadSafetensors, readSafetensorsHeader, saveSafetensors, tf } from '@basiskit/tensor';
 import type { FitContext, TrainState } from './callbacks/callback';
 
 const FORMAT = 'basiskit-checkpoint-1';
@@ -64,32 +65,4 @@ export function parseCheckpoint(bytes: Uint8Array): Checkpoint {
 /** Frees a loaded checkpoint's tensors. */
 export function disposeCheckpoint(c: Checkpoint): void {
   tf.dispose([...Object.values(c.model), ...Object.values(c.optimizer.tensors)]);
-}
-
-/** Writes the checkpoint of a running `fit` to `path` (Node; atomic: temp file then rename). */
-export async function saveCheckpoint(path: string, ctx: FitContext): Promise<void> {
-  const { writeFile, rename, mkdir } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, checkpointBytes(ctx));
-  await rename(tmp, path);
-}
-
-/** Reads a checkpoint file (Node). */
-export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  const { readFile } = await import('node:fs/promises');
-  if (typeof path !== 'string') throw new ConfigError('invalid path', { where: 'loadCheckpoint', argument: 'path', expected: 'a file path', got: show(path) });
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new ConfigError(`cannot read "${path}" (${(e as Error).message})`, { where: 'loadCheckpoint', argument: 'path' });
-  }
-  try {
-    return parseCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (e) {
-    if (e instanceof FormatError) throw new FormatError(`"${path}": ${e.message}`, { where: 'loadCheckpoint', argument: 'path' });
-    throw e;
-  }
 }

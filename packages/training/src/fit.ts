@@ -23,7 +23,7 @@ import {
 import type { Callback, FitContext, OptimizerLike, SchedulerLike, StepInfo, TrainState } from './callbacks/callback';
 import { nanGuard as makeNanGuard } from './callbacks/nan_guard';
 import { progress as makeProgress } from './callbacks/progress';
-import { disposeCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint';
+import type { Checkpoint } from './checkpoint';
 import { checkDataset, datasetSize, epochBatches, type Dataset } from './data';
 import { History } from './metrics';
 
@@ -53,12 +53,21 @@ export interface FitOptions {
   /** LR schedule, stepped per epoch (with `val_loss`, else `loss`, for plateau schedules) or per step. */
   scheduler?: SchedulerLike;
   callbacks?: Callback[];
-  /** Progress output: 'auto' (default), 'bar', 'lines' or 'silent' (see `progress`); a `progress(...)` callback in `callbacks` replaces it. */
-  progress?: 'auto' | 'bar' | 'lines' | 'silent';
+  /**
+   * Progress output: 'auto' (default) or 'lines' (one line per epoch) or 'silent' (see
+   * `progress`); a callback named 'progress' in `callbacks` (`progress(...)`, Node's
+   * `progressBar()`) replaces it. The terminal bar is Node-only: `fit` from
+   * `@basiskit/training/node` draws it by default on a TTY.
+   */
+  progress?: 'auto' | 'lines' | 'silent';
   /** Stop at the first non-finite loss with an error naming the step. Default true. */
   nanGuard?: boolean;
-  /** Continue from a checkpoint (a path in Node, or one loaded with `loadCheckpoint`). */
-  resumeFrom?: string | Checkpoint;
+  /**
+   * Continue from a loaded checkpoint (`parseCheckpoint(bytes)`, or Node's `loadCheckpoint(path)`);
+   * it stays the caller's to dispose (`disposeCheckpoint`). A file path: `fit` from
+   * `@basiskit/training/node`.
+   */
+  resumeFrom?: Checkpoint;
 }
 
 /** What {@link fit} returns. */
@@ -89,7 +98,7 @@ const FIT_OPTIONS = [
   'resumeFrom',
 ] as const;
 
-const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'] as const;
+const PROGRESS_MODES = ['auto', 'lines', 'silent'] as const;
 
 /** Appends a problem unless `o[key]` is a function. */
 function collectFunction(o: Record<string, unknown>, key: string, expected: string, out: Problem[]): void {
@@ -130,7 +139,15 @@ function checkFitOptions(model: unknown, options: unknown): FitOptions {
   if (o.seed !== undefined) collectNumber(o, 'seed', { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, problems);
   if (o.shuffle !== undefined) collectBool(o, 'shuffle', problems);
   if (o.nanGuard !== undefined) collectBool(o, 'nanGuard', problems);
-  if (o.progress !== undefined) collectChoice(o, 'progress', PROGRESS_MODES, problems);
+  const hasProgress = Array.isArray(o.callbacks) && o.callbacks.some((cb) => isRecord(cb) && cb.name === 'progress');
+  if (o.progress === 'bar') {
+    if (!hasProgress)
+      problems.push({
+        argument: 'progress',
+        expected: "'auto', 'lines' or 'silent' (the terminal bar is Node-only: fit or progressBar() from @basiskit/training/node)",
+        got: '"bar"',
+      });
+  } else if (o.progress !== undefined) collectChoice(o, 'progress', PROGRESS_MODES, problems);
   if (o.forward !== undefined) collectFunction(o, 'forward', '(model, x) => tensor', problems);
   else if (typeof (model as { forward?: unknown }).forward !== 'function')
     problems.push({ argument: 'model', expected: 'a Module with forward (or the forward option)', got: show(model) });
@@ -146,8 +163,14 @@ function checkFitOptions(model: unknown, options: unknown): FitOptions {
     if (!Array.isArray(o.callbacks)) problems.push({ argument: 'callbacks', expected: 'an array of callbacks', got: show(o.callbacks) });
     else o.callbacks.forEach((cb, i) => isRecord(cb) || problems.push({ argument: `callbacks[${i}]`, expected: 'a callback object', got: show(cb) }));
   }
-  if (o.resumeFrom !== undefined && typeof o.resumeFrom !== 'string' && !isRecord(o.resumeFrom)) {
-    problems.push({ argument: 'resumeFrom', expected: 'a checkpoint path or a loaded checkpoint', got: show(o.resumeFrom) });
+  if (typeof o.resumeFrom === 'string') {
+    problems.push({
+      argument: 'resumeFrom',
+      expected: "a loaded checkpoint (a file path needs Node: fit from '@basiskit/training/node', or resumeFrom: await loadCheckpoint(path))",
+      got: show(o.resumeFrom),
+    });
+  } else if (o.resumeFrom !== undefined && !isRecord(o.resumeFrom)) {
+    problems.push({ argument: 'resumeFrom', expected: 'a loaded checkpoint (parseCheckpoint or loadCheckpoint)', got: show(o.resumeFrom) });
   }
   if (o.train === undefined) problems.push({ argument: 'train', expected: 'a dataset', got: 'undefined' });
   throwProblems(problems, { where });
@@ -167,7 +190,7 @@ function checkTrainState(ckpt: unknown): { train: TrainState; rng: Rng; history:
     throw new FormatError('not a checkpoint', {
       where,
       argument: 'resumeFrom',
-      expected: '{ model, optimizer, train } as loadCheckpoint returns',
+      expected: '{ model, optimizer, train } as parseCheckpoint or loadCheckpoint returns',
       got: show(ckpt),
     });
   }
@@ -270,18 +293,13 @@ export async function fit(model: Module, fitOptions: FitOptions): Promise<FitRes
   let stopRequest: string | Error | undefined;
 
   if (options.resumeFrom !== undefined) {
-    const fromPath = typeof options.resumeFrom === 'string';
-    const ckpt = fromPath ? await loadCheckpoint(options.resumeFrom as string) : (options.resumeFrom as Checkpoint);
-    try {
-      const checked = checkTrainState(ckpt);
-      restoreCheckpoint(ckpt, model, options, callbacks);
-      epoch = checked.train.epoch;
-      globalStep = checked.train.globalStep;
-      rng = checked.rng;
-      history = checked.history;
-    } finally {
-      if (fromPath) disposeCheckpoint(ckpt);
-    }
+    const ckpt = options.resumeFrom;
+    const checked = checkTrainState(ckpt);
+    restoreCheckpoint(ckpt, model, options, callbacks);
+    epoch = checked.train.epoch;
+    globalStep = checked.train.globalStep;
+    rng = checked.rng;
+    history = checked.history;
   }
 
   const trainState = (): TrainState => {

@@ -1,3 +1,5 @@
+// The main entry of @basiskit/training: everything that runs anywhere (browsers, workers, Node,
+// Deno, Bun). Checkpoint files and the terminal bar are in the Node entry, ./node.ts.
 export * from './optim';
 export * from './schedulers';
 export * from './losses';
@@ -15,6 +17,6 @@ export type { EarlyStoppingOptions } from './callbacks/early_stopping';
 export { progress } from './callbacks/progress';
 export type { ProgressOptions } from './callbacks/progress';
 export { checkpoint } from './callbacks/checkpoint_callback';
-export type { CheckpointOptions } from './callbacks/checkpoint_callback';
-export { saveCheckpoint, loadCheckpoint, checkpointBytes, parseCheckpoint, disposeCheckpoint } from './checkpoint';
+export type { CheckpointOptions, CheckpointPolicy, CheckpointName } from './callbacks/checkpoint_callback';
+export { checkpointBytes, parseCheckpoint, disposeCheckpoint } from './checkpoint';
 export type { Checkpoint } from './checkpoint';

@@ -1,7 +1,6 @@
 // The fit loop end to end: the "done when" cases (spirals with Adam, L-BFGS on
 // sin(3x), 1,000 leak-free steps, bit-reproducible runs, exact resume) and the callbacks.
-import { mkdtempSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DisposedError, FormatError, Parameter, ShapeError, StateDictError, initBackend, tf } from '@basiskit/tensor';
@@ -24,8 +23,10 @@ import {
   parseCheckpoint,
   type Batch,
   type Checkpoint,
+  type CheckpointName,
   type FitContext,
 } from '../src/index';
+import { fileCheckpoint, fit as nodeFit, loadCheckpoint, progressBar, type ProgressStream } from '../src/node';
 import { MLP, createRng, sine3, twoSpirals } from './helpers';
 
 describe('fit', () => {
@@ -131,9 +132,10 @@ describe('fit', () => {
     const whole = await fit(full.model, { ...common, optimizer: full.optimizer, scheduler: full.scheduler, epochs: 6 });
 
     const first = setup();
-    await fit(first.model, { ...common, optimizer: first.optimizer, scheduler: first.scheduler, epochs: 3, callbacks: [checkpoint({ dir })] });
+    await nodeFit(first.model, { ...common, optimizer: first.optimizer, scheduler: first.scheduler, epochs: 3, callbacks: [fileCheckpoint({ dir })] });
+    expect(readdirSync(dir).sort()).toEqual(['best.safetensors', 'last.safetensors']);
     const second = setup();
-    const resumed = await fit(second.model, {
+    const resumed = await nodeFit(second.model, {
       ...common,
       optimizer: second.optimizer,
       scheduler: second.scheduler,
@@ -143,6 +145,43 @@ describe('fit', () => {
     expect(resumed.history.get('loss')).toEqual(whole.history.get('loss'));
     expect(resumed.history.get('val_loss')).toEqual(whole.history.get('val_loss'));
     expect(resumed.history.get('lr')).toEqual(whole.history.get('lr'));
+    expect(Array.from(second.model.parameters()[0].value.dataSync())).toEqual(Array.from(full.model.parameters()[0].value.dataSync()));
+    for (const s of [full, first, second]) {
+      s.optimizer.dispose();
+      s.model.dispose();
+    }
+    tf.dispose([data.x, data.y]);
+  });
+
+  it('resumes the same way from in-memory checkpoints (the browser path: checkpoint({ save }) and parseCheckpoint)', async () => {
+    await initBackend({ backend: 'cpu' });
+    const data = twoSpirals(30, 3);
+    const setup = () => {
+      const model = new MLP([2, 12, 2], createRng(6));
+      const optimizer = new Adam(model.parameters(), { lr: 0.02 });
+      const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
+      return { model, optimizer, scheduler };
+    };
+    const common = { train: data, val: data, loss: (p: tf.Tensor, t: tf.Tensor) => crossEntropy(p, t), batchSize: 8, seed: 4, progress: 'silent' as const };
+    const full = setup();
+    const whole = await fit(full.model, { ...common, optimizer: full.optimizer, scheduler: full.scheduler, epochs: 5 });
+
+    const saved: Partial<Record<CheckpointName, Uint8Array>> = {};
+    const names: CheckpointName[] = [];
+    const first = setup();
+    await fit(first.model, {
+      ...common,
+      optimizer: first.optimizer,
+      scheduler: first.scheduler,
+      epochs: 2,
+      callbacks: [checkpoint({ save: async (name, bytes) => void (names.push(name), (saved[name] = bytes)), saveBest: false })],
+    });
+    expect(names).toEqual(['last', 'last']);
+    const second = setup();
+    const ckpt = parseCheckpoint(saved.last!);
+    const resumed = await fit(second.model, { ...common, optimizer: second.optimizer, scheduler: second.scheduler, epochs: 5, resumeFrom: ckpt });
+    disposeCheckpoint(ckpt); // a loaded checkpoint stays the caller's
+    expect(resumed.history.get('loss')).toEqual(whole.history.get('loss'));
     expect(Array.from(second.model.parameters()[0].value.dataSync())).toEqual(Array.from(full.model.parameters()[0].value.dataSync()));
     for (const s of [full, first, second]) {
       s.optimizer.dispose();
@@ -242,16 +281,16 @@ describe('fit callbacks and errors', () => {
     const model = new MLP([1, 4, 1], createRng(2));
     const optimizer = new SGD(model.parameters(), { lr: 0.1 });
     let out = '';
-    const stream = Object.assign(new Writable({ write: (chunk, _enc, cb) => ((out += String(chunk)), cb()) }), { isTTY: true, columns: 120 });
+    // any object with write() serves (the option's type is structural, not NodeJS.WritableStream)
+    const stream: ProgressStream = { write: (s: string) => void (out += s), isTTY: true, columns: 120 };
     const lines: string[] = [];
-    const { progress } = await import('../src/index');
     await fit(model, {
       train: data,
       loss: (p, t) => mse(p, t),
       optimizer,
       epochs: 1,
       batchSize: 4,
-      callbacks: [progress({ mode: 'bar', stream, log: (l) => lines.push(l) })],
+      callbacks: [progressBar({ stream, log: (l) => lines.push(l) })],
     });
     expect(out).toMatch(/epoch 1\/1 .*4\/4 \| loss \d\.\d{4} \| \d+ samples\/s \| ETA/);
     expect(lines).toHaveLength(1);
@@ -337,7 +376,7 @@ describe('fit input checks', () => {
     for (const part of [
       'epochs: expected an integer >= 1, got 1.5',
       'shuffle: expected a boolean, got "no"',
-      'progress: expected one of "auto", "bar", "lines", "silent", got "loud"',
+      'progress: expected one of "auto", "lines", "silent", got "loud"',
       'nanGuard: expected a boolean',
       'forward: expected (model, x) => tensor',
       'metrics.acc:',
@@ -624,17 +663,27 @@ describe('fit resume is all or nothing', () => {
     const before = snapshot();
     const opts = { train: data, loss, optimizer: target.optimizer, epochs: 5, progress: 'silent' as const };
     await expect(fit(target.model, { ...opts, resumeFrom: 3 as never })).rejects.toThrow(
-      /fit: argument resumeFrom: invalid value \(expected a checkpoint path or a loaded checkpoint, got 3\)/,
+      /fit: argument resumeFrom: invalid value \(expected a loaded checkpoint \(parseCheckpoint or loadCheckpoint\), got 3\)/,
     );
+    await expect(nodeFit(target.model, { ...opts, resumeFrom: 3 as never })).rejects.toThrow(/fit: argument resumeFrom: invalid value/);
     await expect(fit(target.model, { ...opts, resumeFrom: { model: {} } as never })).rejects.toThrow(/fit: argument resumeFrom: not a checkpoint/);
     const dir = mkdtempSync(join(tmpdir(), 'basiskit-fit-'));
-    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'nothing.safetensors') })).rejects.toThrow(
+    // the main entry's fit reads no files, and says where the one that does is
+    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'last.safetensors') as never })).rejects.toThrow(
+      /fit: argument resumeFrom: invalid value \(expected a loaded checkpoint \(a file path needs Node: fit from '@basiskit\/training\/node'/,
+    );
+    await expect(nodeFit(target.model, { ...opts, resumeFrom: join(dir, 'nothing.safetensors') })).rejects.toThrow(
       /loadCheckpoint: argument path: cannot read ".*nothing.safetensors" \(ENOENT/,
     );
     const other = new MLP([1, 5, 1], createRng(3));
     const otherOpt = new Adam(other.parameters(), { lr: 0.05 });
-    await fit(other, { train: data, loss, optimizer: otherOpt, epochs: 1, progress: 'silent', callbacks: [checkpoint({ dir })] });
-    await expect(fit(target.model, { ...opts, resumeFrom: join(dir, 'last.safetensors') })).rejects.toThrow(StateDictError);
+    await nodeFit(other, { train: data, loss, optimizer: otherOpt, epochs: 1, progress: 'silent', callbacks: [fileCheckpoint({ dir })] });
+    const n = tf.memory().numTensors;
+    await expect(nodeFit(target.model, { ...opts, resumeFrom: join(dir, 'last.safetensors') })).rejects.toThrow(StateDictError);
+    expect(tf.memory().numTensors).toBe(n); // the checkpoint loaded from the path was freed
+    const loaded = await loadCheckpoint(join(dir, 'last.safetensors'));
+    await expect(fit(target.model, { ...opts, resumeFrom: loaded })).rejects.toThrow(StateDictError);
+    disposeCheckpoint(loaded);
     expect(snapshot()).toEqual(before);
     otherOpt.dispose();
     other.dispose();
