@@ -1,8 +1,11 @@
 // The built package names its modules as the source does: error messages say `KANLinear`, not
 // the `_KANLinear` esbuild gives a class that refers to itself (tsup's keepNames).
 import { DisposedError, initBackend, tf } from '@basiskit/tensor';
-import { KAN, KANLinear } from '@basiskit/kan';
 import { describe, expect, it } from 'vitest';
+
+// the built package at run time (typed from the sources: typecheck runs before this package's build)
+const dist = '@basiskit/kan';
+const { KAN, KANLinear } = (await import(dist)) as typeof import('../src/index');
 
 describe('built package', () => {
   it('keeps class names, so errors name the module as written', async () => {
