@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ConfigError, FormatError } from './errors';
-import { loadStateDict, loadStateDictSync, saveStateDict, saveStateDictSync } from './node';
+import { loadStateDict, loadStateDictSync, saveStateDict, saveStateDictSync, writeFileAtomic } from './node';
 import { readSafetensorsHeader } from './safetensors';
 
 let dir: string;
@@ -106,5 +106,17 @@ describe('saveStateDict / loadStateDict', () => {
     } finally {
       c.dispose();
     }
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('makes folders on request, replaces the file whole, and leaves no temp file when the write fails', async () => {
+    const path = join(dir, 'a', 'b', 'x.bin');
+    await expect(writeFileAtomic(path, new Uint8Array([1]))).rejects.toThrow(/ENOENT/);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    await writeFileAtomic(path, new Uint8Array([1, 2, 3]), { mkdirs: true });
+    await writeFileAtomic(path, new Uint8Array([4]), { mkdirs: true });
+    expect(Array.from(readFileSync(path))).toEqual([4]);
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['x.bin']);
   });
 });

@@ -2,7 +2,8 @@
 // Kept apart from the main entry so browser bundles never import node:fs.
 // Format: https://github.com/huggingface/safetensors#format (see ./safetensors.ts).
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 // From the main entry: the build turns this into an import of `@basiskit/tensor` itself, so the
 // node entry shares its classes (an error thrown here is `instanceof` the main entry's FormatError).
@@ -43,7 +44,16 @@ function withPath(err: unknown, path: string, where: string): unknown {
  * @throws ConfigError for tensors safetensors cannot hold (nothing is written then).
  */
 export async function saveStateDict(path: string, source: StateDictSource, metadata?: Record<string, string>): Promise<void> {
-  const bytes = saveSafetensors(resolve(source), metadata);
+  await writeFileAtomic(path, saveSafetensors(resolve(source), metadata));
+}
+
+/**
+ * Writes `bytes` to `path` atomically: a temp file beside it, flushed, then renamed over `path`
+ * (with `mkdirs`, the folders are made first). A failed write leaves `path` as it was and no
+ * temp file behind.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, options: { mkdirs?: boolean } = {}): Promise<void> {
+  if (options.mkdirs) await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
   try {
     const file = await open(tmp, 'w');

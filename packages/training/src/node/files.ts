@@ -1,36 +1,18 @@
 // Checkpoint files (Node): the bytes of `checkpointBytes` written atomically, read back with
 // `parseCheckpoint`, and `fileCheckpoint({ dir })`, the `checkpoint` callback writing files.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@basiskit/tensor/node';
 import { ConfigError, FormatError, checkOptions, show } from '@basiskit/tensor';
 import { checkpoint, checkpointBytes, parseCheckpoint, type Callback, type Checkpoint, type CheckpointPolicy, type FitContext } from '../index';
 // a pure check, bundled into the node entry (everything else comes from the main entry, one copy)
 import { checkpointPolicy } from '../callbacks/checkpoint_callback';
 
-/** Writes `bytes` to `path` atomically: a temp file, flushed, then renamed over `path`. */
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  try {
-    const file = await open(tmp, 'w');
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw e;
-  }
-}
-
 /** Writes the checkpoint of a running `fit` to `path` (atomic: temp file, then rename; folders made as needed). */
 export async function saveCheckpoint(path: string, ctx: FitContext): Promise<void> {
   if (typeof path !== 'string' || path === '')
     throw new ConfigError('invalid path', { where: 'saveCheckpoint', argument: 'path', expected: 'a file path', got: show(path) });
-  await writeAtomic(path, checkpointBytes(ctx));
+  await writeFileAtomic(path, checkpointBytes(ctx), { mkdirs: true });
 }
 
 /** Reads a checkpoint file; the caller owns its tensors (`disposeCheckpoint`). A malformed file creates none. */
@@ -68,5 +50,5 @@ export function fileCheckpoint(options: FileCheckpointOptions): Callback {
     throw new ConfigError('a folder is required', { where, argument: 'dir', expected: 'a path', got: show(o.dir) });
   const { dir, ...policy } = o as FileCheckpointOptions;
   checkpointPolicy(policy, where);
-  return checkpoint({ ...policy, save: (name, bytes) => writeAtomic(join(dir, `${name}.safetensors`), bytes) });
+  return checkpoint({ ...policy, save: (name, bytes) => writeFileAtomic(join(dir, `${name}.safetensors`), bytes, { mkdirs: true }) });
 }
