@@ -277,7 +277,7 @@ export async function fit(model: Module, fitOptions: FitOptions): Promise<FitRes
   const epochs = options.epochs;
   const steps = options.steps;
   const batchSize = options.batchSize ?? 32;
-  const forward = options.forward ?? ((m: Module, x: tf.Tensor) => m.forward(x) as tf.Tensor);
+  const forward = options.forward ?? ((m: Module, x: tf.Tensor) => m.forward(x));
   let rng = createRng(options.seed ?? 0);
   const userCallbacks = options.callbacks ?? [];
   // a `progress(...)` callback given by the caller replaces the default one
