@@ -27,6 +27,11 @@ export interface FusedKernelConfig<A extends object, E = never> {
   gradName: string;
   /** Forward inputs, in the order `forward.compute` receives them (the backward gets `dy` first). */
   inputs: readonly string[];
+  /**
+   * Names of the backward's cotangent inputs, one per forward output, which it receives first
+   * (then the forward inputs). Default `['dy']` (one output).
+   */
+  cotangents?: readonly string[];
   /** The wasm SIMD module `wasm` functions use (src/generated/*_wasm.ts). */
   simd?: SimdModuleSource<E>;
   forward: KernelSide<A, E>;
@@ -65,14 +70,18 @@ function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSid
 /** Registers `config`'s two kernels for cpu and wasm and the forward kernel's gradient (once). */
 export function registerFusedKernel<A extends object, E>(config: FusedKernelConfig<A, E>): void {
   registerTypedArrayKernel<A>(side(config, config.forward, config.name, config.inputs));
-  registerTypedArrayKernel<A>(side(config, config.backward, config.gradName, ['dy', ...config.inputs]));
+  const cotangents = config.cotangents ?? ['dy'];
+  registerTypedArrayKernel<A>(side(config, config.backward, config.gradName, [...cotangents, ...config.inputs]));
   if (tf.getGradient(config.name)) return;
   const differentiates = config.differentiates ?? config.inputs;
   tf.registerGradient({
     kernelName: config.name,
     inputsToSave: [...config.inputs],
     gradFunc: (dy, saved, attrs) => {
-      const inputs: Record<string, tf.Tensor> = { dy: dy as tf.Tensor };
+      // a multi-output kernel gets one cotangent per output (tfjs fills unused ones with zeros)
+      const dys = Array.isArray(dy) ? dy : [dy];
+      const inputs: Record<string, tf.Tensor> = {};
+      cotangents.forEach((n, i) => (inputs[n] = dys[i]));
       config.inputs.forEach((n, i) => (inputs[n] = saved[i]));
       // one backward kernel gives every gradient (tensors made here live in the backward's scope)
       const out = runKernel(config.gradName, inputs, attrs as object);

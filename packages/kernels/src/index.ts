@@ -15,5 +15,7 @@ export { fourierBasis } from './fourier_basis';
 export type { FourierBasisOptions } from './fourier_basis';
 export { reluKanBasis, reluKanPhases, reluKanScale } from './relu_kan_basis';
 export type { ReLUKANBasisOptions } from './relu_kan_basis';
+export { fft, ifft, rfft, irfft } from './fft';
+export type { ComplexTensor, FFTNorm, FFTOptions } from './fft';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';

@@ -4,6 +4,7 @@
 // (kernel_dispatch.ts) registers them all, once; importing the package registers nothing.
 import { bsplineBasisKernel } from './bspline_basis_kernel';
 import { chebyshevBasisKernel } from './chebyshev_basis_kernel';
+import { fftKernel, irfftKernel, rfftKernel } from './fft_kernel';
 import { fourierBasisKernel } from './fourier_basis_kernel';
 import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
 import { groupRationalKernel } from './group_rational_kernel';
@@ -20,6 +21,9 @@ export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
   chebyshevBasisKernel,
   fourierBasisKernel,
   reluKanBasisKernel,
+  fftKernel,
+  rfftKernel,
+  irfftKernel,
 ];
 
 let registered = false;

@@ -8,6 +8,8 @@ export { rbfBasisReference, rbfBasisDerivativeReference } from './rbf_basis_refe
 export { chebyshevBasisReference, chebyshevBasisDerivativeReference } from './chebyshev_basis_reference';
 export { fourierBasisReference, fourierBasisDerivativeReference } from './fourier_basis_reference';
 export { reluKanBasisReference, reluKanBasisDerivativeReference } from './relu_kan_basis_reference';
+export { fftReference, rfftReference, irfftReference } from './fft_reference';
+export type { FFTReferenceOptions } from './fft_reference';
 export { GROUP_RATIONAL_KERNEL, GROUP_RATIONAL_GRAD_KERNEL } from './group_rational_kernel';
 export { BSPLINE_BASIS_KERNEL, BSPLINE_BASIS_GRAD_KERNEL } from './bspline_basis_kernel';
 export { SPLINE_LINEAR_LOCAL_KERNEL, SPLINE_LINEAR_LOCAL_GRAD_KERNEL } from './spline_linear_kernel';
@@ -15,3 +17,4 @@ export { RBF_BASIS_KERNEL, RBF_BASIS_GRAD_KERNEL } from './rbf_basis_kernel';
 export { CHEBYSHEV_BASIS_KERNEL, CHEBYSHEV_BASIS_GRAD_KERNEL } from './chebyshev_basis_kernel';
 export { FOURIER_BASIS_KERNEL, FOURIER_BASIS_GRAD_KERNEL } from './fourier_basis_kernel';
 export { RELU_KAN_BASIS_KERNEL, RELU_KAN_BASIS_GRAD_KERNEL } from './relu_kan_basis_kernel';
+export { FFT_KERNEL, FFT_GRAD_KERNEL, RFFT_KERNEL, RFFT_GRAD_KERNEL, IRFFT_KERNEL, IRFFT_GRAD_KERNEL } from './fft_kernel';
