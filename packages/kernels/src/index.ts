@@ -17,5 +17,7 @@ export { reluKanBasis, reluKanPhases, reluKanScale } from './relu_kan_basis';
 export type { ReLUKANBasisOptions } from './relu_kan_basis';
 export { fft, ifft, rfft, irfft } from './fft';
 export type { ComplexTensor, FFTNorm, FFTOptions } from './fft';
+export { fftn, ifftn, rfftn, irfftn, fftshift, ifftshift } from './fft_nd';
+export type { FFTNOptions, FFTShiftOptions } from './fft_nd';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';
