@@ -5,10 +5,16 @@
 // 2. splineLinear (efficient-kan KANLinear's spline branch), N=1024, in=out=64, G=5, k=3:
 //    forward and forward + backward of the local kernel (SIMD and JavaScript), the dense path
 //    (fused bases + matMul) and the plain-ops reference.
-// `node bench/run.mjs spline` runs only the second.
+// 3. rfft of [64, 1024] along the last axis: the fused kernel vs fft.js (realTransform, the
+//    same rows, in plain JavaScript) vs tf.spectral.rfft (cpu only: tfjs-wasm has no FFT), in
+//    ms and GFLOP/s (2.5 N log2 N per real row).
+// `node bench/run.mjs spline` runs only the second, `node bench/run.mjs fft` only the third.
+import { createRequire } from 'node:module';
 import { ratioLine, timeIt } from '@basiskit/bench';
-import { groupRational, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
+import { groupRational, rfft, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
+
+const FFT = createRequire(import.meta.url)('fft.js');
 
 const shape = [8, 197, 768];
 const groups = 8;
@@ -69,8 +75,58 @@ async function benchSpline(backend) {
   tf.dispose([x, grid, w, dy]);
 }
 
+/** Median ms of a plain function over `runs` runs after `warmup`. */
+function timePlain(fn, { warmup = 10, runs = 50 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function benchFFT(backend) {
+  await initBackend({ backend });
+  const [rows, n] = [64, 1024];
+  const x = createRng(0).normalTensor([rows, n]);
+  const values = x.dataSync().slice();
+  const gflops = (ms) => ((rows * 2.5 * n * Math.log2(n)) / (ms * 1e6)).toFixed(2);
+  const t = {};
+  t.kernel = await timeIt(
+    () => {
+      const y = rfft(x);
+      return [y.real, y.imag];
+    },
+    { warmup: 10, runs: 50 },
+  );
+  // fft.js on the same rows: realTransform (bins 0..n/2 of each row), row by row
+  const f = new FFT(n);
+  const row = new Float64Array(n);
+  const out = f.createComplexArray();
+  t['fft.js'] = timePlain(() => {
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) row[j] = values[r * n + j];
+      f.realTransform(out, row);
+    }
+  });
+  if (backend === 'cpu') t['tf.spectral.rfft'] = await timeIt(() => tf.spectral.rfft(x), { warmup: 3, runs: 10 });
+  const label = `${backend} rfft [${rows}, ${n}] last axis`;
+  console.log(
+    `${label}: ` +
+      Object.entries(t)
+        .map(([k, ms]) => `${k} ${ms.toFixed(3)} ms (${gflops(ms)} GFLOP/s)`)
+        .join(', '),
+  );
+  for (const k of Object.keys(t).slice(1)) console.log(`  ${ratioLine(`rfft, kernel vs ${k}`, t.kernel, t[k], 'kernel', k)}`);
+  x.dispose();
+}
+
 const only = process.argv[2];
 for (const backend of ['wasm', 'cpu']) {
-  if (only !== 'spline') await bench(backend);
+  if (!only) await bench(backend);
   if (!only || only === 'spline') await benchSpline(backend);
+  if (!only || only === 'fft') await benchFFT(backend);
 }

@@ -129,9 +129,13 @@ function planFor(n: number): Plan {
   return p;
 }
 
-/** In-place forward (e^{-i}) FFT of a power-of-two length. */
+/**
+ * In-place forward (e^{-i}) FFT of a power-of-two length: bit reversal, then decimation in time
+ * two radix-2 stages at a time (radix-4 butterflies: 3 complex multiplies per 4 points, one pass
+ * over the data), after one radix-2 stage when log2 n is odd.
+ */
 function radix2(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
-  const { n, cos, sin, rev } = plan;
+  const { n, rev } = plan;
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
@@ -143,31 +147,71 @@ function radix2(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
-  for (let i = 0; i + 1 < n; i += 2) {
-    const ar = re[i];
-    const ai = im[i];
-    const br = re[i + 1];
-    const bi = im[i + 1];
-    re[i] = ar + br;
-    im[i] = ai + bi;
-    re[i + 1] = ar - br;
-    im[i + 1] = ai - bi;
+  butterflies(plan, re, im);
+}
+
+/** The butterfly stages of {@link radix2}, on data already in bit-reversed order. */
+function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
+  const { n, cos, sin } = plan;
+  let h = 1; // the next radix-4 stage combines blocks of size 2h into 4h
+  if (Math.round(Math.log2(n)) % 2 === 1) {
+    for (let i = 0; i + 1 < n; i += 2) {
+      const ar = re[i];
+      const ai = im[i];
+      const br = re[i + 1];
+      const bi = im[i + 1];
+      re[i] = ar + br;
+      im[i] = ai + bi;
+      re[i + 1] = ar - br;
+      im[i + 1] = ai - bi;
+    }
+    h = 2;
   }
-  for (let size = 4; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0, t = 0; k < half; k++, t += step) {
-        const wr = cos[t];
-        const wi = -sin[t];
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b] * wr - im[b] * wi;
-        const xi = re[b] * wi + im[b] * wr;
-        re[b] = re[a] - xr;
-        im[b] = im[a] - xi;
-        re[a] += xr;
-        im[a] += xi;
+  for (; 4 * h <= n; h *= 4) {
+    const q = 4 * h;
+    const step = n / q; // W_q^k = W_n^{k step}
+    for (let k = 0; k < h; k++) {
+      const t2 = k * step;
+      const t1 = 2 * t2;
+      const w1r = cos[t1];
+      const w1i = -sin[t1];
+      const w2r = cos[t2];
+      const w2i = -sin[t2];
+      for (let a0 = k; a0 < n; a0 += q) {
+        const a1 = a0 + h;
+        const a2 = a1 + h;
+        const a3 = a2 + h;
+        // first radix-2 stage (size 2h): twiddle w1 on a1 and a3
+        const b1r = re[a1] * w1r - im[a1] * w1i;
+        const b1i = re[a1] * w1i + im[a1] * w1r;
+        const b3r = re[a3] * w1r - im[a3] * w1i;
+        const b3i = re[a3] * w1i + im[a3] * w1r;
+        const x0r = re[a0];
+        const x0i = im[a0];
+        const x2r = re[a2];
+        const x2i = im[a2];
+        const t0r = x0r + b1r;
+        const t0i = x0i + b1i;
+        const t1r = x0r - b1r;
+        const t1i = x0i - b1i;
+        const u2r = x2r + b3r;
+        const u2i = x2i + b3i;
+        const u3r = x2r - b3r;
+        const u3i = x2i - b3i;
+        // second stage (size 4h): w2 on u2, w2 * (-i) on u3
+        const c2r = u2r * w2r - u2i * w2i;
+        const c2i = u2r * w2i + u2i * w2r;
+        const d3r = u3r * w2r - u3i * w2i;
+        const d3i = u3r * w2i + u3i * w2r;
+        // (-i) (d3r + i d3i) = d3i - i d3r
+        re[a0] = t0r + c2r;
+        im[a0] = t0i + c2i;
+        re[a2] = t0r - c2r;
+        im[a2] = t0i - c2i;
+        re[a1] = t1r + d3i;
+        im[a1] = t1i - d3r;
+        re[a3] = t1r - d3i;
+        im[a3] = t1i + d3r;
       }
     }
   }
@@ -225,47 +269,86 @@ function realTwiddle(n: number) {
 }
 
 /**
- * Unnormalised real-input DFT: x (length n, real) -> bins 0..floor(n/2) in outRe/outIm.
- * `zr, zi`: scratch of length >= n.
+ * Unnormalised real-input DFT of one strided line of `src` (length `len`, cropped or
+ * zero-padded to n) -> bins 0..floor(n/2) in outRe/outIm. Scratch `zr, zi`: length n/2 for
+ * even n >= 4 (the half-length complex FFT), else n.
  */
-function rfftLine(x: Float64Array, n: number, outRe: Float64Array, outIm: Float64Array, zr: Float64Array, zi: Float64Array): void {
+function rfftLine(
+  src: Float32Array,
+  base: number,
+  stride: number,
+  len: number,
+  n: number,
+  outRe: Float64Array,
+  outIm: Float64Array,
+  zr: Float64Array,
+  zi: Float64Array,
+): void {
+  const c = Math.min(len, n);
   if (n % 2 === 1 || n < 4) {
-    const re = zr.subarray(0, n);
-    const im = zi.subarray(0, n);
-    re.set(x.subarray(0, n));
-    im.fill(0);
-    dftInPlace(re, im, false);
+    for (let j = 0, p = base; j < c; j++, p += stride) zr[j] = src[p];
+    zr.fill(0, c);
+    zi.fill(0);
+    dftInPlace(zr, zi, false);
     for (let k = 0; k <= n >> 1; k++) {
-      outRe[k] = re[k];
-      outIm[k] = im[k];
+      outRe[k] = zr[k];
+      outIm[k] = zi[k];
     }
     return;
   }
   const h = n >> 1;
-  const re = zr.subarray(0, h);
-  const im = zi.subarray(0, h);
-  for (let j = 0; j < h; j++) {
-    re[j] = x[2 * j];
-    im[j] = x[2 * j + 1];
+  if (c < n) {
+    zr.fill(0);
+    zi.fill(0);
   }
-  dftInPlace(re, im, false);
+  const pairs = c >> 1;
+  const step = 2 * stride;
+  let p = base;
+  const plan = h > 1 && isPow2(h) ? (planFor(h) as Radix2Plan) : null;
+  if (plan) {
+    // pack straight into bit-reversed order, then only the butterflies
+    const rev = plan.rev;
+    for (let j = 0; j < pairs; j++, p += step) {
+      const r = rev[j];
+      zr[r] = src[p];
+      zi[r] = src[p + stride];
+    }
+    if (c & 1) zr[rev[pairs]] = src[p];
+    butterflies(plan, zr, zi);
+  } else {
+    for (let j = 0; j < pairs; j++, p += step) {
+      zr[j] = src[p];
+      zi[j] = src[p + stride];
+    }
+    if (c & 1) zr[pairs] = src[p];
+    dftInPlace(zr, zi, false);
+  }
+  // bins 0 and h from Z_0; then k and h - k together
+  outRe[0] = zr[0] + zi[0];
+  outIm[0] = 0;
+  outRe[h] = zr[0] - zi[0];
+  outIm[h] = 0;
   const { cos, sin } = realTwiddle(n);
-  for (let k = 0; k <= h; k++) {
-    const a = k === h ? 0 : k;
-    const b = k === 0 ? 0 : h - k;
-    const pr = re[a];
-    const pi = im[a];
-    const qr = re[b];
-    const qi = -im[b]; // conj Z_{h-k}
-    const er = (pr + qr) / 2;
-    const ei = (pi + qi) / 2;
+  for (let k = 1; 2 * k <= h; k++) {
+    const b = h - k;
+    const pr = zr[k];
+    const pi = zi[k];
+    const qr = zr[b];
+    const qi = -zi[b]; // conj Z_{h-k}
+    const er = 0.5 * (pr + qr);
+    const ei = 0.5 * (pi + qi);
     // O = (Z_k - conj Z_{h-k}) / (2i)
-    const or = (pi - qi) / 2;
-    const oi = -(pr - qr) / 2;
+    const or = 0.5 * (pi - qi);
+    const oi = -0.5 * (pr - qr);
     const wr = cos[k];
     const wi = -sin[k];
-    outRe[k] = er + wr * or - wi * oi;
-    outIm[k] = ei + wr * oi + wi * or;
+    const mr = wr * or - wi * oi;
+    const mi = wr * oi + wi * or;
+    outRe[k] = er + mr;
+    outIm[k] = ei + mi;
+    // bin h - k: E_{h-k} = conj E_k, O_{h-k} = conj O_k, W^{h-k} = -conj W^k
+    outRe[b] = er - mr;
+    outIm[b] = -ei + mi;
   }
 }
 
@@ -350,15 +433,14 @@ function rfftLines(
 ): void {
   const bins = (n >> 1) + 1;
   const out = lenOut ?? bins;
-  const buf = new Float64Array(n);
-  const zr = new Float64Array(n);
-  const zi = new Float64Array(n);
+  const half = n % 2 === 0 && n >= 4;
+  const zr = new Float64Array(half ? n >> 1 : n);
+  const zi = new Float64Array(half ? n >> 1 : n);
   const yr = new Float64Array(bins);
   const yi = new Float64Array(bins);
   const len = shape[axis];
   eachLine(shape, axis, out, (inBase, outBase, stride) => {
-    gather(x, inBase, stride, len, buf);
-    rfftLine(buf, n, yr, yi, zr, zi);
+    rfftLine(x, inBase, stride, len, n, yr, yi, zr, zi);
     if (weights) {
       for (let k = 0; k < bins; k++) {
         const w = weights(k);
