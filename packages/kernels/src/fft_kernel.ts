@@ -50,6 +50,10 @@ interface Radix2Plan {
   cos: Float64Array; // cos(2 pi k / n), k < n/2
   sin: Float64Array;
   rev: Uint32Array;
+  /** log2 n is odd: a radix-8 pass (radix-2 for n = 2) precedes the radix-4 ones. */
+  odd: boolean;
+  /** Per radix-4 stage (block 4h), per k < h: W_{2h}^k and W_{4h}^k as (re, im, re, im), e^{-i}. */
+  twiddles: Float64Array;
 }
 
 interface BluesteinPlan {
@@ -80,6 +84,8 @@ function unitRoot(r: number, n: number): [number, number] {
   return [Math.cos(a), Math.sin(a)];
 }
 
+const SQRT1_2 = Math.SQRT1_2;
+
 const isPow2 = (n: number) => (n & (n - 1)) === 0;
 
 function radix2Plan(n: number): Radix2Plan {
@@ -93,7 +99,13 @@ function radix2Plan(n: number): Radix2Plan {
     for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
     rev[i] = r;
   }
-  return { kind: 'radix2', n, cos, sin, rev };
+  const odd = bits % 2 === 1;
+  const tw: number[] = [];
+  for (let h = odd ? 8 : 1; 4 * h <= n; h *= 4) {
+    const step = n / (4 * h);
+    for (let k = 0; k < h; k++) tw.push(cos[2 * k * step], -sin[2 * k * step], cos[k * step], -sin[k * step]);
+  }
+  return { kind: 'radix2', n, cos, sin, rev, odd, twiddles: Float64Array.from(tw) };
 }
 
 function planFor(n: number): Plan {
@@ -152,31 +164,115 @@ function radix2(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
 
 /** The butterfly stages of {@link radix2}, on data already in bit-reversed order. */
 function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
-  const { n, cos, sin } = plan;
+  const { n, odd, twiddles: tw } = plan;
   let h = 1; // the next radix-4 stage combines blocks of size 2h into 4h
-  if (Math.round(Math.log2(n)) % 2 === 1) {
-    for (let i = 0; i + 1 < n; i += 2) {
-      const ar = re[i];
-      const ai = im[i];
-      const br = re[i + 1];
-      const bi = im[i + 1];
-      re[i] = ar + br;
-      im[i] = ai + bi;
-      re[i + 1] = ar - br;
-      im[i + 1] = ai - bi;
-    }
-    h = 2;
+  if (odd && n === 2) {
+    const ar = re[0];
+    const ai = im[0];
+    re[0] = ar + re[1];
+    im[0] = ai + im[1];
+    re[1] = ar - re[1];
+    im[1] = ai - im[1];
+    return;
   }
+  if (odd) {
+    // first three radix-2 stages at once: 8-point DFTs of the bit-reversed blocks
+    for (let a = 0; a < n; a += 8) {
+      // size 2
+      const s0r = re[a] + re[a + 1];
+      const s0i = im[a] + im[a + 1];
+      const s1r = re[a] - re[a + 1];
+      const s1i = im[a] - im[a + 1];
+      const s2r = re[a + 2] + re[a + 3];
+      const s2i = im[a + 2] + im[a + 3];
+      const s3r = re[a + 2] - re[a + 3];
+      const s3i = im[a + 2] - im[a + 3];
+      const s4r = re[a + 4] + re[a + 5];
+      const s4i = im[a + 4] + im[a + 5];
+      const s5r = re[a + 4] - re[a + 5];
+      const s5i = im[a + 4] - im[a + 5];
+      const s6r = re[a + 6] + re[a + 7];
+      const s6i = im[a + 6] + im[a + 7];
+      const s7r = re[a + 6] - re[a + 7];
+      const s7i = im[a + 6] - im[a + 7];
+      // size 4: (0, 2) w = 1, (1, 3) w = -i
+      const f0r = s0r + s2r;
+      const f0i = s0i + s2i;
+      const f2r = s0r - s2r;
+      const f2i = s0i - s2i;
+      const f1r = s1r + s3i;
+      const f1i = s1i - s3r;
+      const f3r = s1r - s3i;
+      const f3i = s1i + s3r;
+      const g0r = s4r + s6r;
+      const g0i = s4i + s6i;
+      const g2r = s4r - s6r;
+      const g2i = s4i - s6i;
+      const g1r = s5r + s7i;
+      const g1i = s5i - s7r;
+      const g3r = s5r - s7i;
+      const g3i = s5i + s7r;
+      // size 8: twiddles 1, (1 - i)/sqrt 2, -i, (-1 - i)/sqrt 2 on g0..g3
+      const h1r = SQRT1_2 * (g1r + g1i);
+      const h1i = SQRT1_2 * (g1i - g1r);
+      const h3r = SQRT1_2 * (g3i - g3r);
+      const h3i = -SQRT1_2 * (g3r + g3i);
+      re[a] = f0r + g0r;
+      im[a] = f0i + g0i;
+      re[a + 4] = f0r - g0r;
+      im[a + 4] = f0i - g0i;
+      re[a + 1] = f1r + h1r;
+      im[a + 1] = f1i + h1i;
+      re[a + 5] = f1r - h1r;
+      im[a + 5] = f1i - h1i;
+      re[a + 2] = f2r + g2i;
+      im[a + 2] = f2i - g2r;
+      re[a + 6] = f2r - g2i;
+      im[a + 6] = f2i + g2r;
+      re[a + 3] = f3r + h3r;
+      im[a + 3] = f3i + h3i;
+      re[a + 7] = f3r - h3r;
+      im[a + 7] = f3i - h3i;
+    }
+    h = 8;
+  } else if (n >= 4) {
+    // first radix-4 stage: every twiddle is 1
+    for (let a0 = 0; a0 < n; a0 += 4) {
+      const x0r = re[a0];
+      const x0i = im[a0];
+      const x1r = re[a0 + 1];
+      const x1i = im[a0 + 1];
+      const x2r = re[a0 + 2];
+      const x2i = im[a0 + 2];
+      const x3r = re[a0 + 3];
+      const x3i = im[a0 + 3];
+      const t0r = x0r + x1r;
+      const t0i = x0i + x1i;
+      const t1r = x0r - x1r;
+      const t1i = x0i - x1i;
+      const u2r = x2r + x3r;
+      const u2i = x2i + x3i;
+      const u3r = x2r - x3r;
+      const u3i = x2i - x3i;
+      re[a0] = t0r + u2r;
+      im[a0] = t0i + u2i;
+      re[a0 + 2] = t0r - u2r;
+      im[a0 + 2] = t0i - u2i;
+      re[a0 + 1] = t1r + u3i;
+      im[a0 + 1] = t1i - u3r;
+      re[a0 + 3] = t1r - u3i;
+      im[a0 + 3] = t1i + u3r;
+    }
+    h = 4;
+  }
+  let o = odd ? 0 : 4; // the h = 1 stage's twiddles are skipped
   for (; 4 * h <= n; h *= 4) {
     const q = 4 * h;
-    const step = n / q; // W_q^k = W_n^{k step}
-    for (let k = 0; k < h; k++) {
-      const t2 = k * step;
-      const t1 = 2 * t2;
-      const w1r = cos[t1];
-      const w1i = -sin[t1];
-      const w2r = cos[t2];
-      const w2i = -sin[t2];
+    for (let k = 0; k < h; k++, o += 4) {
+      const w1r = tw[o];
+      const w1i = tw[o + 1];
+      const w2r = tw[o + 2];
+      const w2i = tw[o + 3];
       for (let a0 = k; a0 < n; a0 += q) {
         const a1 = a0 + h;
         const a2 = a1 + h;
@@ -279,10 +375,13 @@ function rfftLine(
   stride: number,
   len: number,
   n: number,
-  outRe: Float64Array,
-  outIm: Float64Array,
+  outRe: Float64Array | Float32Array,
+  outIm: Float64Array | Float32Array,
   zr: Float64Array,
   zi: Float64Array,
+  outBase = 0,
+  outStride = 1,
+  scale = 1,
 ): void {
   const c = Math.min(len, n);
   if (n % 2 === 1 || n < 4) {
@@ -290,9 +389,9 @@ function rfftLine(
     zr.fill(0, c);
     zi.fill(0);
     dftInPlace(zr, zi, false);
-    for (let k = 0; k <= n >> 1; k++) {
-      outRe[k] = zr[k];
-      outIm[k] = zi[k];
+    for (let k = 0, q = outBase; k <= n >> 1; k++, q += outStride) {
+      outRe[q] = zr[k] * scale;
+      outIm[q] = zi[k] * scale;
     }
     return;
   }
@@ -324,31 +423,32 @@ function rfftLine(
     dftInPlace(zr, zi, false);
   }
   // bins 0 and h from Z_0; then k and h - k together
-  outRe[0] = zr[0] + zi[0];
-  outIm[0] = 0;
-  outRe[h] = zr[0] - zi[0];
-  outIm[h] = 0;
+  outRe[outBase] = (zr[0] + zi[0]) * scale;
+  outIm[outBase] = 0;
+  outRe[outBase + h * outStride] = (zr[0] - zi[0]) * scale;
+  outIm[outBase + h * outStride] = 0;
   const { cos, sin } = realTwiddle(n);
-  for (let k = 1; 2 * k <= h; k++) {
+  const half = 0.5 * scale;
+  for (let k = 1, qa = outBase + outStride, qb = outBase + (h - 1) * outStride; 2 * k <= h; k++, qa += outStride, qb -= outStride) {
     const b = h - k;
     const pr = zr[k];
     const pi = zi[k];
     const qr = zr[b];
     const qi = -zi[b]; // conj Z_{h-k}
-    const er = 0.5 * (pr + qr);
-    const ei = 0.5 * (pi + qi);
+    const er = half * (pr + qr);
+    const ei = half * (pi + qi);
     // O = (Z_k - conj Z_{h-k}) / (2i)
-    const or = 0.5 * (pi - qi);
-    const oi = -0.5 * (pr - qr);
+    const or = half * (pi - qi);
+    const oi = -half * (pr - qr);
     const wr = cos[k];
     const wi = -sin[k];
     const mr = wr * or - wi * oi;
     const mi = wr * oi + wi * or;
-    outRe[k] = er + mr;
-    outIm[k] = ei + mi;
+    outRe[qa] = er + mr;
+    outIm[qa] = ei + mi;
     // bin h - k: E_{h-k} = conj E_k, O_{h-k} = conj O_k, W^{h-k} = -conj W^k
-    outRe[b] = er - mr;
-    outIm[b] = -ei + mi;
+    outRe[qb] = er - mr;
+    outIm[qb] = -ei + mi;
   }
 }
 
@@ -439,7 +539,13 @@ function rfftLines(
   const yr = new Float64Array(bins);
   const yi = new Float64Array(bins);
   const len = shape[axis];
+  const direct = !weights && out === bins;
   eachLine(shape, axis, out, (inBase, outBase, stride) => {
+    if (direct) {
+      // straight into the outputs, scaled
+      rfftLine(x, inBase, stride, len, n, outRe, outIm, zr, zi, outBase, stride, scale);
+      return;
+    }
     rfftLine(x, inBase, stride, len, n, yr, yi, zr, zi);
     if (weights) {
       for (let k = 0; k < bins; k++) {
