@@ -95,6 +95,20 @@ describe('sobolevLoss', () => {
     expect(read(() => sobolevLoss(tf.tensor(x, shape), tf.tensor(y, shape), { d: 2, s: 1.5 }))).toBeCloseTo(rel, 4);
   });
 
+  it('matches a direct DFT sum for odd last-axis sizes (1-D n = 9, 2-D [4, 5])', () => {
+    for (const [shape, d] of [
+      [[2, 9], 1],
+      [[2, 4, 5], 2],
+    ] as const) {
+      const per = shape.slice(1).reduce((a, b) => a * b, 1);
+      const [n1, n2] = d === 1 ? [1, shape[1]] : [shape[1], shape[2]];
+      const e = uniform(2 * per);
+      let abs = 0;
+      for (let smp = 0; smp < 2; smp++) abs += Math.sqrt(directEnergy2d(e.slice(smp * per, (smp + 1) * per), n1, n2, 1));
+      expect(read(() => sobolevLoss(tf.tensor(e, [...shape]), tf.zeros([...shape]), { d, relative: false }))).toBeCloseTo(abs, 4);
+    }
+  });
+
   it('has correct gradients (1-D and 2-D)', () => {
     const x = tf.tensor(uniform(16), [2, 8]);
     const y = tf.tensor(uniform(16), [2, 8]);
