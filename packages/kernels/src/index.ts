@@ -19,5 +19,7 @@ export { fft, ifft, rfft, irfft } from './fft';
 export type { ComplexTensor, FFTNorm, FFTOptions } from './fft';
 export { fftn, ifftn, rfftn, irfftn, fftshift, ifftshift } from './fft_nd';
 export type { FFTNOptions, FFTShiftOptions } from './fft_nd';
+export { truncatedRfft, truncatedIrfft } from './fft_truncated';
+export type { TruncatedRfftOptions, TruncatedIrfftOptions } from './fft_truncated';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';

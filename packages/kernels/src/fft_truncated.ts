@@ -1,0 +1,162 @@
+// Truncated real DFTs: only the first `modes` bins of an axis (and back), as matMuls against
+// cached [n, modes] cos/sin bases, the way a Fourier neural operator keeps only its low modes.
+// O(n modes) per line instead of O(n log n) and a full spectrum: for few modes, one matMul
+// (XNNPACK on wasm) beats the FFT and the slice. Plain ops, differentiated by autograd.
+//
+//   truncatedRfft:   Yr = s x C,   Yi = -s x S                        C, S [n, m]: cos, sin(2 pi jk/n)
+//   truncatedIrfft:  x = s ((zr) Wc - (zi) Ws)                        Wc, Ws [m, n]: w_k cos, w_k sin
+//                    w_0 = 1, w_k = 2, w_{n/2} = 1 (n even)           (irfft of the bins zero-padded)
+import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
+import { checkComplex } from './fft';
+import { fftScale, type ComplexTensor, type FFTNorm } from './fft_reference';
+
+/** Options of {@link truncatedRfft}. */
+export interface TruncatedRfftOptions {
+  /** How many bins to keep, 1..floor(n/2) + 1 (the first ones, as `rfft(x)` sliced). */
+  modes: number;
+  /** The axis (negative counts from the end); default -1. */
+  axis?: number;
+  /** Transform length (the axis is cropped or zero-padded to it); default its size. */
+  n?: number;
+  /** `'backward'` (default), `'ortho'` or `'forward'`, as for {@link rfft}. */
+  norm?: FFTNorm;
+}
+
+/** Options of {@link truncatedIrfft}. */
+export interface TruncatedIrfftOptions {
+  /** The output length (required: the bins do not determine it). */
+  n: number;
+  /** The axis (negative counts from the end); default -1. */
+  axis?: number;
+  /** `'backward'` (default), `'ortho'` or `'forward'`, as for {@link irfft}. */
+  norm?: FFTNorm;
+}
+
+const cache = new Map<string, { cos: Float32Array; sin: Float32Array }>();
+
+/** [n, m] (forward) or weighted [m, n] (inverse) bases, float64-computed, cached. */
+function basesOf(n: number, m: number, inverse: boolean) {
+  const key = `${n},${m},${inverse}`;
+  let b = cache.get(key);
+  if (!b) {
+    const cos = new Float32Array(n * m);
+    const sin = new Float32Array(n * m);
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < m; k++) {
+        const r = (j * k) % n;
+        const a = (2 * Math.PI * r) / n;
+        const c = r === 0 ? 1 : 2 * r === n ? -1 : 4 * r === n || 4 * r === 3 * n ? 0 : Math.cos(a);
+        const s = r === 0 || 2 * r === n ? 0 : 4 * r === n ? 1 : 4 * r === 3 * n ? -1 : Math.sin(a);
+        const w = inverse ? (k === 0 || 2 * k === n ? 1 : 2) : 1;
+        const i = inverse ? k * n + j : j * m + k;
+        cos[i] = w * c;
+        sin[i] = w * s;
+      }
+    }
+    b = { cos, sin };
+    cache.set(key, b);
+  }
+  return b;
+}
+
+function axisOf(axis: unknown, rank: number, where: string): number {
+  const a = checkNumber(axis ?? -1, { where, argument: 'axis', integer: true, min: -rank, max: rank - 1 });
+  return a < 0 ? a + rank : a;
+}
+
+function toLast(t: tf.Tensor, axis: number): [tf.Tensor, number[] | null] {
+  if (axis === t.rank - 1) return [t, null];
+  const perm = [...Array(t.rank).keys()].filter((d) => d !== axis).concat(axis);
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return [tf.transpose(t, perm), inv];
+}
+
+function fitLast(t: tf.Tensor, len: number): tf.Tensor {
+  const have = t.shape[t.rank - 1];
+  if (have === len) return t;
+  if (have > len)
+    return tf.slice(
+      t,
+      t.shape.map(() => 0),
+      [...t.shape.slice(0, -1), len],
+    );
+  return tf.pad(
+    t,
+    t.shape.map((_, i) => (i === t.rank - 1 ? [0, len - have] : [0, 0]) as [number, number]),
+  );
+}
+
+function mm(x: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
+  return tf.reshape(tf.matMul(tf.reshape(x, [-1, b.shape[0]]), b), [...x.shape.slice(0, -1), b.shape[1]]);
+}
+
+/**
+ * The first `modes` bins of {@link rfft} along one axis, by a matMul against cached `[n, modes]`
+ * cos/sin bases (no full spectrum): equal to `rfft(x, { axis, n, norm })` sliced to `modes` bins
+ * on the axis. Differentiable in x.
+ *
+ * @example
+ * const low = truncatedRfft(x, { modes: 16, norm: 'forward' }); // [..., 16] pair
+ */
+export function truncatedRfft(x: tf.Tensor, options: TruncatedRfftOptions): ComplexTensor {
+  const where = 'truncatedRfft';
+  checkTensor(x, { where, dtype: 'float32', minRank: 1 });
+  if (options === undefined) throw new ConfigError('options are required', { where, argument: 'options', expected: '{ modes }', got: 'undefined' });
+  const o = checkOptions(options, { where, known: ['modes', 'axis', 'n', 'norm'] });
+  const axis = axisOf(o.axis, x.rank, where);
+  const n = checkNumber(o.n ?? x.shape[axis], { where, argument: 'n', integer: true, min: 1 });
+  const m = checkNumber(o.modes, { where, argument: 'modes', integer: true, min: 1, max: (n >> 1) + 1 });
+  const norm = checkNorm(o.norm, where);
+  const s = fftScale(norm, n, false);
+  const [real, imag] = tf.tidy(() => {
+    const [xl, inv] = toLast(x, axis);
+    const { cos, sin } = basesOf(n, m, false);
+    const xf = fitLast(xl, n);
+    const yr = tf.mul(mm(xf, tf.tensor2d(cos, [n, m])), s);
+    const yi = tf.mul(mm(xf, tf.tensor2d(sin, [n, m])), -s);
+    return inv ? [tf.transpose(yr, inv), tf.transpose(yi, inv)] : [yr, yi];
+  });
+  return { real, imag };
+}
+
+/**
+ * The real signal of length n whose first bins are `x` (m on the axis, m <= floor(n/2) + 1) and
+ * whose other bins are 0: {@link irfft} of the bins zero-padded, by a matMul against cached
+ * weighted `[m, n]` bases. As irfft, the imaginary parts of bin 0 and (n even) bin n/2 are
+ * ignored. Differentiable in both parts.
+ */
+export function truncatedIrfft(x: ComplexTensor, options: TruncatedIrfftOptions): tf.Tensor {
+  const where = 'truncatedIrfft';
+  checkComplex(x, where);
+  if (options === undefined) throw new ConfigError('options are required', { where, argument: 'options', expected: '{ n }', got: 'undefined' });
+  const o = checkOptions(options, { where, known: ['n', 'axis', 'norm'] });
+  const axis = axisOf(o.axis, x.real.rank, where);
+  const n = checkNumber(o.n, { where, argument: 'n', integer: true, min: 1 });
+  const m = x.real.shape[axis];
+  if (m < 1 || m > (n >> 1) + 1) {
+    throw new ConfigError('too many or no bins for n', {
+      where,
+      argument: 'x',
+      expected: `1..${(n >> 1) + 1} bins on axis ${axis} (n = ${n})`,
+      got: `${m} bins`,
+    });
+  }
+  const norm = checkNorm(o.norm, where);
+  const s = fftScale(norm, n, true);
+  return tf.tidy(() => {
+    const [zr, inv] = toLast(x.real, axis);
+    const [zi] = toLast(x.imag, axis);
+    const { cos, sin } = basesOf(n, m, true);
+    const y = tf.mul(tf.sub(mm(zr, tf.tensor2d(cos, [m, n])), mm(zi, tf.tensor2d(sin, [m, n]))), s);
+    return inv ? tf.transpose(y, inv) : y;
+  });
+}
+
+function checkNorm(norm: unknown, where: string): FFTNorm {
+  const v = norm ?? 'backward';
+  if (v !== 'backward' && v !== 'ortho' && v !== 'forward') {
+    throw new ConfigError('invalid value', { where, argument: 'norm', expected: "'backward', 'ortho' or 'forward'", got: String(norm) });
+  }
+  return v;
+}
