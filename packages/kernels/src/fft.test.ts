@@ -82,7 +82,8 @@ describe.each(['cpu', 'wasm'] as const)('FFT on %s', (backend) => {
     tf.dispose([re, im]);
   });
 
-  it.each(SIZES)('rfft and irfft of length %i equal a float64 DFT, and round-trip', async (n) => {
+  // plus lengths whose half-length FFT has an even log2 (radix-4 first pass) and odd (radix-8)
+  it.each([...SIZES, 16, 32, 128, 256, 2048])('rfft and irfft of length %i equal a float64 DFT, and round-trip', async (n) => {
     await initBackend({ backend });
     const rows = rowsFor(n);
     const rng = createRng(100 + n);

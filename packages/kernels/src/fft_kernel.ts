@@ -163,10 +163,11 @@ function radix2(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
 }
 
 /** The butterfly stages of {@link radix2}, on data already in bit-reversed order. */
-function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array): void {
+function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array, firstDone = false): void {
   const { n, odd, twiddles: tw } = plan;
   let h = 1; // the next radix-4 stage combines blocks of size 2h into 4h
-  if (odd && n === 2) {
+  if (firstDone) h = odd ? 8 : 4;
+  else if (odd && n === 2) {
     const ar = re[0];
     const ai = im[0];
     re[0] = ar + re[1];
@@ -174,8 +175,7 @@ function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array): void
     re[1] = ar - re[1];
     im[1] = ai - im[1];
     return;
-  }
-  if (odd) {
+  } else if (odd) {
     // first three radix-2 stages at once: 8-point DFTs of the bit-reversed blocks
     for (let a = 0; a < n; a += 8) {
       // size 2
@@ -313,6 +313,132 @@ function butterflies(plan: Radix2Plan, re: Float64Array, im: Float64Array): void
   }
 }
 
+/**
+ * The first pass of {@link butterflies} (radix-8 when log2 n is odd, radix-4 otherwise; n >= 8
+ * or n >= 4) fused with the packing of a real line: z_j = (src[base + 2j stride],
+ * src[base + (2j+1) stride]) read in bit-reversed order, so the packed data is written once.
+ */
+function packFirstPass(plan: Radix2Plan, src: Float32Array, base: number, stride: number, re: Float64Array, im: Float64Array): void {
+  const { n, odd, rev } = plan;
+  const step = 2 * stride;
+  if (odd) {
+    // first three radix-2 stages at once: 8-point DFTs of the bit-reversed blocks
+    for (let a = 0; a < n; a += 8) {
+      const p0 = base + rev[a] * step;
+      const x0r = src[p0];
+      const x0i = src[p0 + stride];
+      const p1 = base + rev[a + 1] * step;
+      const x1r = src[p1];
+      const x1i = src[p1 + stride];
+      const p2 = base + rev[a + 2] * step;
+      const x2r = src[p2];
+      const x2i = src[p2 + stride];
+      const p3 = base + rev[a + 3] * step;
+      const x3r = src[p3];
+      const x3i = src[p3 + stride];
+      const p4 = base + rev[a + 4] * step;
+      const x4r = src[p4];
+      const x4i = src[p4 + stride];
+      const p5 = base + rev[a + 5] * step;
+      const x5r = src[p5];
+      const x5i = src[p5 + stride];
+      const p6 = base + rev[a + 6] * step;
+      const x6r = src[p6];
+      const x6i = src[p6 + stride];
+      const p7 = base + rev[a + 7] * step;
+      const x7r = src[p7];
+      const x7i = src[p7 + stride];
+      // size 2
+      const s0r = x0r + x1r;
+      const s0i = x0i + x1i;
+      const s1r = x0r - x1r;
+      const s1i = x0i - x1i;
+      const s2r = x2r + x3r;
+      const s2i = x2i + x3i;
+      const s3r = x2r - x3r;
+      const s3i = x2i - x3i;
+      const s4r = x4r + x5r;
+      const s4i = x4i + x5i;
+      const s5r = x4r - x5r;
+      const s5i = x4i - x5i;
+      const s6r = x6r + x7r;
+      const s6i = x6i + x7i;
+      const s7r = x6r - x7r;
+      const s7i = x6i - x7i;
+      // size 4: (0, 2) w = 1, (1, 3) w = -i
+      const f0r = s0r + s2r;
+      const f0i = s0i + s2i;
+      const f2r = s0r - s2r;
+      const f2i = s0i - s2i;
+      const f1r = s1r + s3i;
+      const f1i = s1i - s3r;
+      const f3r = s1r - s3i;
+      const f3i = s1i + s3r;
+      const g0r = s4r + s6r;
+      const g0i = s4i + s6i;
+      const g2r = s4r - s6r;
+      const g2i = s4i - s6i;
+      const g1r = s5r + s7i;
+      const g1i = s5i - s7r;
+      const g3r = s5r - s7i;
+      const g3i = s5i + s7r;
+      // size 8: twiddles 1, (1 - i)/sqrt 2, -i, (-1 - i)/sqrt 2 on g0..g3
+      const h1r = SQRT1_2 * (g1r + g1i);
+      const h1i = SQRT1_2 * (g1i - g1r);
+      const h3r = SQRT1_2 * (g3i - g3r);
+      const h3i = -SQRT1_2 * (g3r + g3i);
+      re[a] = f0r + g0r;
+      im[a] = f0i + g0i;
+      re[a + 4] = f0r - g0r;
+      im[a + 4] = f0i - g0i;
+      re[a + 1] = f1r + h1r;
+      im[a + 1] = f1i + h1i;
+      re[a + 5] = f1r - h1r;
+      im[a + 5] = f1i - h1i;
+      re[a + 2] = f2r + g2i;
+      im[a + 2] = f2i - g2r;
+      re[a + 6] = f2r - g2i;
+      im[a + 6] = f2i + g2r;
+      re[a + 3] = f3r + h3r;
+      im[a + 3] = f3i + h3i;
+      re[a + 7] = f3r - h3r;
+      im[a + 7] = f3i - h3i;
+    }
+  } else {
+    // first radix-4 stage: every twiddle is 1
+    for (let a0 = 0; a0 < n; a0 += 4) {
+      const p0 = base + rev[a0] * step;
+      const x0r = src[p0];
+      const x0i = src[p0 + stride];
+      const p1 = base + rev[a0 + 1] * step;
+      const x1r = src[p1];
+      const x1i = src[p1 + stride];
+      const p2 = base + rev[a0 + 2] * step;
+      const x2r = src[p2];
+      const x2i = src[p2 + stride];
+      const p3 = base + rev[a0 + 3] * step;
+      const x3r = src[p3];
+      const x3i = src[p3 + stride];
+      const t0r = x0r + x1r;
+      const t0i = x0i + x1i;
+      const t1r = x0r - x1r;
+      const t1i = x0i - x1i;
+      const u2r = x2r + x3r;
+      const u2i = x2i + x3i;
+      const u3r = x2r - x3r;
+      const u3i = x2i - x3i;
+      re[a0] = t0r + u2r;
+      im[a0] = t0i + u2i;
+      re[a0 + 2] = t0r - u2r;
+      im[a0 + 2] = t0i - u2i;
+      re[a0 + 1] = t1r + u3i;
+      im[a0 + 1] = t1i - u3r;
+      re[a0 + 3] = t1r - u3i;
+      im[a0 + 3] = t1i + u3r;
+    }
+  }
+}
+
 /** In-place forward (e^{-i}) DFT of `re, im` (length `plan.n`). */
 function forwardInPlace(plan: Plan, re: Float64Array, im: Float64Array): void {
   if (plan.kind === 'radix2') {
@@ -404,7 +530,10 @@ function rfftLine(
   const step = 2 * stride;
   let p = base;
   const plan = h > 1 && isPow2(h) ? (planFor(h) as Radix2Plan) : null;
-  if (plan) {
+  if (plan && c === n && h >= 8) {
+    packFirstPass(plan, src, base, stride, zr, zi);
+    butterflies(plan, zr, zi, true);
+  } else if (plan) {
     // pack straight into bit-reversed order, then only the butterflies
     const rev = plan.rev;
     for (let j = 0; j < pairs; j++, p += step) {
