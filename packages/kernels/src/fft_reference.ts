@@ -1,7 +1,7 @@
 // Plain-ops references of the FFTs (fft.ts), differentiated by tfjs's autograd: the DFT as a
-// matMul against cos/sin bases [n, n] (cos(2 pi jk/n), sin(2 pi jk/n), tables cached per n,
-// jk reduced mod n in float64), the axis moved last by a transpose (here only; the fused
-// kernels read the axis by strides). Tests compare the fused kernels of fft_kernel.ts with
+// matMul against cos/sin bases [n, n] (cos(2 pi jk/n), sin(2 pi jk/n), jk reduced mod n in
+// float64, tables cached per n up to 1024), the axis moved last by a transpose (here only; the
+// fused kernels read the axis by strides). Tests compare the fused kernels of fft_kernel.ts with
 // these; backends without those kernels (webgl, webgpu) run them. O(n^2) per line.
 //
 //   forward (e^{-i}):  Yr = Xr C + Xi S,   Yi = Xi C - Xr S      inverse: the signs of S flip
@@ -37,6 +37,8 @@ export interface FFTReferenceOptions {
 }
 
 const bases = new Map<number, { cos: Float32Array; sin: Float32Array }>();
+/** Largest n whose bases are kept (2 n^2 floats: 8 MB at 1024); larger ones are rebuilt per call. */
+const MAX_CACHED = 1024;
 
 function basesOf(n: number) {
   let b = bases.get(n);
@@ -58,7 +60,7 @@ function basesOf(n: number) {
       }
     }
     b = { cos, sin };
-    bases.set(n, b);
+    if (n <= MAX_CACHED) bases.set(n, b);
   }
   return b;
 }

@@ -54,7 +54,7 @@ function basesOf(n: number, m: number, inverse: boolean) {
       }
     }
     b = { cos, sin };
-    cache.set(key, b);
+    if (n * m <= 1 << 20) cache.set(key, b); // keep at most 8 MB per entry
   }
   return b;
 }
