@@ -688,12 +688,59 @@ function rfftLines(
   });
 }
 
-/** irfft of every line of bins (cropped/zero-padded to n/2+1), real output of length n. */
+/**
+ * irfft of every line of bins (cropped/zero-padded to n/2+1), real output of length n. Even
+ * n >= 4: one inverse complex FFT of length h = n/2, the split run backwards: with the
+ * Hermitian X_{k+h} = conj X_{h-k},
+ *   z_m = x_{2m} + i x_{2m+1} = sum_{k<h} (A_k + i B_k) e^{2 pi i mk/h},
+ *   A_k = X_k + conj X_{h-k},   B_k = (X_k - conj X_{h-k}) e^{2 pi i k/n}.
+ * Odd n: the Hermitian extension to n bins and an inverse complex FFT of length n.
+ */
 function irfftLines(re: Float32Array, im: Float32Array, shape: number[], axis: number, n: number, scale: number, out: Float32Array): void {
+  const len = shape[axis];
+  const h = n >> 1;
+  const used = Math.min(len, h + 1);
+  if (n % 2 === 0 && n >= 4) {
+    const xr = new Float64Array(h + 1);
+    const xi = new Float64Array(h + 1);
+    const zr = new Float64Array(h);
+    const zi = new Float64Array(h);
+    const { cos, sin } = realTwiddle(n);
+    eachLine(shape, axis, n, (inBase, outBase, stride) => {
+      for (let k = 0, p = inBase; k < used; k++, p += stride) {
+        xr[k] = re[p];
+        xi[k] = im[p];
+      }
+      if (used <= h) {
+        xr.fill(0, used);
+        xi.fill(0, used);
+      }
+      // the imaginary parts of bin 0 and bin n/2 do not count
+      xi[0] = 0;
+      xi[h] = 0;
+      for (let k = 0; k < h; k++) {
+        const b = h - k;
+        const ar = xr[k] + xr[b];
+        const ai = xi[k] - xi[b];
+        const dr = xr[k] - xr[b];
+        const di = xi[k] + xi[b];
+        const c = cos[k];
+        const sn = sin[k];
+        const br = dr * c - di * sn;
+        const bi = dr * sn + di * c;
+        zr[k] = ar - bi;
+        zi[k] = ai + br;
+      }
+      dftInPlace(zr, zi, true);
+      for (let m = 0, q = outBase; m < h; m++, q += 2 * stride) {
+        out[q] = zr[m] * scale;
+        out[q + stride] = zi[m] * scale;
+      }
+    });
+    return;
+  }
   const br = new Float64Array(n);
   const bi = new Float64Array(n);
-  const len = shape[axis];
-  const used = Math.min(len, (n >> 1) + 1);
   eachLine(shape, axis, n, (inBase, outBase, stride) => {
     br.fill(0);
     bi.fill(0);
@@ -703,7 +750,7 @@ function irfftLines(re: Float32Array, im: Float32Array, shape: number[], axis: n
     }
     // Hermitian extension: imaginary parts of bin 0 and (n even) bin n/2 do not count
     bi[0] = 0;
-    if (n % 2 === 0) bi[n >> 1] = 0;
+    if (n % 2 === 0) bi[h] = 0;
     for (let k = 1; 2 * k < n; k++) {
       br[n - k] = br[k];
       bi[n - k] = -bi[k];
