@@ -95,7 +95,7 @@ function moveBack(t: tf.Tensor, axis: number): tf.Tensor {
 }
 
 /** Crops or zero-pads the last axis to `len`. */
-function fitLast(t: tf.Tensor, len: number): tf.Tensor {
+export function fitLast(t: tf.Tensor, len: number): tf.Tensor {
   const have = t.shape[t.rank - 1];
   if (have === len) return t;
   if (have > len)
@@ -111,7 +111,7 @@ function fitLast(t: tf.Tensor, len: number): tf.Tensor {
 }
 
 /** x [..., a] times b [a, c] -> [..., c]. */
-function mm(x: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
+export function mm(x: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
   const lead = x.shape.slice(0, -1);
   return tf.reshape(tf.matMul(tf.reshape(x, [-1, b.shape[0]]), b), [...lead, b.shape[1]]);
 }

@@ -8,7 +8,7 @@
 //                    w_0 = 1, w_k = 2, w_{n/2} = 1 (n even)           (irfft of the bins zero-padded)
 import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
 import { checkComplex } from './fft';
-import { fftScale, type ComplexTensor, type FFTNorm } from './fft_reference';
+import { fftScale, fitLast, mm, type ComplexTensor, type FFTNorm } from './fft_reference';
 
 /** Options of {@link truncatedRfft}. */
 export interface TruncatedRfftOptions {
@@ -70,25 +70,6 @@ function toLast(t: tf.Tensor, axis: number): [tf.Tensor, number[] | null] {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
   return [tf.transpose(t, perm), inv];
-}
-
-function fitLast(t: tf.Tensor, len: number): tf.Tensor {
-  const have = t.shape[t.rank - 1];
-  if (have === len) return t;
-  if (have > len)
-    return tf.slice(
-      t,
-      t.shape.map(() => 0),
-      [...t.shape.slice(0, -1), len],
-    );
-  return tf.pad(
-    t,
-    t.shape.map((_, i) => (i === t.rank - 1 ? [0, len - have] : [0, 0]) as [number, number]),
-  );
-}
-
-function mm(x: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
-  return tf.reshape(tf.matMul(tf.reshape(x, [-1, b.shape[0]]), b), [...x.shape.slice(0, -1), b.shape[1]]);
 }
 
 /**
