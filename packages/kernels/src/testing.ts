@@ -10,6 +10,8 @@ export { fourierBasisReference, fourierBasisDerivativeReference } from './fourie
 export { reluKanBasisReference, reluKanBasisDerivativeReference } from './relu_kan_basis_reference';
 export { fftReference, rfftReference, irfftReference } from './fft_reference';
 export type { FFTReferenceOptions } from './fft_reference';
+export { spectralMixReference } from './spectral_mix_reference';
+export type { SpectralMixReferenceOptions } from './spectral_mix_reference';
 export { GROUP_RATIONAL_KERNEL, GROUP_RATIONAL_GRAD_KERNEL } from './group_rational_kernel';
 export { BSPLINE_BASIS_KERNEL, BSPLINE_BASIS_GRAD_KERNEL } from './bspline_basis_kernel';
 export { SPLINE_LINEAR_LOCAL_KERNEL, SPLINE_LINEAR_LOCAL_GRAD_KERNEL } from './spline_linear_kernel';
