@@ -70,8 +70,9 @@ export function spectralMix(x: ComplexTensor, w: ComplexTensor, options?: Spectr
     });
     return { real, imag };
   }
-  const [b, cin] = xs;
-  const cout = ws[1];
+  const b = xs[0] as number;
+  const cin = xs[1] as number;
+  const cout = ws[1] as number;
   const M = modes.reduce((p, d) => p * d, 1);
   const [real, imag] = tf.tidy(() => {
     // A = [Xr | Xi] -> [M, b, 2 in]
