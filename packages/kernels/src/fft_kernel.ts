@@ -23,7 +23,14 @@
 //   0 < k < N/2, w_{N/2} = 1 (N even); bins past N/2 are dropped, the imaginary parts of bin 0
 //   and the Nyquist bin do not count: dz_k = s w_k (F g)_k (an unnormalised rfft of the
 //   cotangent g), whose bins 0 and N/2 are real, so those imaginary gradients are 0.
+//
+// wasm SIMD (assembly/fft.ts, when `setWasmSimd` allows): power-of-two lengths (complex length
+// >= 2: fft/ifft of n >= 2, rfft/irfft of n >= 4), four lines per f32x4 lane set, float32
+// arithmetic; the bit-reversal table and twiddles are computed once per length in float64
+// (`simdPlan`, cached) and copied into the call's heap scratch. Other lengths (Bluestein) run
+// the JavaScript kernels on the heap.
 import { defineFusedKernel } from './fused_kernel';
+import { FFT_WASM, type FftWasm } from './generated/fft_wasm';
 
 /** tfjs kernel names of the fused FFTs. */
 export const FFT_KERNEL = 'BasiskitFFT';
@@ -762,55 +769,193 @@ function irfftLines(re: Float32Array, im: Float32Array, shape: number[], axis: n
 
 const withAxis = (shape: number[], axis: number, len: number) => shape.map((d, i) => (i === axis ? len : d));
 
+// ---------------------------------------------------------------------------------------------
+// wasm SIMD plans and calls
+
+/** The tables of assembly/fft.ts for a complex length N, as bytes, with their byte offsets. */
+interface SimdPlan {
+  bytes: Uint8Array;
+  rev: number;
+  tw: number;
+  split: number;
+}
+
+const simdPlans = new Map<number, SimdPlan>();
+
+/** Whether the SIMD kernels take complex length N (a power of two >= 2). */
+const simdLength = (N: number) => N >= 2 && isPow2(N);
+
+/**
+ * The SIMD tables for complex length N, cached: rev (u32 [N]); per radix-4 stage (block 4h, h
+ * from 2 (log2 N odd) or 4, times 4) per k < h: W_{2h}^k, W_{4h}^k as f32 (re, im, re, im),
+ * e^{-i}; the real split's (cos, -sin)(2 pi k / 2N), k = 0..N. Float64-computed, rounded once.
+ */
+function simdPlan(N: number): SimdPlan {
+  let p = simdPlans.get(N);
+  if (p) return p;
+  const { rev } = planFor(N) as Radix2Plan;
+  const tw: number[] = [];
+  for (let h = Math.log2(N) % 2 === 1 ? 2 : 4; 4 * h <= N; h *= 4) {
+    for (let k = 0; k < h; k++) {
+      const [c1, s1] = unitRoot(k * (N / (2 * h)), N);
+      const [c2, s2] = unitRoot(k * (N / (4 * h)), N);
+      tw.push(c1, -s1, c2, -s2);
+    }
+  }
+  const split = new Float32Array(2 * (N + 1));
+  for (let k = 0; k <= N; k++) {
+    const [c, sn] = unitRoot(k, 2 * N);
+    split[2 * k] = c;
+    split[2 * k + 1] = -sn;
+  }
+  const bytes = new Uint8Array(4 * (N + tw.length + split.length));
+  new Uint32Array(bytes.buffer, 0, N).set(rev);
+  new Float32Array(bytes.buffer, 4 * N, tw.length).set(tw);
+  new Float32Array(bytes.buffer, 4 * (N + tw.length), split.length).set(split);
+  p = { bytes, rev: 0, tw: 4 * N, split: 4 * (N + tw.length) };
+  simdPlans.set(N, p);
+  return p;
+}
+
+/** Heap scratch of a SIMD call of complex length N: work and spec buffers ((N + 1) x 32 bytes each), then the tables. */
+function simdScratchBytes(N: number): number {
+  return simdLength(N) ? 64 * (N + 1) + simdPlan(N).bytes.length : 0;
+}
+
+/** Copies the tables of length N into the scratch; their heap offsets and the buffers'. */
+function simdTables(memory: WebAssembly.Memory, scratch: number, N: number) {
+  const p = simdPlan(N);
+  const work = scratch;
+  const spec = work + 32 * (N + 1);
+  const table = spec + 32 * (N + 1);
+  new Uint8Array(memory.buffer, table, p.bytes.length).set(p.bytes);
+  return { work, spec, rev: table + p.rev, tw: table + p.tw, split: table + p.split };
+}
+
+/** SIMD version of {@link complexLines} (heap offsets; outIm 0: real part only). */
+function complexLinesSimd(
+  simd: FftWasm,
+  memory: WebAssembly.Memory,
+  scratch: number,
+  re: number,
+  im: number,
+  shape: number[],
+  axis: number,
+  n: number,
+  inverse: boolean,
+  scale: number,
+  lenOut: number,
+  outRe: number,
+  outIm: number,
+): boolean {
+  if (!simdLength(n)) return false;
+  const { outer, inner, len } = lineLayout(shape, axis);
+  const t = simdTables(memory, scratch, n);
+  // the inverse direction: F^H z = swap(F swap z), swap(a + ib) = b + ia
+  if (inverse) simd.complexLines(im, re, outIm, outRe, outer * inner, inner, len, lenOut, n, scale, t.rev, t.tw, t.work);
+  else simd.complexLines(re, im, outRe, outIm, outer * inner, inner, len, lenOut, n, scale, t.rev, t.tw, t.work);
+  return true;
+}
+
+/** SIMD version of {@link rfftLines} (n a power of two >= 4). */
+function rfftLinesSimd(
+  simd: FftWasm,
+  memory: WebAssembly.Memory,
+  scratch: number,
+  x: number,
+  shape: number[],
+  axis: number,
+  n: number,
+  scale: number,
+  outRe: number,
+  outIm: number,
+  weighted: boolean,
+  lenOut: number,
+): boolean {
+  const N = n >> 1;
+  if (n % 2 === 1 || !simdLength(N)) return false;
+  const { outer, inner, len } = lineLayout(shape, axis);
+  const t = simdTables(memory, scratch, N);
+  simd.rfftLines(x, outRe, outIm, outer * inner, inner, len, lenOut, N, scale, weighted ? 1 : 0, t.rev, t.tw, t.split, t.work);
+  return true;
+}
+
 /** fft / ifft along `axis`: inputs real, imag -> real, imag with n entries on the axis. */
-export const fftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs>({
+export const fftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs, FftWasm>({
   name: FFT_KERNEL,
   gradName: FFT_GRAD_KERNEL,
   inputs: ['real', 'imag'],
   cotangents: ['dyReal', 'dyImag'],
+  simd: FFT_WASM,
   forward: {
     outputShapes: ([s], { axis, n }) => [withAxis(s, axis, n), withAxis(s, axis, n)],
     accumulates: [],
     compute: ([re, im], [outRe, outIm], [s], { axis, n, inverse, scale }) => complexLines(re, im, s, axis, n, inverse, scale, n, outRe, outIm),
+    wasmScratchBytes: (_, { n }) => simdScratchBytes(n),
+    wasm: (simd, [re, im], [outRe, outIm], [s], { axis, n, inverse, scale }, scratch, memory) =>
+      complexLinesSimd(simd, memory, scratch, re, im, s, axis, n, inverse, scale, n, outRe, outIm),
   },
   backward: {
     outputShapes: ([, , s]) => [s, s],
     accumulates: [],
     compute: ([dr, di], [gr, gi], [ds, , s], { axis, n, inverse, scale }) => complexLines(dr, di, ds, axis, n, !inverse, scale, s[axis], gr, gi),
+    wasmScratchBytes: (_, { n }) => simdScratchBytes(n),
+    wasm: (simd, [dr, di], [gr, gi], [ds, , s], { axis, n, inverse, scale }, scratch, memory) =>
+      complexLinesSimd(simd, memory, scratch, dr, di, ds, axis, n, !inverse, scale, s[axis], gr, gi),
   },
 });
 
 /** rfft along `axis`: input x -> real, imag with n/2+1 bins on the axis. */
-export const rfftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs>({
+export const rfftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs, FftWasm>({
   name: RFFT_KERNEL,
   gradName: RFFT_GRAD_KERNEL,
   inputs: ['x'],
   cotangents: ['dyReal', 'dyImag'],
+  simd: FFT_WASM,
   forward: {
     outputShapes: ([s], { axis, n }) => [withAxis(s, axis, (n >> 1) + 1), withAxis(s, axis, (n >> 1) + 1)],
     accumulates: [],
     compute: ([x], [outRe, outIm], [s], { axis, n, scale }) => rfftLines(x, s, axis, n, scale, outRe, outIm),
+    wasmScratchBytes: (_, { n }) => (n % 2 === 0 ? simdScratchBytes(n >> 1) : 0),
+    wasm: (simd, [x], [outRe, outIm], [s], { axis, n, scale }, scratch, memory) =>
+      rfftLinesSimd(simd, memory, scratch, x, s, axis, n, scale, outRe, outIm, false, (n >> 1) + 1),
   },
   backward: {
     outputShapes: ([, , s]) => [s],
     accumulates: [],
     compute: ([dr, di], [dx], [ds, , s], { axis, n, scale }) => complexLines(dr, di, ds, axis, n, true, scale, s[axis], dx, null),
+    wasmScratchBytes: (_, { n }) => simdScratchBytes(n),
+    wasm: (simd, [dr, di], [dx], [ds, , s], { axis, n, scale }, scratch, memory) =>
+      complexLinesSimd(simd, memory, scratch, dr, di, ds, axis, n, true, scale, s[axis], dx, 0),
   },
 });
 
 /** irfft along `axis`: inputs real, imag (bins) -> real output of length n on the axis. */
-export const irfftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs>({
+export const irfftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs, FftWasm>({
   name: IRFFT_KERNEL,
   gradName: IRFFT_GRAD_KERNEL,
   inputs: ['real', 'imag'],
+  simd: FFT_WASM,
   forward: {
     outputShapes: ([s], { axis, n }) => [withAxis(s, axis, n)],
     accumulates: [],
     compute: ([re, im], [out], [s], { axis, n, scale }) => irfftLines(re, im, s, axis, n, scale, out),
+    wasmScratchBytes: (_, { n }) => (n % 2 === 0 ? simdScratchBytes(n >> 1) : 0),
+    wasm: (simd, [re, im], [out], [s], { axis, n, scale }, scratch, memory) => {
+      const N = n >> 1;
+      if (n % 2 === 1 || !simdLength(N)) return false;
+      const { outer, inner, len } = lineLayout(s, axis);
+      const t = simdTables(memory, scratch, N);
+      simd.irfftLines(re, im, out, outer * inner, inner, len, N, scale, t.rev, t.tw, t.split, t.work, t.spec);
+      return true;
+    },
   },
   backward: {
     outputShapes: ([, s]) => [s, s],
     accumulates: [],
     compute: ([g], [dr, di], [gs, s], { axis, n, scale }) => rfftLines(g, gs, axis, n, scale, dr, di, (k) => (k === 0 || 2 * k === n ? 1 : 2), s[axis]),
+    wasmScratchBytes: (_, { n }) => (n % 2 === 0 ? simdScratchBytes(n >> 1) : 0),
+    wasm: (simd, [g], [dr, di], [gs, s], { axis, n, scale }, scratch, memory) =>
+      rfftLinesSimd(simd, memory, scratch, g, gs, axis, n, scale, dr, di, true, s[axis]),
   },
 });

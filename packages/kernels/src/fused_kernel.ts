@@ -14,9 +14,10 @@ export interface KernelSide<A extends object, E> extends KernelBody<A> {
   /**
    * The wasm SIMD version: with the module's exports and the heap offsets of the inputs and the
    * (zeroed) outputs, compute in place and return true, or return false to fall back to
-   * `compute` on heap views (unsupported sizes).
+   * `compute` on heap views (unsupported sizes). `memory` is tfjs's wasm memory (to copy cached
+   * tables into `scratch`; views on it are valid until the next heap allocation).
    */
-  wasm?(simd: E, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number): boolean;
+  wasm?(simd: E, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number, memory: WebAssembly.Memory): boolean;
 }
 
 /** A fused op's kernels: forward, backward and how the gradient maps onto the inputs. */
@@ -61,7 +62,7 @@ function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSid
       wasm && source
         ? (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
             const exports = simdModule(source, memory);
-            return exports ? wasm(exports, ins, outs, shapes, attrs, scratch) : false;
+            return exports && memory ? wasm(exports, ins, outs, shapes, attrs, scratch, memory) : false;
           }
         : undefined,
   };

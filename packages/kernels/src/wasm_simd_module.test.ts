@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, tf } from '@basiskit/tensor';
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_WASM } from './generated/bspline_wasm';
+import { FFT_WASM } from './generated/fft_wasm';
 import { GROUP_RATIONAL_WASM } from './generated/group_rational_wasm';
 import { setWasmSimd, simdModule, tfjsWasmMemory, type SimdModuleSource } from './wasm_simd_module';
 
-const SOURCES: SimdModuleSource<unknown>[] = [BSPLINE_WASM, GROUP_RATIONAL_WASM];
+const SOURCES: SimdModuleSource<unknown>[] = [BSPLINE_WASM, GROUP_RATIONAL_WASM, FFT_WASM];
 const memoryOfBackend = () => tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);
 
 describe('wasm SIMD modules', () => {
