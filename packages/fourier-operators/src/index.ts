@@ -1,3 +1,5 @@
 // @basiskit/fourier-operators: Fourier neural operators on @basiskit/kernels' FFTs (re-exports only).
 export { AFNO2D, AFNOBlock, AFNOMlp } from './afno2d';
 export type { AFNO2DOptions, AFNOBlockOptions, AFNOMlpOptions } from './afno2d';
+export { FFTMixer } from './fft_mixer';
+export type { FFTMixerOptions } from './fft_mixer';
