@@ -8,7 +8,7 @@ import { SpectralConv1dCorner, SpectralConv2dCorner } from './spectral_conv_corn
 /** fourier_2d.py's forward with full spectra: rfft2, the two corners multiplied, irfft2. */
 function corner2dReference(x: tf.Tensor, w1: ComplexTensor, w2: ComplexTensor, m1: number, m2: number): tf.Tensor {
   return tf.tidy(() => {
-    const [b, , h, w] = x.shape;
+    const [b, , h, w] = x.shape as number[] as [number, number, number, number];
     const X = rfftn(x, { axes: [2, 3] });
     const mul = (xr: tf.Tensor, xi: tf.Tensor, wt: ComplexTensor) => {
       const a = { r: tf.expandDims(xr, 2), i: tf.expandDims(xi, 2) };
@@ -19,7 +19,7 @@ function corner2dReference(x: tf.Tensor, w1: ComplexTensor, w2: ComplexTensor, m
     const part = (t: tf.Tensor, start: number) => tf.slice(t, [0, 0, start, 0], [-1, -1, m1, m2]);
     const [tr, ti] = mul(part(X.real, 0), part(X.imag, 0), w1);
     const [br, bi] = mul(part(X.real, h - m1), part(X.imag, h - m1), w2);
-    const out = w1.real.shape[1];
+    const out = w1.real.shape[1] as number;
     const bins = Math.floor(w / 2) + 1;
     const full = (top: tf.Tensor, bottom: tf.Tensor) =>
       tf.pad(tf.concat([top, tf.zeros([b, out, h - 2 * m1, m2]), bottom], 2), [
@@ -77,9 +77,9 @@ describe.each(['cpu', 'wasm'] as const)('corner spectral convs on %s', (backend)
     const r = createRng(1).normalTensor(y.shape);
     const { grads, value } = tf.variableGrads(() => tf.sum(tf.mul(conv.forward(x), r)) as tf.Scalar, args.slice(1) as tf.Variable[]);
     const gRef = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(a[0], a[1], a[2], a[3], a[4]), r)))(args);
-    args
-      .slice(1)
-      .forEach((v, i) => assertClose(grads[v.name], { shape: gRef[i + 1].shape, data: gRef[i + 1].dataSync() }, { rtol: 1e-4, atol: 1e-5 }, `grad ${i}`));
+    (args.slice(1) as tf.Variable[]).forEach((v, i) =>
+      assertClose(grads[v.name], { shape: gRef[i + 1].shape, data: gRef[i + 1].dataSync() }, { rtol: 1e-4, atol: 1e-5 }, `grad ${i}`),
+    );
     tf.dispose([x, y, yRef, r, value, ...Object.values(grads), ...gRef]);
     conv.dispose();
   });

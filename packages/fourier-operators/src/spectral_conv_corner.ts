@@ -117,7 +117,7 @@ export class SpectralConv1dCorner extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const where = this.where('forward');
     checkInput(x, 3, this.inChannels, where);
-    const n = x.shape[2];
+    const n = x.shape[2] as number;
     if (this.modes > Math.floor(n / 2) + 1) throw tooMany(where, 'modes', Math.floor(n / 2) + 1, n, x, this.modes);
     return tf.tidy(() => {
       const X = truncatedRfft(x, { modes: this.modes, axis: -1, norm: 'backward' });
@@ -183,7 +183,7 @@ export class SpectralConv2dCorner extends Module {
       const place = (t: tf.Tensor) => {
         const [top, bottom] = tf.split(t, 2, 2);
         const gap = h - 2 * m1;
-        return gap > 0 ? tf.concat([top, tf.zeros([t.shape[0], t.shape[1], gap, m2]), bottom], 2) : tf.concat([top, bottom], 2);
+        return gap > 0 ? tf.concat([top, tf.zeros([t.shape[0] as number, t.shape[1] as number, gap, m2]), bottom], 2) : tf.concat([top, bottom], 2);
       };
       const Z = ifft({ real: place(Y.real), imag: place(Y.imag) }, { axis: 2, norm: 'backward' });
       return truncatedIrfft(Z, { n: w, axis: -1, norm: 'backward' });
