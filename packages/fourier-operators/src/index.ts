@@ -3,3 +3,4 @@ export { AFNO2D, AFNOBlock, AFNOMlp } from './afno2d';
 export type { AFNO2DOptions, AFNOBlockOptions, AFNOMlpOptions } from './afno2d';
 export { FFTMixer } from './fft_mixer';
 export type { FFTMixerOptions } from './fft_mixer';
+export { SpecBoost } from './spec_boost';
