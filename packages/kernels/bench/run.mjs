@@ -5,13 +5,14 @@
 // 2. splineLinear (efficient-kan KANLinear's spline branch), N=1024, in=out=64, G=5, k=3:
 //    forward and forward + backward of the local kernel (SIMD and JavaScript), the dense path
 //    (fused bases + matMul) and the plain-ops reference.
-// 3. rfft of [64, 1024] along the last axis: the fused kernel vs fft.js (realTransform, the
-//    same rows, in plain JavaScript) vs tf.spectral.rfft (cpu only: tfjs-wasm has no FFT), in
-//    ms and GFLOP/s (2.5 N log2 N per real row).
+// 3. rfft and fft of [64, 1024] along the last axis and rfft of [1024, 64] along axis 0: the
+//    fused kernel (on wasm its SIMD and its JavaScript version) vs fft.js (realTransform /
+//    transform of the same lines, in plain JavaScript) vs tf.spectral.rfft (cpu only: tfjs-wasm
+//    has no FFT), in ms and GFLOP/s (2.5 N log2 N per real line, 5 N log2 N per complex one).
 // `node bench/run.mjs spline` runs only the second, `node bench/run.mjs fft` only the third.
 import { createRequire } from 'node:module';
 import { ratioLine, timeIt } from '@basiskit/bench';
-import { groupRational, rfft, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
+import { fft, groupRational, rfft, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 
 const FFT = createRequire(import.meta.url)('fft.js');
@@ -88,40 +89,97 @@ function timePlain(fn, { warmup = 10, runs = 50 } = {}) {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * The FFT cases: rfft and fft of [64, 1024] along the last axis and rfft of [1024, 64] along
+ * axis 0, each with fft.js on the same lines (copied into its float64 arrays: strided for axis 0).
+ */
+function fftCases(rows, n) {
+  const rng = createRng(0);
+  const x = rng.normalTensor([rows, n]);
+  const xi = rng.normalTensor([rows, n]);
+  const xt = rng.normalTensor([n, rows]);
+  const [vx, vxi, vxt] = [x, xi, xt].map((t) => t.dataSync().slice());
+  const f = new FFT(n);
+  const line = new Float64Array(n);
+  const cin = f.createComplexArray();
+  const out = f.createComplexArray();
+  const log = Math.log2(n);
+  const cases = [
+    {
+      label: `rfft [${rows}, ${n}] last axis`,
+      flop: rows * 2.5 * n * log,
+      op: () => {
+        const y = rfft(x);
+        return [y.real, y.imag];
+      },
+      fftjs: () => {
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < n; j++) line[j] = vx[r * n + j];
+          f.realTransform(out, line);
+        }
+      },
+    },
+    {
+      label: `fft [${rows}, ${n}] last axis`,
+      flop: rows * 5 * n * log,
+      op: () => {
+        const y = fft({ real: x, imag: xi });
+        return [y.real, y.imag];
+      },
+      fftjs: () => {
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < n; j++) {
+            cin[2 * j] = vx[r * n + j];
+            cin[2 * j + 1] = vxi[r * n + j];
+          }
+          f.transform(out, cin);
+        }
+      },
+    },
+    {
+      label: `rfft [${n}, ${rows}] axis 0`,
+      flop: rows * 2.5 * n * log,
+      op: () => {
+        const y = rfft(xt, { axis: 0 });
+        return [y.real, y.imag];
+      },
+      fftjs: () => {
+        for (let c = 0; c < rows; c++) {
+          for (let j = 0; j < n; j++) line[j] = vxt[j * rows + c];
+          f.realTransform(out, line);
+        }
+      },
+    },
+  ];
+  return { cases, x, dispose: () => tf.dispose([x, xi, xt]) };
+}
+
 async function benchFFT(backend) {
   await initBackend({ backend });
   const [rows, n] = [64, 1024];
-  const x = createRng(0).normalTensor([rows, n]);
-  const values = x.dataSync().slice();
-  const gflops = (ms) => ((rows * 2.5 * n * Math.log2(n)) / (ms * 1e6)).toFixed(2);
-  const t = {};
-  t.kernel = await timeIt(
-    () => {
-      const y = rfft(x);
-      return [y.real, y.imag];
-    },
-    { warmup: 10, runs: 50 },
-  );
-  // fft.js on the same rows: realTransform (bins 0..n/2 of each row), row by row
-  const f = new FFT(n);
-  const row = new Float64Array(n);
-  const out = f.createComplexArray();
-  t['fft.js'] = timePlain(() => {
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < n; j++) row[j] = values[r * n + j];
-      f.realTransform(out, row);
-    }
-  });
-  if (backend === 'cpu') t['tf.spectral.rfft'] = await timeIt(() => tf.spectral.rfft(x), { warmup: 3, runs: 10 });
-  const label = `${backend} rfft [${rows}, ${n}] last axis`;
-  console.log(
-    `${label}: ` +
-      Object.entries(t)
-        .map(([k, ms]) => `${k} ${ms.toFixed(3)} ms (${gflops(ms)} GFLOP/s)`)
-        .join(', '),
-  );
-  for (const k of Object.keys(t).slice(1)) console.log(`  ${ratioLine(`rfft, kernel vs ${k}`, t.kernel, t[k], 'kernel', k)}`);
-  x.dispose();
+  const { cases, x, dispose } = fftCases(rows, n);
+  for (const c of cases) {
+    const t = {};
+    const opts = { warmup: 10, runs: 50 };
+    if (backend === 'wasm') {
+      t['SIMD kernel'] = await timeIt(c.op, opts);
+      setWasmSimd(false);
+      t['JS kernel'] = await timeIt(c.op, opts);
+      setWasmSimd(true);
+    } else t['JS kernel'] = await timeIt(c.op, opts);
+    t['fft.js'] = timePlain(c.fftjs);
+    if (backend === 'cpu' && c === cases[0]) t['tf.spectral.rfft'] = await timeIt(() => tf.spectral.rfft(x), { warmup: 3, runs: 10 });
+    const gflops = (ms) => (c.flop / (ms * 1e6)).toFixed(2);
+    console.log(
+      `${backend} ${c.label}: ` +
+        Object.entries(t)
+          .map(([k, ms]) => `${k} ${ms.toFixed(3)} ms (${gflops(ms)} GFLOP/s)`)
+          .join(', '),
+    );
+    const [first, ...rest] = Object.keys(t);
+    for (const k of rest) console.log(`  ${ratioLine(`${c.label.split(' ')[0]}, ${first} vs ${k}`, t[first], t[k], first, k)}`);
+  }
+  dispose();
 }
 
 const only = process.argv[2];
