@@ -11,8 +11,9 @@
 //   TT      W[i_0..i_{n-1}] = G_0[:, i_0, :] G_1[:, i_1, :] ... G_{n-1}[:, i_{n-1}, :],
 //           G_k [r_k, I_k, r_{k+1}], r_0 = r_n = 1: chained matMuls [P, r_k] @ [r_k, I_k r_{k+1}].
 //
-// Every product is a matMul without transpose flags, also in the gradient (tfjs-wasm's matMul
-// with transposeA/B is 4-17x slower): `matMulNN` below, and `linear` from @basiskit/tensor.
+// Complex matrix products take three real ones (Gauss's trick). Every product is a matMul
+// without transpose flags, also in the gradient (tfjs-wasm's matMul with transposeA/B is 4-17x
+// slower): `matMulNN` below, and `linear` from @basiskit/tensor.
 import type { ComplexTensor } from '@basiskit/kernels';
 import { linear, tf } from '@basiskit/tensor';
 
@@ -29,21 +30,22 @@ const matMulNN = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFu
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
-/** Complex a [M, K] @ b [K, N]. */
-function complexMatMul(a: ComplexTensor, b: ComplexTensor): ComplexTensor {
-  return {
-    real: tf.sub(matMulNN(a.real, b.real), matMulNN(a.imag, b.imag)),
-    imag: tf.add(matMulNN(a.real, b.imag), matMulNN(a.imag, b.real)),
-  };
+/**
+ * A complex product from three real ones (Gauss): with p = ar br, q = ai bi,
+ * real = p - q, imag = (ar + ai)(br + bi) - p - q.
+ */
+function gauss(mm: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor, a: ComplexTensor, b: ComplexTensor): ComplexTensor {
+  const p = mm(a.real, b.real);
+  const q = mm(a.imag, b.imag);
+  const s = mm(tf.add(a.real, a.imag), tf.add(b.real, b.imag));
+  return { real: tf.sub(p, q), imag: tf.sub(tf.sub(s, p), q) };
 }
 
+/** Complex a [M, K] @ b [K, N]. */
+const complexMatMul = (a: ComplexTensor, b: ComplexTensor): ComplexTensor => gauss(matMulNN, a, b);
+
 /** Complex a [M, K] @ b [N, K]^T (PyTorch's F.linear without bias). */
-function complexLinear(a: ComplexTensor, b: ComplexTensor): ComplexTensor {
-  return {
-    real: tf.sub(linear(a.real, b.real), linear(a.imag, b.imag)),
-    imag: tf.add(linear(a.real, b.imag), linear(a.imag, b.real)),
-  };
-}
+const complexLinear = (a: ComplexTensor, b: ComplexTensor): ComplexTensor => gauss(linear, a, b);
 
 /** Complex element-wise product (broadcasting). */
 function complexMul(a: ComplexTensor, b: ComplexTensor): ComplexTensor {
@@ -119,8 +121,10 @@ export function cpToTensor(weights: ComplexTensor, factors: readonly ComplexTens
     for (let m = 2; m < shape.length; m++) {
       if (prod(shape.slice(0, m)) + prod(shape.slice(m)) < prod(shape.slice(0, split)) + prod(shape.slice(split))) split = m;
     }
-    const left = complexMul(khatriRao(factors.slice(0, split)), weights);
-    const right = khatriRao(factors.slice(split));
+    // the weights scale the columns of the smaller side
+    const weighLeft = prod(shape.slice(0, split)) <= prod(shape.slice(split));
+    const left = weighLeft ? complexMul(khatriRao(factors.slice(0, split)), weights) : khatriRao(factors.slice(0, split));
+    const right = weighLeft ? khatriRao(factors.slice(split)) : complexMul(khatriRao(factors.slice(split)), weights);
     const w = complexLinear(left, right);
     return mapC(w, (t) => tf.reshape(t, shape));
   });
