@@ -241,31 +241,29 @@ export class FNO extends Module {
           }),
         )
       : null;
-    this.fno_blocks = this.registerModule(
-      'fno_blocks',
-      new FNOBlocks({
-        inChannels: this.hiddenChannels,
-        outChannels: this.hiddenChannels,
-        nModes: this.nModes,
-        nLayers: this.nLayers,
-        resolutionScalingFactor: rsf as FNOOptions['resolutionScalingFactor'],
-        useChannelMlp: o.useChannelMlp as boolean | undefined,
-        channelMlpExpansion: o.channelMlpExpansion as number | undefined,
-        nonLinearity: o.nonLinearity as NonLinearity | undefined,
-        stabilizer: o.stabilizer as 'tanh' | null | undefined,
-        norm: o.norm as FNONorm | null | undefined,
-        normGroups: o.normGroups as number | undefined,
-        preactivation: o.preactivation as boolean | undefined,
-        ...('fnoSkip' in o ? { fnoSkip: o.fnoSkip as SkipType | null } : {}),
-        ...('channelMlpSkip' in o ? { channelMlpSkip: o.channelMlpSkip as SkipType | null } : {}),
-        separable: o.separable as boolean | undefined,
-        factorization: o.factorization as FNOOptions['factorization'],
-        rank: o.rank as number | undefined,
-        maxNModes: o.maxNModes as number[] | null | undefined,
-        fftNorm: o.fftNorm as FNOOptions['fftNorm'],
-        seed: seed(),
-      }),
-    );
+    const blocks = new FNOBlocks({
+      inChannels: this.hiddenChannels,
+      outChannels: this.hiddenChannels,
+      nModes: this.nModes,
+      nLayers: this.nLayers,
+      resolutionScalingFactor: rsf as FNOOptions['resolutionScalingFactor'],
+      useChannelMlp: o.useChannelMlp as boolean | undefined,
+      channelMlpExpansion: o.channelMlpExpansion as number | undefined,
+      nonLinearity: o.nonLinearity as NonLinearity | undefined,
+      stabilizer: o.stabilizer as 'tanh' | null | undefined,
+      norm: o.norm as FNONorm | null | undefined,
+      normGroups: o.normGroups as number | undefined,
+      preactivation: o.preactivation as boolean | undefined,
+      ...('fnoSkip' in o ? { fnoSkip: o.fnoSkip as SkipType | null } : {}),
+      ...('channelMlpSkip' in o ? { channelMlpSkip: o.channelMlpSkip as SkipType | null } : {}),
+      separable: o.separable as boolean | undefined,
+      factorization: o.factorization as FNOOptions['factorization'],
+      rank: o.rank as number | undefined,
+      maxNModes: o.maxNModes as number[] | null | undefined,
+      fftNorm: o.fftNorm as FNOOptions['fftNorm'],
+      seed: seed(),
+    });
+    this.fno_blocks = this.registerModule('fno_blocks', blocks);
     const liftingIn = this.inChannels + (this.positional_embedding ? this.nDim : 0);
     this.lifting = this.registerModule(
       'lifting',

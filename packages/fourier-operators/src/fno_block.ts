@@ -26,6 +26,7 @@ import {
   collectChoice,
   collectNumber,
   createRng,
+  numberOk,
   show,
   tf,
   throwProblems,
@@ -180,6 +181,11 @@ export class FNOBlocks extends Module {
     collectChoice(o, 'channelMlpSkip', [...SKIP_TYPES, null], problems);
     o.seed ??= 0;
     collectNumber(o, 'seed', { integer: true, min: 0 }, problems);
+    if (o.norm === 'group_norm' && numberOk(o.normGroups, { integer: true, min: 1 }) && numberOk(o.outChannels, { integer: true, min: 1 })) {
+      if ((o.outChannels as number) % (o.normGroups as number) !== 0) {
+        problems.push({ argument: 'normGroups', expected: `a divisor of outChannels ${o.outChannels as number}`, got: show(o.normGroups) });
+      }
+    }
     throwProblems(problems, { where });
 
     this.inChannels = o.inChannels as number;
@@ -201,60 +207,70 @@ export class FNOBlocks extends Module {
     }
     const rng = createRng(o.seed as number);
     const seed = () => rng.randint(2 ** 31);
-    const convs: SpectralConv[] = [];
-    for (let i = 0; i < this.nLayers; i++) {
-      convs.push(
-        new SpectralConv({
-          inChannels: this.inChannels,
-          outChannels: this.outChannels,
-          nModes: nModes as number[],
-          maxNModes: (o.maxNModes as number[] | null | undefined) ?? undefined,
-          separable: o.separable as boolean | undefined,
-          factorization: (o.factorization as SpectralConv['factorization'] | undefined) ?? null,
-          rank: o.rank as number | undefined,
-          fftNorm: o.fftNorm as 'forward' | undefined,
-          resolutionScalingFactor: rsf ? rsf[i] : null,
-          seed: seed(),
-        }),
-      );
-    }
-    this.convs = this.registerModule('convs', new ModuleList(convs));
-    const skips = (type: unknown) =>
-      new ModuleList(
-        Array.from({ length: this.nLayers }, () =>
-          skipConnection({ inFeatures: this.inChannels, outFeatures: this.outChannels, nDim: this.nDim, skipType: type as SkipType, seed: seed() }),
-        ),
-      );
-    this.fno_skips = o.fnoSkip === null ? null : this.registerModule('fno_skips', skips(o.fnoSkip));
-    if (this.useChannelMlp) {
-      const hidden = roundHalfEven(this.outChannels * (o.channelMlpExpansion as number));
-      this.channel_mlp = this.registerModule(
-        'channel_mlp',
-        new ModuleList(
-          Array.from(
-            { length: this.nLayers },
-            () =>
-              new ChannelMLP({
-                inChannels: this.outChannels,
-                hiddenChannels: Math.max(hidden, 1),
-                nDim: this.nDim,
-                nonLinearity: o.nonLinearity as NonLinearity | undefined,
-                seed: seed(),
-              }),
+    // a sub-module that fails to build (a bad rank, ...) must not leave the others' tensors behind
+    const made: Module[] = [];
+    const track = <M extends Module>(m: M): M => (made.push(m), m);
+    try {
+      const convs: SpectralConv[] = [];
+      for (let i = 0; i < this.nLayers; i++) {
+        convs.push(
+          track(
+            new SpectralConv({
+              inChannels: this.inChannels,
+              outChannels: this.outChannels,
+              nModes: nModes as number[],
+              maxNModes: (o.maxNModes as number[] | null | undefined) ?? undefined,
+              separable: o.separable as boolean | undefined,
+              factorization: (o.factorization as SpectralConv['factorization'] | undefined) ?? null,
+              rank: o.rank as number | undefined,
+              fftNorm: o.fftNorm as 'forward' | undefined,
+              resolutionScalingFactor: rsf ? rsf[i] : null,
+              seed: seed(),
+            }),
           ),
-        ),
-      );
-      this.channel_mlp_skips = o.channelMlpSkip === null ? null : this.registerModule('channel_mlp_skips', skips(o.channelMlpSkip));
-    } else {
-      this.channel_mlp = null;
-      this.channel_mlp_skips = null;
-    }
-    if (o.norm === null) {
-      this.norm = null;
-    } else {
-      const make = (): NormModule =>
-        o.norm === 'group_norm' ? new GroupNorm({ numGroups: o.normGroups as number, numChannels: this.outChannels }) : new InstanceNorm();
-      this.norm = this.registerModule('norm', new ModuleList(Array.from({ length: 2 * this.nLayers }, make)));
+        );
+      }
+      this.convs = this.registerModule('convs', new ModuleList(convs));
+      const skips = (type: unknown) =>
+        new ModuleList(
+          Array.from({ length: this.nLayers }, () =>
+            track(skipConnection({ inFeatures: this.inChannels, outFeatures: this.outChannels, nDim: this.nDim, skipType: type as SkipType, seed: seed() })),
+          ),
+        );
+      this.fno_skips = o.fnoSkip === null ? null : this.registerModule('fno_skips', skips(o.fnoSkip));
+      if (this.useChannelMlp) {
+        const hidden = roundHalfEven(this.outChannels * (o.channelMlpExpansion as number));
+        this.channel_mlp = this.registerModule(
+          'channel_mlp',
+          new ModuleList(
+            Array.from(
+              { length: this.nLayers },
+              () =>
+                new ChannelMLP({
+                  inChannels: this.outChannels,
+                  hiddenChannels: Math.max(hidden, 1),
+                  nDim: this.nDim,
+                  nonLinearity: o.nonLinearity as NonLinearity | undefined,
+                  seed: seed(),
+                }),
+            ),
+          ),
+        );
+        this.channel_mlp_skips = o.channelMlpSkip === null ? null : this.registerModule('channel_mlp_skips', skips(o.channelMlpSkip));
+      } else {
+        this.channel_mlp = null;
+        this.channel_mlp_skips = null;
+      }
+      if (o.norm === null) {
+        this.norm = null;
+      } else {
+        const make = (): NormModule =>
+          o.norm === 'group_norm' ? new GroupNorm({ numGroups: o.normGroups as number, numChannels: this.outChannels }) : new InstanceNorm();
+        this.norm = this.registerModule('norm', new ModuleList(Array.from({ length: 2 * this.nLayers }, () => track(make()))));
+      }
+    } catch (e) {
+      for (const m of made) m.dispose();
+      throw e;
     }
   }
 
