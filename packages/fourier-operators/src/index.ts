@@ -4,3 +4,5 @@ export type { AFNO2DOptions, AFNOBlockOptions, AFNOMlpOptions } from './afno2d';
 export { FFTMixer } from './fft_mixer';
 export type { FFTMixerOptions } from './fft_mixer';
 export { SpecBoost } from './spec_boost';
+export { sobolevLoss } from './sobolev_loss';
+export type { SobolevLossOptions } from './sobolev_loss';

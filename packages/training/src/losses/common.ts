@@ -98,8 +98,3 @@ export function flattenSpatial(x: tf.Tensor, d: number): tf.Tensor2D {
   const lead = x.shape.slice(0, x.rank - d).reduce((a, b) => a * b, 1);
   return tf.reshape(x, [lead, spatial]);
 }
-
-/** The leading (batch, channel, ...) dims of `x` before its last `d`. */
-export function leadShape(x: tf.Tensor, d: number): number[] {
-  return x.shape.slice(0, x.rank - d);
-}

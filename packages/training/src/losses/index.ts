@@ -7,6 +7,4 @@ export { LpLoss } from './lp';
 export type { LpLossOptions } from './lp';
 export { H1Loss } from './h1';
 export type { H1LossOptions } from './h1';
-export { sobolevLoss } from './sobolev';
-export type { SobolevLossOptions } from './sobolev';
 export type { Reduction, BatchReduction } from './common';
