@@ -6,3 +6,7 @@ export type { FFTMixerOptions } from './fft_mixer';
 export { SpecBoost } from './spec_boost';
 export { sobolevLoss } from './sobolev_loss';
 export type { SobolevLossOptions } from './sobolev_loss';
+export { SpectralConv } from './spectral_conv';
+export type { SpectralConvOptions, SpectralConvForwardOptions } from './spectral_conv';
+export { SpectralConv1dCorner, SpectralConv2dCorner } from './spectral_conv_corner';
+export type { SpectralConv1dCornerOptions, SpectralConv2dCornerOptions } from './spectral_conv_corner';
