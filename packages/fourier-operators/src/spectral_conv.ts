@@ -37,13 +37,9 @@ import {
   type Parameter,
   type Problem,
 } from '@basiskit/tensor';
+import type { FactorizationRank } from './factorization_rank';
+import { FactorizedSpectralWeight } from './factorized_weight';
 import { centredOverlap } from './spectral_conv_reference';
-
-/** A module that yields the dense complex spectral weight `[in, out, ...modes]` (a factorized weight). */
-export interface SpectralWeightSource extends Module {
-  /** The full weight `{ real, imag }`, differentiable in the module's parameters. */
-  toDense(): ComplexTensor;
-}
 
 /** Options of {@link SpectralConv} (neuralop's constructor arguments, camelCase). */
 export interface SpectralConvOptions {
@@ -71,8 +67,13 @@ export interface SpectralConvOptions {
    * registered as `weight`) reconstructed in each forward; default null (dense `weight.real`/`weight.imag`).
    */
   factorization?: 'tucker' | 'cp' | 'tt' | null;
-  /** Rank of the factorization (a fraction of the full size when < 1, as tltorch); default 1. */
-  rank?: number;
+  /**
+   * Rank of the factorization, as neuralop/tltorch: a non-integer number is a fraction of the dense
+   * parameter count (TFNO's 0.1), an integer the rank itself, `'same'` the fraction 1.0, an array
+   * the rank per mode. Default `'same'` (neuralop's default `rank=1.0`, a Python float). Ignored
+   * when dense.
+   */
+  rank?: FactorizationRank;
   /** FFT normalisation; default `'forward'` (neuralop's `fft_norm`). */
   fftNorm?: FFTNorm;
   /** Output resolution = round(input size * factor) per dim (one number or one per dim); default null (same). */
@@ -116,15 +117,6 @@ function intList(v: unknown): v is number[] {
   return Array.isArray(v) && v.length > 0 && v.every((m) => Number.isInteger(m) && m >= 1);
 }
 
-/** Loader of the factorized weight, set by factorized_weight.ts when that module is loaded. */
-let makeFactorized: ((o: { shape: number[]; factorization: 'tucker' | 'cp' | 'tt'; rank: number; std: number; seed?: number }) => SpectralWeightSource) | null =
-  null;
-
-/** @internal Registers the factorized weight's constructor (factorized_weight.ts calls this). */
-export function setFactorizedWeightFactory(f: typeof makeFactorized): void {
-  makeFactorized = f;
-}
-
 /**
  * neuraloperator's spectral convolution (see the file header): x `[batch, inChannels, ...spatial]`
  * (1-3 spatial dims) -> `[batch, outChannels, ...outputShape]`. Parameters `weight.real`,
@@ -142,7 +134,7 @@ export class SpectralConv extends Module {
   readonly order: number;
   readonly separable: boolean;
   readonly factorization: 'tucker' | 'cp' | 'tt' | null;
-  readonly rank: number;
+  readonly rank: FactorizationRank;
   readonly fftNorm: FFTNorm;
   /** Per-dim output/input size ratio, or null. */
   readonly resolutionScalingFactor: number[] | null;
@@ -154,7 +146,7 @@ export class SpectralConv extends Module {
   readonly weightReal: Parameter | null = null;
   readonly weightImag: Parameter | null = null;
   /** The factorized weight module (null when dense). */
-  readonly weightModule: SpectralWeightSource | null = null;
+  readonly weightModule: FactorizedSpectralWeight | null = null;
   /** `bias` `[out, 1, ...]` or null. */
   readonly bias: Parameter | null;
   private _nModes: number[] = [];
@@ -173,14 +165,21 @@ export class SpectralConv extends Module {
     o.bias ??= true;
     o.separable ??= false;
     o.factorization ??= null;
-    o.rank ??= 1;
+    o.rank ??= 'same';
     o.fftNorm ??= 'forward';
     o.initStd ??= 'auto';
     o.seed ??= 0;
     collectChoice(o, 'bias', [true, false], p);
     collectChoice(o, 'separable', [true, false], p);
     collectChoice(o, 'factorization', [null, 'tucker', 'cp', 'tt'], p);
-    collectNumber(o, 'rank', { gt: 0 }, p);
+    const rk = o.rank;
+    if (!(
+      rk === 'same' ||
+      (typeof rk === 'number' && Number.isFinite(rk) && rk > 0) ||
+      (Array.isArray(rk) && rk.every((v) => Number.isInteger(v) && v >= 1))
+    )) {
+      p.push({ argument: 'rank', expected: "a number > 0, 'same' or an array of integer ranks", got: show(rk) });
+    }
     collectChoice(o, 'fftNorm', ['forward', 'backward', 'ortho'], p);
     if (o.initStd !== 'auto') collectNumber(o, 'initStd', { min: 0 }, p);
     collectNumber(o, 'seed', { integer: true, min: 0 }, p);
@@ -210,7 +209,7 @@ export class SpectralConv extends Module {
     this.order = order;
     this.separable = o.separable as boolean;
     this.factorization = o.factorization as SpectralConv['factorization'];
-    this.rank = o.rank as number;
+    this.rank = o.rank as FactorizationRank;
     this.fftNorm = o.fftNorm as FFTNorm;
     this.resolutionScalingFactor = rsf;
     this.initStd = o.initStd === 'auto' ? Math.sqrt(2 / (this.inChannels + this.outChannels)) : (o.initStd as number);
@@ -220,17 +219,9 @@ export class SpectralConv extends Module {
     const rng = createRng(o.seed as number);
     const shape = this.separable ? [this.inChannels, ...this.maxNModes] : [this.inChannels, this.outChannels, ...this.maxNModes];
     if (this.factorization) {
-      if (!makeFactorized) {
-        throw new ConfigError('factorized weights are not loaded', {
-          where,
-          argument: 'factorization',
-          expected: "null (import '@basiskit/fourier-operators' for the factorized weights)",
-          got: show(this.factorization),
-        });
-      }
       this.weightModule = this.registerModule(
         'weight',
-        makeFactorized({ shape, factorization: this.factorization, rank: this.rank, std: this.initStd, seed: o.seed as number }),
+        new FactorizedSpectralWeight({ shape, factorization: this.factorization, rank: this.rank, std: this.initStd, seed: o.seed as number }),
       );
     } else {
       const w = this.registerComplexParameter(
