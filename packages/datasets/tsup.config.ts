@@ -1,0 +1,3 @@
+import { libraryConfig } from '@basiskit/tsup-config';
+
+export default libraryConfig();

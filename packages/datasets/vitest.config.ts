@@ -1,0 +1,3 @@
+import { basiskitVitestConfig } from '@basiskit/vitest-config';
+
+export default basiskitVitestConfig();
