@@ -1,0 +1,219 @@
+// Float64 FFTs on typed arrays for the PDE solvers, by fft.js (Fedor Indutny's radix-4 FFT,
+// https://github.com/indutny/fft.js), with plans cached per size. Complex data is interleaved
+// (re, im, re, im, ...) as in fft.js. Conventions are NumPy's: forward X_k = sum_n x_n e^{-2 pi i kn/N},
+// inverse x_n = (1/N) sum_k X_k e^{+2 pi i kn/N}; a real transform of N points keeps the N/2 + 1
+// bins k = 0..N/2. The inverse real transform packs the half spectrum into one complex transform
+// of N/2 points (the standard even/odd split, e.g. Numerical Recipes 12.3), so it costs about as
+// much as the forward one. Sizes are powers of two (fft.js's radix-4 plans).
+import FFT from 'fft.js';
+import { ConfigError, ShapeError } from '@basiskit/tensor';
+
+interface Plan {
+  fft: FFT;
+  /** Work buffers of 2n doubles. */
+  a: Float64Array;
+  b: Float64Array;
+}
+
+const plans = new Map<number, Plan>();
+const twiddles = new Map<number, Float64Array>();
+
+/** Throws unless `n` is a power of two >= `min`. */
+export function checkPow2(n: number, where: string, argument: string, min = 2): void {
+  if (!Number.isSafeInteger(n) || n < min || (n & (n - 1)) !== 0) {
+    throw new ConfigError('FFT size must be a power of two', { where, argument, expected: `a power of two >= ${min}`, got: String(n) });
+  }
+}
+
+/** The cached fft.js plan of `n` points with two scratch arrays of 2n doubles. */
+function plan(n: number): Plan {
+  let p = plans.get(n);
+  if (!p) {
+    p = { fft: new FFT(n), a: new Float64Array(2 * n), b: new Float64Array(2 * n) };
+    plans.set(n, p);
+  }
+  return p;
+}
+
+/** cos/sin of 2 pi k / n for k = 0..n/2 (interleaved), for the real-transform packing. */
+function twiddle(n: number): Float64Array {
+  let t = twiddles.get(n);
+  if (!t) {
+    t = new Float64Array(n + 2);
+    for (let k = 0; k <= n / 2; k++) {
+      t[2 * k] = Math.cos((2 * Math.PI * k) / n);
+      t[2 * k + 1] = Math.sin((2 * Math.PI * k) / n);
+    }
+    twiddles.set(n, t);
+  }
+  return t;
+}
+
+function checkLength(arr: Float64Array, length: number, where: string, argument: string): void {
+  if (!(arr instanceof Float64Array) || arr.length < length) {
+    throw new ShapeError('array too short', {
+      where,
+      argument,
+      expected: `a Float64Array of at least ${length} values`,
+      got: arr instanceof Float64Array ? `length ${arr.length}` : typeof arr,
+    });
+  }
+}
+
+/**
+ * Complex FFT of `n` points (interleaved re/im in `input`, 2n values) into `out` (2n values;
+ * may not alias `input`). `inverse` divides by n. Returns `out`.
+ */
+export function fft64(input: Float64Array, out: Float64Array = new Float64Array(input.length), inverse = false): Float64Array {
+  const n = input.length / 2;
+  checkPow2(n, 'fft64', 'input.length / 2');
+  checkLength(out, 2 * n, 'fft64', 'out');
+  const p = plan(n);
+  if (inverse) p.fft.inverseTransform(out, input);
+  else p.fft.transform(out, input);
+  return out;
+}
+
+/**
+ * Real FFT of `n = input.length` points: bins 0..n/2 (interleaved, n + 2 values) into `out`.
+ * Returns `out`.
+ */
+export function rfft64(input: Float64Array, out: Float64Array = new Float64Array(input.length + 2)): Float64Array {
+  const n = input.length;
+  checkPow2(n, 'rfft64', 'input.length', 4);
+  checkLength(out, n + 2, 'rfft64', 'out');
+  const p = plan(n);
+  // fft.js fills the bins 0..n/2 of its complex output (2n values) and leaves the rest
+  p.fft.realTransform(p.a, input);
+  for (let i = 0; i < n + 2; i++) out[i] = p.a[i];
+  return out;
+}
+
+/**
+ * Inverse real FFT: `n` real points from the bins 0..n/2 (interleaved, n + 2 values) of a
+ * Hermitian spectrum; the imaginary parts of bins 0 and n/2 are ignored (as NumPy's irfft).
+ * Returns `out`.
+ */
+export function irfft64(spectrum: Float64Array, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  checkPow2(n, 'irfft64', 'n', 4);
+  checkLength(spectrum, n + 2, 'irfft64', 'spectrum');
+  checkLength(out, n, 'irfft64', 'out');
+  const m = n / 2;
+  const p = plan(m);
+  const t = twiddle(n);
+  const z = p.a;
+  // Z_k = E_k + i O_k, E_k = (X_k + conj X_{m-k}) / 2, O_k = (X_k - conj X_{m-k}) e^{+2 pi i k/n} / 2
+  for (let k = 0; k < m; k++) {
+    const xr = spectrum[2 * k];
+    const xi = k === 0 ? 0 : spectrum[2 * k + 1];
+    const yr = spectrum[2 * (m - k)];
+    const yi = k === 0 ? 0 : -spectrum[2 * (m - k) + 1];
+    const er = 0.5 * (xr + yr);
+    const ei = 0.5 * (xi + yi);
+    const dr = 0.5 * (xr - yr);
+    const di = 0.5 * (xi - yi);
+    const c = t[2 * k];
+    const s = t[2 * k + 1];
+    const or = dr * c - di * s;
+    const oi = dr * s + di * c;
+    z[2 * k] = er - oi;
+    z[2 * k + 1] = ei + or;
+  }
+  p.fft.inverseTransform(p.b, z);
+  const w = p.b;
+  for (let j = 0; j < m; j++) {
+    out[2 * j] = w[2 * j];
+    out[2 * j + 1] = w[2 * j + 1];
+  }
+  return out;
+}
+
+/**
+ * Real 2-D FFT of an `n0 x n1` row-major array: the `n0 x (n1/2 + 1)` complex half spectrum
+ * (interleaved, row-major; NumPy's `rfft2`). Returns `out`.
+ */
+export function rfft2d64(input: Float64Array, n0: number, n1: number, out: Float64Array = new Float64Array(n0 * (n1 + 2))): Float64Array {
+  checkPow2(n0, 'rfft2d64', 'n0');
+  checkPow2(n1, 'rfft2d64', 'n1', 4);
+  checkLength(input, n0 * n1, 'rfft2d64', 'input');
+  checkLength(out, n0 * (n1 + 2), 'rfft2d64', 'out');
+  const h = n1 / 2 + 1;
+  const p1 = plan(n1);
+  for (let r = 0; r < n0; r++) {
+    p1.fft.realTransform(p1.a, input.subarray(r * n1, (r + 1) * n1));
+    out.set(p1.a.subarray(0, 2 * h), r * 2 * h);
+  }
+  columns(out, n0, h, false);
+  return out;
+}
+
+/**
+ * Inverse of {@link rfft2d64}: `n0 x n1` real values from the `n0 x (n1/2 + 1)` half spectrum
+ * (NumPy's `irfft2`). `spectrum` is left unchanged. Returns `out`.
+ */
+export function irfft2d64(spectrum: Float64Array, n0: number, n1: number, out: Float64Array = new Float64Array(n0 * n1)): Float64Array {
+  checkPow2(n0, 'irfft2d64', 'n0');
+  checkPow2(n1, 'irfft2d64', 'n1', 4);
+  const h = n1 / 2 + 1;
+  checkLength(spectrum, n0 * 2 * h, 'irfft2d64', 'spectrum');
+  checkLength(out, n0 * n1, 'irfft2d64', 'out');
+  const tmp = scratch(n0 * 2 * h);
+  tmp.set(spectrum.subarray(0, n0 * 2 * h));
+  columns(tmp, n0, h, true);
+  for (let r = 0; r < n0; r++) irfft64(tmp.subarray(r * 2 * h, (r + 1) * 2 * h), n1, out.subarray(r * n1, (r + 1) * n1));
+  return out;
+}
+
+/**
+ * Complex 2-D FFT of an `n0 x n1` row-major interleaved array (2 n0 n1 values) in place;
+ * `inverse` divides by n0 n1. Returns `data`.
+ */
+export function fft2d64(data: Float64Array, n0: number, n1: number, inverse = false): Float64Array {
+  checkPow2(n0, 'fft2d64', 'n0');
+  checkPow2(n1, 'fft2d64', 'n1');
+  checkLength(data, 2 * n0 * n1, 'fft2d64', 'data');
+  const p1 = plan(n1);
+  for (let r = 0; r < n0; r++) {
+    const row = data.subarray(2 * r * n1, 2 * (r + 1) * n1);
+    p1.a.set(row);
+    if (inverse) p1.fft.inverseTransform(p1.b, p1.a);
+    else p1.fft.transform(p1.b, p1.a);
+    row.set(p1.b);
+  }
+  columns(data, n0, n1, inverse);
+  return data;
+}
+
+let scratchBuf = new Float64Array(0);
+function scratch(size: number): Float64Array {
+  if (scratchBuf.length < size) scratchBuf = new Float64Array(size);
+  return scratchBuf.subarray(0, size);
+}
+
+/** Complex FFT along axis 0 of an `n0 x w` interleaved array, in place. */
+function columns(data: Float64Array, n0: number, w: number, inverse: boolean): void {
+  const p0 = plan(n0);
+  const a = p0.a;
+  const b = p0.b;
+  for (let c = 0; c < w; c++) {
+    for (let r = 0; r < n0; r++) {
+      const i = 2 * (r * w + c);
+      a[2 * r] = data[i];
+      a[2 * r + 1] = data[i + 1];
+    }
+    if (inverse) p0.fft.inverseTransform(b, a);
+    else p0.fft.transform(b, a);
+    for (let r = 0; r < n0; r++) {
+      const i = 2 * (r * w + c);
+      data[i] = b[2 * r];
+      data[i + 1] = b[2 * r + 1];
+    }
+  }
+}
+
+/** NumPy's `fftfreq(n) * n`: the integer wavenumbers 0, 1, ..., n/2 - 1, -n/2, ..., -1. */
+export function wavenumbers(n: number): Float64Array {
+  const k = new Float64Array(n);
+  for (let i = 0; i < n; i++) k[i] = i < n / 2 ? i : i - n;
+  return k;
+}
