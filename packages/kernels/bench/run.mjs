@@ -9,10 +9,14 @@
 //    fused kernel (on wasm its SIMD and its JavaScript version) vs fft.js (realTransform /
 //    transform of the same lines, in plain JavaScript) vs tf.spectral.rfft (cpu only: tfjs-wasm
 //    has no FFT), in ms and GFLOP/s (2.5 N log2 N per real line, 5 N log2 N per complex one).
+// 4. (only as `node bench/run.mjs truncated`) truncatedRfft / truncatedIrfft by matMul vs by
+//    the FFT, n = 32..1024, 96, 1000 and modes 4..n/2+1, on 256 lines (or `truncated <lines>`),
+//    forward and forward + backward
+//    (fastest of several runs): the crossover that 'auto' uses.
 // `node bench/run.mjs spline` runs only the second, `node bench/run.mjs fft` only the third.
 import { createRequire } from 'node:module';
 import { ratioLine, timeIt } from '@basiskit/bench';
-import { fft, groupRational, rfft, setWasmSimd, splineLinear, uniformGrid } from '@basiskit/kernels';
+import { fft, groupRational, rfft, setWasmSimd, splineLinear, truncatedIrfft, truncatedRfft, uniformGrid } from '@basiskit/kernels';
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 
 const FFT = createRequire(import.meta.url)('fft.js');
@@ -182,7 +186,81 @@ async function benchFFT(backend) {
   dispose();
 }
 
+/**
+ * truncatedRfft / truncatedIrfft, impl 'matmul' vs 'fft', on `lines` lines of length n, for each
+ * n and modes m (m <= n/2 + 1; a sweep stops once the matMul path is 3x slower in both
+ * directions): forward, and forward + backward (the gradient of sum(y * w)). Prints the times and,
+ * per n, the largest m at which the matMul path was faster (the crossover, what
+ * MATMUL_MAX_MODES in src/fft_truncated.ts records).
+ */
+/** Fastest of `runs` runs (after `warmup`) of `fn`, tidied: robust to other load on the machine. */
+function timeMin(fn, { warmup = 3, runs = 15 } = {}) {
+  let best = Infinity;
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now();
+    tf.dispose(tf.tidy(fn));
+    if (i >= warmup) best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+async function benchTruncated(backend, lines = 256) {
+  await initBackend({ backend });
+  const rng = createRng(0);
+  // powers of two (the SIMD FFT on wasm), then two other lengths (the JavaScript Bluestein FFT)
+  const ns = [32, 64, 128, 256, 512, 1024, 96, 1000];
+  const modes = [4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
+  const opts = { warmup: 3, runs: backend === 'cpu' ? 7 : 15 };
+  console.log(`${backend} truncated DFTs, ${lines} lines, fastest of ${opts.runs}, ms matmul / fft (forward; forward + backward):`);
+  const summary = [];
+  for (const n of ns) {
+    const x = rng.normalTensor([lines, n]);
+    const cross = { forward: 0, inverse: 0, forwardTrain: 0, inverseTrain: 0 };
+    const cells = [];
+    for (const m of modes.filter((k) => k <= (n >> 1) + 1)) {
+      const z = { real: rng.normalTensor([lines, m]), imag: rng.normalTensor([lines, m]) };
+      const wf = [rng.normalTensor([lines, m]), rng.normalTensor([lines, m])];
+      const wi = rng.normalTensor([lines, n]);
+      const fwd = (impl) => () => {
+        const y = truncatedRfft(x, { modes: m, impl });
+        return [y.real, y.imag];
+      };
+      const inv = (impl) => () => truncatedIrfft(z, { n, impl });
+      const fwdTrain = (impl) => () =>
+        tf.grad((a) => {
+          const y = truncatedRfft(a, { modes: m, impl });
+          return tf.add(tf.sum(tf.mul(y.real, wf[0])), tf.sum(tf.mul(y.imag, wf[1])));
+        })(x);
+      const invTrain = (impl) => () => tf.grads((a, b) => tf.sum(tf.mul(truncatedIrfft({ real: a, imag: b }, { n, impl }), wi)))([z.real, z.imag]);
+      const t = {};
+      for (const [name, f] of [
+        ['forward', fwd],
+        ['inverse', inv],
+        ['forwardTrain', fwdTrain],
+        ['inverseTrain', invTrain],
+      ]) {
+        t[name] = { matmul: timeMin(f('matmul'), opts), fft: timeMin(f('fft'), opts) };
+        if (t[name].matmul < t[name].fft) cross[name] = m;
+      }
+      tf.dispose([z.real, z.imag, ...wf, wi]);
+      const r = (k) => `${t[k].matmul.toFixed(2)}/${t[k].fft.toFixed(2)}`;
+      cells.push(`m=${m} ${r('forward')}; ${r('forwardTrain')} | inv ${r('inverse')}; ${r('inverseTrain')}`);
+      if (t.forward.matmul > 3 * t.forward.fft && t.inverse.matmul > 3 * t.inverse.fft) break;
+    }
+    x.dispose();
+    console.log(`  n=${n}: ${cells.join('  ')}`);
+    summary.push(`n=${n}: forward ${cross.forward} (train ${cross.forwardTrain}), inverse ${cross.inverse} (train ${cross.inverseTrain})`);
+  }
+  console.log(`${backend} crossover, the largest modes at which matmul was faster (0: never):`);
+  for (const line of summary) console.log(`  ${line}`);
+}
+
 const only = process.argv[2];
+if (only === 'truncated') {
+  const lines = Number(process.argv[3] ?? 256);
+  for (const backend of ['wasm', 'cpu']) await benchTruncated(backend, lines);
+  process.exit(0);
+}
 for (const backend of ['wasm', 'cpu']) {
   if (!only) await bench(backend);
   if (!only || only === 'spline') await benchSpline(backend);

@@ -46,7 +46,11 @@ export interface FFTAttrs {
   n: number;
   inverse: boolean;
   scale: number;
+  /** rfft only: how many bins to output, the first ones (default n/2 + 1; truncatedRfft's 'fft' path). */
+  bins?: number;
 }
+
+const binsOf = ({ n, bins }: FFTAttrs) => bins ?? (n >> 1) + 1;
 
 // ---------------------------------------------------------------------------------------------
 // Plans, cached per size
@@ -913,12 +917,12 @@ export const rfftKernel = /* @__PURE__ */ defineFusedKernel<FFTAttrs, FftWasm>({
   cotangents: ['dyReal', 'dyImag'],
   simd: FFT_WASM,
   forward: {
-    outputShapes: ([s], { axis, n }) => [withAxis(s, axis, (n >> 1) + 1), withAxis(s, axis, (n >> 1) + 1)],
+    outputShapes: ([s], a) => [withAxis(s, a.axis, binsOf(a)), withAxis(s, a.axis, binsOf(a))],
     accumulates: [],
-    compute: ([x], [outRe, outIm], [s], { axis, n, scale }) => rfftLines(x, s, axis, n, scale, outRe, outIm),
+    compute: ([x], [outRe, outIm], [s], a) => rfftLines(x, s, a.axis, a.n, a.scale, outRe, outIm, undefined, binsOf(a)),
     wasmScratchBytes: (_, { n }) => (n % 2 === 0 ? simdScratchBytes(n >> 1) : 0),
-    wasm: (simd, [x], [outRe, outIm], [s], { axis, n, scale }, scratch, memory) =>
-      rfftLinesSimd(simd, memory, scratch, x, s, axis, n, scale, outRe, outIm, false, (n >> 1) + 1),
+    wasm: (simd, [x], [outRe, outIm], [s], a, scratch, memory) =>
+      rfftLinesSimd(simd, memory, scratch, x, s, a.axis, a.n, a.scale, outRe, outIm, false, binsOf(a)),
   },
   backward: {
     outputShapes: ([, , s]) => [s],

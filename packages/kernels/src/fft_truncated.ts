@@ -1,14 +1,21 @@
-// Truncated real DFTs: only the first `modes` bins of an axis (and back), as matMuls against
-// cached [n, modes] cos/sin bases, the way a Fourier neural operator keeps only its low modes.
-// O(n modes) per line instead of O(n log n) and a full spectrum: for few modes, one matMul
-// (XNNPACK on wasm) beats the FFT and the slice. Plain ops, differentiated by autograd.
+// Truncated real DFTs: only the first `modes` bins of an axis (and back), the way a Fourier
+// neural operator keeps only its low modes. Two paths giving the same values:
+// - 'matmul': matMuls against cached [n, modes] cos/sin bases, O(n modes) per line, plain ops
+//   differentiated by autograd;
+// - 'fft': the fused rfft kernel writing only the first `modes` bins (its gradient the adjoint
+//   transform of the zero-extended bins), and irfft, which zero-pads the bins itself.
+// 'auto' (default) picks by the measured table `MATMUL_MAX_MODES` (at the end of this file):
+// with the fused FFT kernels (cpu, wasm) the FFT path at power-of-two n, the matMul path for few
+// modes at other n (whose FFT is the JavaScript Bluestein kernel); elsewhere the matMul path.
 //
 //   truncatedRfft:   Yr = s x C,   Yi = -s x S                        C, S [n, m]: cos, sin(2 pi jk/n)
 //   truncatedIrfft:  x = s ((zr) Wc - (zi) Ws)                        Wc, Ws [m, n]: w_k cos, w_k sin
 //                    w_0 = 1, w_k = 2, w_{n/2} = 1 (n even)           (irfft of the bins zero-padded)
 import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
-import { checkComplex } from './fft';
+import { checkComplex, irfft, rfft } from './fft';
 import { fftScale, fitLast, mm, type ComplexTensor, type FFTNorm } from './fft_reference';
+import { RFFT_KERNEL } from './fft_kernel';
+import { hasFusedKernels, runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 /** Options of {@link truncatedRfft}. */
 export interface TruncatedRfftOptions {
@@ -20,7 +27,15 @@ export interface TruncatedRfftOptions {
   n?: number;
   /** `'backward'` (default), `'ortho'` or `'forward'`, as for {@link rfft}. */
   norm?: FFTNorm;
+  /**
+   * `'matmul'` (against the cached bases), `'fft'` (the full rfft, then a slice) or `'auto'`
+   * (default: whichever measured faster for this n, modes and backend, `MATMUL_MAX_MODES`).
+   */
+  impl?: TruncatedImpl;
 }
+
+/** How a truncated DFT is computed: see {@link TruncatedRfftOptions.impl}. */
+export type TruncatedImpl = 'auto' | 'matmul' | 'fft';
 
 /** Options of {@link truncatedIrfft}. */
 export interface TruncatedIrfftOptions {
@@ -30,6 +45,11 @@ export interface TruncatedIrfftOptions {
   axis?: number;
   /** `'backward'` (default), `'ortho'` or `'forward'`, as for {@link irfft}. */
   norm?: FFTNorm;
+  /**
+   * `'matmul'` (against the cached bases), `'fft'` (irfft of the zero-padded bins) or `'auto'`
+   * (default: whichever measured faster for this n, bins and backend, `MATMUL_MAX_MODES`).
+   */
+  impl?: TruncatedImpl;
 }
 
 const cache = new Map<string, { cos: Float32Array; sin: Float32Array }>();
@@ -84,12 +104,25 @@ export function truncatedRfft(x: tf.Tensor, options: TruncatedRfftOptions): Comp
   const where = 'truncatedRfft';
   checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   if (options === undefined) throw new ConfigError('options are required', { where, argument: 'options', expected: '{ modes }', got: 'undefined' });
-  const o = checkOptions(options, { where, known: ['modes', 'axis', 'n', 'norm'] });
+  const o = checkOptions(options, { where, known: ['modes', 'axis', 'n', 'norm', 'impl'] });
   const axis = axisOf(o.axis, x.rank, where);
   const n = checkNumber(o.n ?? x.shape[axis], { where, argument: 'n', integer: true, min: 1 });
   const m = checkNumber(o.modes, { where, argument: 'modes', integer: true, min: 1, max: (n >> 1) + 1 });
   const norm = checkNorm(o.norm, where);
   const s = fftScale(norm, n, false);
+  if (!useMatmul(o.impl, n, m, false, where)) {
+    // the rfft kernel writes only the first m bins (no slice); without it, the reference and a slice
+    if (useFusedKernel('auto', where)) {
+      const [real, imag] = runFusedKernel(RFFT_KERNEL, { x }, { axis, n, inverse: false, scale: s, bins: m }) as tf.Tensor[];
+      return { real, imag };
+    }
+    return tf.tidy(() => {
+      const f = rfft(x, { axis, n, norm });
+      const size = x.shape.map((d, i) => (i === axis ? m : d));
+      const begin = x.shape.map(() => 0);
+      return { real: tf.slice(f.real, begin, size), imag: tf.slice(f.imag, begin, size) };
+    });
+  }
   const [real, imag] = tf.tidy(() => {
     const [xl, inv] = toLast(x, axis);
     const { cos, sin } = basesOf(n, m, false);
@@ -111,7 +144,7 @@ export function truncatedIrfft(x: ComplexTensor, options: TruncatedIrfftOptions)
   const where = 'truncatedIrfft';
   checkComplex(x, where);
   if (options === undefined) throw new ConfigError('options are required', { where, argument: 'options', expected: '{ n }', got: 'undefined' });
-  const o = checkOptions(options, { where, known: ['n', 'axis', 'norm'] });
+  const o = checkOptions(options, { where, known: ['n', 'axis', 'norm', 'impl'] });
   const axis = axisOf(o.axis, x.real.rank, where);
   const n = checkNumber(o.n, { where, argument: 'n', integer: true, min: 1 });
   const m = x.real.shape[axis];
@@ -124,6 +157,7 @@ export function truncatedIrfft(x: ComplexTensor, options: TruncatedIrfftOptions)
     });
   }
   const norm = checkNorm(o.norm, where);
+  if (!useMatmul(o.impl, n, m, true, where)) return irfft(x, { axis, n, norm }); // irfft zero-pads the bins
   const s = fftScale(norm, n, true);
   return tf.tidy(() => {
     const [zr, inv] = toLast(x.real, axis);
@@ -140,4 +174,35 @@ function checkNorm(norm: unknown, where: string): FFTNorm {
     throw new ConfigError('invalid value', { where, argument: 'norm', expected: "'backward', 'ortho' or 'forward'", got: String(norm) });
   }
   return v;
+}
+
+/**
+ * For 'auto': the largest number of modes (bins) at which the matMul path is taken, per backend
+ * and direction, for n a power of two and other n; more modes take the FFT path. Measured with
+ * `node bench/run.mjs truncated` (and `truncated 16`), 2026-11-29, 2-core Intel Xeon VM, Node 20,
+ * tfjs 4.22, 256 and 16 lines, forward and forward + backward, fastest of 7-15 runs:
+ * - n = 32..1024 (powers of two), m = 4..n/2+1: the FFT path (the wasm SIMD kernel, on cpu the
+ *   JavaScript one) was faster in every case on both backends, forward and backward, typically
+ *   2-5x on wasm at m = 4 (n = 1024, 256 lines: 0.29 vs 0.38 ms forward, 0.99 vs 5.9 ms with the
+ *   backward, which on wasm runs tfjs's slow transposed matMuls).
+ * - n = 96 and 1000 (the JavaScript Bluestein FFT): on wasm (XNNPACK matMul) the matMul path won
+ *   up to m = 48 (n = 96) / 256 (n = 1000) on 256 lines, and tied around m = 32 (24 inverse) on 16
+ *   lines; on cpu it won up to m = 8 forward (n = 96: 1.23 vs 1.30 ms), never clearly inverse.
+ */
+export const MATMUL_MAX_MODES: Readonly<Record<'wasm' | 'cpu', Readonly<Record<'powerOfTwo' | 'other', { forward: number; inverse: number }>>>> = {
+  wasm: { powerOfTwo: { forward: 0, inverse: 0 }, other: { forward: 32, inverse: 24 } },
+  cpu: { powerOfTwo: { forward: 0, inverse: 0 }, other: { forward: 8, inverse: 0 } },
+};
+
+/** Whether to take the matMul path for `impl` (checked) at transform length n and m modes. */
+function useMatmul(impl: unknown, n: number, m: number, inverse: boolean, where: string): boolean {
+  const mode = impl ?? 'auto';
+  if (mode !== 'auto' && mode !== 'matmul' && mode !== 'fft') {
+    throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'matmul' or 'fft'", got: String(impl) });
+  }
+  if (mode !== 'auto') return mode === 'matmul';
+  // without the fused FFT kernels (webgl, webgpu, tfjs-node) rfft is the O(n^2) plain-ops reference
+  if (!hasFusedKernels()) return true;
+  const row = MATMUL_MAX_MODES[tf.getBackend() === 'wasm' ? 'wasm' : 'cpu'][(n & (n - 1)) === 0 ? 'powerOfTwo' : 'other'];
+  return m <= (inverse ? row.inverse : row.forward);
 }

@@ -20,7 +20,7 @@ export type { ComplexTensor, FFTNorm, FFTOptions } from './fft';
 export { fftn, ifftn, rfftn, irfftn, fftshift, ifftshift } from './fft_nd';
 export type { FFTNOptions, FFTShiftOptions } from './fft_nd';
 export { truncatedRfft, truncatedIrfft } from './fft_truncated';
-export type { TruncatedRfftOptions, TruncatedIrfftOptions } from './fft_truncated';
+export type { TruncatedRfftOptions, TruncatedIrfftOptions, TruncatedImpl } from './fft_truncated';
 export { spectralMix } from './spectral_mix';
 export type { SpectralMixOptions } from './spectral_mix';
 export { hasFusedKernels } from './kernel_dispatch';
