@@ -14,6 +14,8 @@
 // The inverse direction is conj(F conj(x)). Real input of even length N (rfft) is one complex
 // FFT of length N/2 of z_j = x_{2j} + i x_{2j+1}, then the split:
 //   X_k = (Z_k + conj Z_{N/2-k})/2 - i e^{-2 pi i k/N} (Z_k - conj Z_{N/2-k})/2,  k = 0..N/2.
+// The rfft kernel's optional attribute `bins` keeps only the first bins (truncatedRfft's 'fft'
+// path); its gradient zero-extends them, as it does for the crop of n.
 //
 // Gradients (a complex-linear map y = A x on (re, im) pairs has the adjoint dx = A^H dy):
 // - fft/ifft, y = s F P x with P the crop/zero-pad of the axis from L to N: dx = s P^T F^H dy,

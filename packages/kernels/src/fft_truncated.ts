@@ -183,7 +183,7 @@ function checkNorm(norm: unknown, where: string): FFTNorm {
  * tfjs 4.22, 256 and 16 lines, forward and forward + backward, fastest of 7-15 runs:
  * - n = 32..1024 (powers of two), m = 4..n/2+1: the FFT path (the wasm SIMD kernel, on cpu the
  *   JavaScript one) was faster in every case on both backends, forward and backward, typically
- *   2-5x on wasm at m = 4 (n = 1024, 256 lines: 0.29 vs 0.38 ms forward, 0.99 vs 5.9 ms with the
+ *   1.3-6x on wasm at m = 4 (n = 1024, 256 lines: 0.29 vs 0.37 ms forward, 0.96 vs 5.9 ms with the
  *   backward, which on wasm runs tfjs's slow transposed matMuls).
  * - n = 96 and 1000 (the JavaScript Bluestein FFT): on wasm (XNNPACK matMul) the matMul path won
  *   up to m = 48 (n = 96) / 256 (n = 1000) on 256 lines, and tied around m = 32 (24 inverse) on 16
