@@ -1,3 +1,23 @@
 // @basiskit/datasets: function suites, PDE data by real solvers, batching and file formats (re-exports only).
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
+// PDE data by real solvers (float64 on typed arrays; tensors out)
+export { fft64, rfft64, irfft64, rfft2d64, irfft2d64, fft2d64, wavenumbers } from './fft64';
+export { sampleSeed, sampleRng } from './sample_rng';
+export type { ShardOptions } from './shards';
+export { GaussianRF, CosineRF, generateGaussianRF } from './grf';
+export type { GaussianRFOptions, CosineRFOptions, GenerateGaussianRFOptions } from './grf';
+export { etdrk4Coefficients, Etdrk4Stepper } from './etdrk4';
+export type { Etdrk4Coefficients } from './etdrk4';
+export { BurgersSolver, solveBurgers, generateBurgers } from './burgers';
+export type { BurgersSolveOptions, BurgersOptions } from './burgers';
+export { solveDarcy, generateDarcy } from './darcy';
+export type { DarcySolveOptions, DarcySolution, DarcyOptions } from './darcy';
+export { NavierStokesSolver, solveNavierStokes, generateNavierStokes, fnoForcing } from './navier_stokes';
+export type { NavierStokesSolveOptions, NavierStokesOptions } from './navier_stokes';
+export { solveKuramotoSivashinsky, generateKuramotoSivashinsky } from './kuramoto_sivashinsky';
+export type { KuramotoSivashinskySolveOptions, KuramotoSivashinskyOptions } from './kuramoto_sivashinsky';
+export { solveHeat, generateHeat } from './heat';
+export type { HeatSolveOptions, HeatOptions } from './heat';
+export { solvePoisson, generatePoisson } from './poisson';
+export type { PoissonSolveOptions, PoissonOptions } from './poisson';
