@@ -20,6 +20,7 @@ import {
   type Problem,
   type Rng,
 } from '@basiskit/tensor';
+import { addChannelBias, scaleChannels } from './channel_ops';
 import { PointwiseConv } from './pointwise_conv';
 
 /** The kinds of skip connection (neuralop's `skip_type`). */
@@ -97,9 +98,8 @@ export class SoftGating extends Module implements SkipModule {
   forwardLast(x: tf.Tensor): tf.Tensor {
     this.check(x, 'forwardLast', -1);
     return tf.tidy(() => {
-      const w = tf.reshape(this.weight.value, [this.inFeatures]);
-      const y = tf.mul(w, x);
-      return this.bias ? tf.add(y, tf.reshape(this.bias.value, [this.inFeatures])) : y;
+      const y = scaleChannels(x, tf.reshape(this.weight.value, [this.inFeatures]));
+      return this.bias ? addChannelBias(y, tf.reshape(this.bias.value, [this.inFeatures])) : y;
     });
   }
 }
