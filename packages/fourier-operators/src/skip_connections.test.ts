@@ -42,7 +42,10 @@ describe.each(['cpu', 'wasm'] as const)('skip connections on %s', (backend) => {
     expect(Math.max(...tf.tidy(() => tf.abs(tf.sub(yl, want)).dataSync()))).toBeLessThan(1e-6);
     gradCheck((xx) => skip.forward(xx), [x], { eps: 1e-2 });
     expect(checkParamGradients(skip, () => skip.forward(x))).toEqual([]);
-    tf.dispose([x, y0, y, want, yl]);
+    const xl = tf.transpose(x, [0, 2, 3, 1]);
+    gradCheck((xx) => skip.forwardLast(xx), [xl], { eps: 1e-2 });
+    expect(checkParamGradients(skip, () => skip.forwardLast(xl))).toEqual([]);
+    tf.dispose([x, y0, y, want, yl, xl]);
     skip.dispose();
   });
 });
