@@ -1,6 +1,9 @@
 // @basiskit/datasets: function suites, PDE data by real solvers, batching and file formats (re-exports only).
+// File formats
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
+export { loadNpz, parseNpz, saveNpz } from './npz';
+export type { NpzReadOptions, NpzSaveOptions } from './npz';
 // PDE data by real solvers (float64 on typed arrays; tensors out)
 export { fft64, rfft64, irfft64, rfft2d64, irfft2d64, fft2d64, wavenumbers } from './fft64';
 export { sampleSeed, sampleRng } from './sample_rng';

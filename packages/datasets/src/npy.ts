@@ -377,7 +377,8 @@ function swapBytes(u8: Uint8Array, size: number): void {
 /** @internal reads the array whose header is `h` from `u8`. */
 export function readArrayAt(u8: Uint8Array, h: NpyHeader): NpyArray {
   const info = DTYPES[h.dtype];
-  const copy = u8.slice(h.dataOffset, h.dataOffset + h.size * info.size);
+  // a copy (not u8.slice: a Node Buffer's slice is a view of its shared pool), aligned for the typed array
+  const copy = new Uint8Array(u8.subarray(h.dataOffset, h.dataOffset + h.size * info.size));
   if (h.littleEndian !== HOST_LITTLE) swapBytes(copy, info.size);
   let data = info.make(copy.buffer, 0, h.size);
   if (h.dtype === 'bool') for (let i = 0; i < data.length; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i] ? 1 : 0;
