@@ -10,7 +10,7 @@
 // The inverse is neuralop's `enforce_hermitian_symmetry`: ifft over all but the last axis, then
 // irfft on the last, which ignores the imaginary parts of bin 0 and (even sizes) the Nyquist bin.
 // Fast path (correctness reference: spectral_conv_reference.ts, full rfftn + slicing): the last
-// axis by truncated real DFTs (truncated_dft.ts: one matMul against a [N, 2 kept] basis, no full spectrum); the
+// axis by @basiskit/kernels' truncated real DFTs (only the kept bins: the FFT or a matMul, by measured speed); the
 // other axes by full FFTs of only the kept columns, the block cut as two slices (no fftshift);
 // the contraction by @basiskit/kernels' spectralMix (batched untransposed matMuls).
 // Output resolution (`outputShape`, `resolutionScalingFactor`): the kept block is placed centred
@@ -19,7 +19,7 @@
 // non-last axes; outputs at the input's resolution are identical.)
 // Init as neuralop: W ~ complex normal with std initStd = (2 / (in + out))^0.5 (real and imaginary
 // parts each std/sqrt 2, torch's complex normal_), bias ~ initStd * N(0, 1).
-import { spectralMix, fft, ifft, type ComplexTensor, type FFTNorm } from '@basiskit/kernels';
+import { spectralMix, fft, ifft, truncatedIrfft, truncatedRfft, type ComplexTensor, type FFTNorm } from '@basiskit/kernels';
 import {
   ConfigError,
   Module,
@@ -40,7 +40,6 @@ import {
 import type { FactorizationRank } from './factorization_rank';
 import { FactorizedSpectralWeight } from './factorized_weight';
 import { centredOverlap } from './spectral_conv_reference';
-import { truncatedIrfftLast, truncatedRfftLast } from './truncated_dft';
 
 /** Options of {@link SpectralConv} (neuralop's constructor arguments, camelCase). */
 export interface SpectralConvOptions {
@@ -361,7 +360,7 @@ export function spectralConvFast(x: tf.Tensor, w: ComplexTensor, options: { outp
     const { outputShape, fftNorm: norm, separable } = options;
     const kept = w.real.shape.slice(separable ? 1 : 2);
     // forward: the first kept bins of the last axis, then the centred block of each other axis
-    let X = truncatedRfftLast(x, kept[d - 1] as number, norm);
+    let X = truncatedRfft(x, { modes: kept[d - 1] as number, norm });
     for (let i = 0; i < d - 1; i++) {
       const axis = i + 2;
       const n = spatial[i];
@@ -395,6 +394,6 @@ export function spectralConvFast(x: tf.Tensor, w: ComplexTensor, options: { outp
     const n = outputShape[d - 1];
     const bins = Math.min(kept[d - 1], Math.floor(n / 2) + 1);
     if (bins < kept[d - 1]) Y = { real: sliceAxis(Y.real, d + 1, 0, bins), imag: sliceAxis(Y.imag, d + 1, 0, bins) };
-    return truncatedIrfftLast(Y, n, norm);
+    return truncatedIrfft(Y, { n, norm });
   });
 }

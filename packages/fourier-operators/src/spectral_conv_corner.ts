@@ -7,9 +7,9 @@
 //
 // The low modes sit in the corners of the unshifted spectrum (no fftshift, unlike neuralop).
 // Weights: scale * rand (uniform [0, 1) real and imaginary parts), scale = 1 / (in * out).
-// Fast path: truncated real DFTs on the last axis (truncated_dft.ts: one matMul each), an FFT of the kept columns on the other,
+// Fast path: @basiskit/kernels' truncated real DFTs on the last axis, an FFT of the kept columns on the other,
 // the contraction by spectralMix (both corners in one call).
-import { fft, ifft, spectralMix } from '@basiskit/kernels';
+import { fft, ifft, spectralMix, truncatedIrfft, truncatedRfft } from '@basiskit/kernels';
 import {
   Module,
   ShapeError,
@@ -24,7 +24,6 @@ import {
   type Parameter,
   type Problem,
 } from '@basiskit/tensor';
-import { truncatedIrfftLast, truncatedRfftLast } from './truncated_dft';
 
 /** Options of {@link SpectralConv1dCorner} (the original SpectralConv1d's arguments, camelCase). */
 export interface SpectralConv1dCornerOptions {
@@ -121,9 +120,9 @@ export class SpectralConv1dCorner extends Module {
     const n = x.shape[2] as number;
     if (this.modes > Math.floor(n / 2) + 1) throw tooMany(where, 'modes', Math.floor(n / 2) + 1, n, x, this.modes);
     return tf.tidy(() => {
-      const X = truncatedRfftLast(x, this.modes, 'backward');
+      const X = truncatedRfft(x, { modes: this.modes, norm: 'backward' });
       const Y = spectralMix(X, { real: this.weightReal.value, imag: this.weightImag.value });
-      return truncatedIrfftLast(Y, n, 'backward');
+      return truncatedIrfft(Y, { n, norm: 'backward' });
     });
   }
 }
@@ -173,7 +172,7 @@ export class SpectralConv2dCorner extends Module {
     if (m1 > Math.floor(h / 2)) throw tooMany(where, 'modes1', Math.floor(h / 2), h, x, m1);
     if (m2 > Math.floor(w / 2) + 1) throw tooMany(where, 'modes2', Math.floor(w / 2) + 1, w, x, m2);
     return tf.tidy(() => {
-      const X0 = truncatedRfftLast(x, m2, 'backward');
+      const X0 = truncatedRfft(x, { modes: m2, norm: 'backward' });
       const F = fft(X0, { axis: 2, norm: 'backward' });
       const corners = (t: tf.Tensor) => tf.concat([tf.slice(t, [0, 0, 0, 0], [-1, -1, m1, -1]), tf.slice(t, [0, 0, h - m1, 0], [-1, -1, m1, -1])], 2);
       const W: { real: tf.Tensor; imag: tf.Tensor } = {
@@ -187,7 +186,7 @@ export class SpectralConv2dCorner extends Module {
         return gap > 0 ? tf.concat([top, tf.zeros([t.shape[0] as number, t.shape[1] as number, gap, m2]), bottom], 2) : tf.concat([top, bottom], 2);
       };
       const Z = ifft({ real: place(Y.real), imag: place(Y.imag) }, { axis: 2, norm: 'backward' });
-      return truncatedIrfftLast(Z, w, 'backward');
+      return truncatedIrfft(Z, { n: w, norm: 'backward' });
     });
   }
 }

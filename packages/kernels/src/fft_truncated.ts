@@ -1,7 +1,8 @@
 // Truncated real DFTs: only the first `modes` bins of an axis (and back), the way a Fourier
 // neural operator keeps only its low modes. Two paths giving the same values:
-// - 'matmul': matMuls against cached [n, modes] cos/sin bases, O(n modes) per line, plain ops
-//   differentiated by autograd;
+// - 'matmul': matMuls against cached [n, modes] cos/sin bases, O(n modes) per line; the gradient
+//   is the untransposed matMul against the cached transposed bases (tfjs's own MatMul gradient
+//   would use transposeB, slow on tfjs-wasm);
 // - 'fft': the fused rfft kernel writing only the first `modes` bins (its gradient the adjoint
 //   transform of the zero-extended bins), and irfft, which zero-pads the bins itself.
 // 'auto' (default) picks by the measured table `MATMUL_MAX_MODES` (at the end of this file):
@@ -13,7 +14,7 @@
 //                    w_0 = 1, w_k = 2, w_{n/2} = 1 (n even)           (irfft of the bins zero-padded)
 import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
 import { checkComplex, irfft, rfft } from './fft';
-import { fftScale, fitLast, mm, type ComplexTensor, type FFTNorm } from './fft_reference';
+import { fftScale, fitLast, type ComplexTensor, type FFTNorm } from './fft_reference';
 import { RFFT_KERNEL } from './fft_kernel';
 import { hasFusedKernels, runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -52,10 +53,44 @@ export interface TruncatedIrfftOptions {
   impl?: TruncatedImpl;
 }
 
-const cache = new Map<string, { cos: Float32Array; sin: Float32Array }>();
+interface Bases {
+  cos: Float32Array;
+  sin: Float32Array;
+  /** the same, transposed (for the gradient's untransposed matMul) */
+  cosT: Float32Array;
+  sinT: Float32Array;
+}
+
+const cache = new Map<string, Bases>();
+
+function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
+/**
+ * x [rows, k] @ b [k, c] for a constant b (`bt` its transpose): the gradient in x is dy @ bt, an
+ * untransposed matMul (tfjs's MatMul gradient uses transposeB, 4-17x slower on tfjs-wasm), and b, bt
+ * get zero gradients (no [k, c] product for a constant).
+ */
+const constMatMul = tf.customGrad(((x: tf.Tensor2D, b: tf.Tensor2D, bt: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([bt]);
+  return {
+    value: tf.matMul(x, b),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, saved[0] as tf.Tensor2D), tf.zerosLike(b), tf.zerosLike(bt)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, b: tf.Tensor, bt: tf.Tensor) => tf.Tensor;
+
+/** x [..., k] times the constant row-major [k, c] matrix `b` (`bt` its transpose) -> [..., c]. */
+function times(x: tf.Tensor, b: Float32Array, bt: Float32Array, k: number, c: number): tf.Tensor {
+  const lead = x.shape.slice(0, -1);
+  const y = constMatMul(tf.reshape(x, [-1, k]), tf.tensor2d(b, [k, c]), tf.tensor2d(bt, [c, k]));
+  return tf.reshape(y, [...lead, c]);
+}
 
 /** [n, m] (forward) or weighted [m, n] (inverse) bases, float64-computed, cached. */
-function basesOf(n: number, m: number, inverse: boolean) {
+function basesOf(n: number, m: number, inverse: boolean): Bases {
   const key = `${n},${m},${inverse}`;
   let b = cache.get(key);
   if (!b) {
@@ -73,8 +108,9 @@ function basesOf(n: number, m: number, inverse: boolean) {
         sin[i] = w * s;
       }
     }
-    b = { cos, sin };
-    if (n * m <= 1 << 20) cache.set(key, b); // keep at most 8 MB per entry
+    const [rows, cols] = inverse ? [m, n] : [n, m];
+    b = { cos, sin, cosT: transposed(cos, rows, cols), sinT: transposed(sin, rows, cols) };
+    if (n * m <= 1 << 19) cache.set(key, b); // keep at most 8 MB per entry (four arrays)
   }
   return b;
 }
@@ -125,10 +161,10 @@ export function truncatedRfft(x: tf.Tensor, options: TruncatedRfftOptions): Comp
   }
   const [real, imag] = tf.tidy(() => {
     const [xl, inv] = toLast(x, axis);
-    const { cos, sin } = basesOf(n, m, false);
+    const b = basesOf(n, m, false);
     const xf = fitLast(xl, n);
-    const yr = tf.mul(mm(xf, tf.tensor2d(cos, [n, m])), s);
-    const yi = tf.mul(mm(xf, tf.tensor2d(sin, [n, m])), -s);
+    const yr = tf.mul(times(xf, b.cos, b.cosT, n, m), s);
+    const yi = tf.mul(times(xf, b.sin, b.sinT, n, m), -s);
     return inv ? [tf.transpose(yr, inv), tf.transpose(yi, inv)] : [yr, yi];
   });
   return { real, imag };
@@ -162,8 +198,8 @@ export function truncatedIrfft(x: ComplexTensor, options: TruncatedIrfftOptions)
   return tf.tidy(() => {
     const [zr, inv] = toLast(x.real, axis);
     const [zi] = toLast(x.imag, axis);
-    const { cos, sin } = basesOf(n, m, true);
-    const y = tf.mul(tf.sub(mm(zr, tf.tensor2d(cos, [m, n])), mm(zi, tf.tensor2d(sin, [m, n]))), s);
+    const b = basesOf(n, m, true);
+    const y = tf.mul(tf.sub(times(zr, b.cos, b.cosT, m, n), times(zi, b.sin, b.sinT, m, n)), s);
     return inv ? tf.transpose(y, inv) : y;
   });
 }
