@@ -1,0 +1,108 @@
+// The Node-only entry, `@basiskit/datasets/node`: PDE data made by several worker threads
+// (`worker_threads`). Kept apart from the main entry so browser bundles never see node: modules.
+// Shards are contiguous index ranges; sample i depends only on (seed, i), so the result equals
+// what one process makes, bit for bit.
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, collectNumber, show, tf, throwProblems, type Problem, type Tensor } from '@basiskit/tensor';
+import { PDE_GENERATOR_NAMES, pdeGenerator, type PdeGeneratorName } from './pde_registry';
+import { checkObject, checkShard, type ShardOptions } from './shards';
+
+export type { PdeGeneratorName } from './pde_registry';
+
+/** Options of {@link generateParallel}: the generator's own options, the shard and `workers`. */
+export type ParallelOptions = ShardOptions & {
+  /** Worker threads (1 runs in this thread). Default: `os.availableParallelism()`. */
+  workers?: number;
+  /** The generator's options (as for `generateDarcy`, `generateBurgers`, `generateNavierStokes`). */
+  [option: string]: unknown;
+};
+
+/** Result of {@link generateParallel}: float32 tensors as the generator's, and recorded times where it has them. */
+export interface ParallelResult {
+  x: Tensor;
+  y: Tensor;
+  times?: number[];
+}
+
+interface Part {
+  x: Float32Array;
+  y: Float32Array;
+  times?: number[];
+}
+
+function workerFile(): URL {
+  // dist/node.js (ESM) or dist/node.cjs (CJS) -> dist/pde_worker.js
+  const base = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
+  return new URL('./pde_worker.js', base);
+}
+
+function runWorker(job: Record<string, unknown>): Promise<Part> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(workerFile());
+    w.once('message', (m: Part & { error?: string }) => {
+      void w.terminate();
+      if (m.error) reject(new Error(`generateParallel worker: ${m.error}`));
+      else resolve(m);
+    });
+    w.once('error', (e) => {
+      void w.terminate();
+      reject(e);
+    });
+    w.postMessage(job);
+  });
+}
+
+/**
+ * Makes samples `start .. start + count - 1` of the PDE generator `name` ('darcy', 'burgers',
+ * 'navierStokes') on `workers` threads, each a contiguous shard. Same result as the generator's
+ * `generate*` function in one thread. The caller disposes the tensors.
+ */
+export async function generateParallel(name: PdeGeneratorName, options: ParallelOptions): Promise<ParallelResult> {
+  const where = 'generateParallel';
+  const gen = pdeGenerator(name);
+  if (!gen) throw new ConfigError('unknown generator', { where, argument: 'name', expected: `one of ${PDE_GENERATOR_NAMES.join(', ')}`, got: show(name) });
+  checkObject(options, where);
+  const { workers: workersOpt, ...shardAndRest } = options;
+  const { seed, start, count, rest } = checkShard(shardAndRest, where);
+  const p: Problem[] = [];
+  const workers = workersOpt ?? availableParallelism();
+  collectNumber({ workers }, 'workers', { integer: true, min: 1 }, p);
+  throwProblems(p, { where });
+  const resolved = gen.resolve(rest, where);
+  const shapes = gen.shapes(resolved);
+  const n = Math.min(workers as number, count);
+  let parts: Part[];
+  if (n === 1) {
+    const { xs, ys, times } = gen.samples(resolved, seed, start, count);
+    const pack = (a: Float64Array[]): Float32Array => {
+      const per = a[0].length;
+      const out = new Float32Array(a.length * per);
+      a.forEach((v, i) => out.set(v, i * per));
+      return out;
+    };
+    parts = [{ x: pack(xs), y: pack(ys), times }];
+  } else {
+    const jobs: Record<string, unknown>[] = [];
+    let s = start;
+    for (let k = 0; k < n; k++) {
+      const c = Math.floor(count / n) + (k < count % n ? 1 : 0);
+      jobs.push({ name, resolved, seed, start: s, count: c });
+      s += c;
+    }
+    parts = await Promise.all(jobs.map(runWorker));
+  }
+  const cat = (key: 'x' | 'y'): Float32Array => {
+    const out = new Float32Array(parts.reduce((a, q) => a + q[key].length, 0));
+    let off = 0;
+    for (const q of parts) {
+      out.set(q[key], off);
+      off += q[key].length;
+    }
+    return out;
+  };
+  const result: ParallelResult = { x: tf.tensor(cat('x'), [count, ...shapes.x], 'float32'), y: tf.tensor(cat('y'), [count, ...shapes.y], 'float32') };
+  if (parts[0].times) result.times = parts[0].times;
+  return result;
+}
