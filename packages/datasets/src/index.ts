@@ -6,6 +6,8 @@ export { loadNpz, parseNpz, saveNpz } from './npz';
 export type { NpzReadOptions, NpzSaveOptions } from './npz';
 export { loadIdx, loadMnist, parseIdx, saveIdx } from './idx';
 export type { IdxArray, IdxDType, IdxReadOptions, MnistOptions } from './idx';
+export { loadCsv, parseCsv } from './csv';
+export type { CsvOptions, CsvTable, LoadCsvOptions } from './csv';
 // PDE data by real solvers (float64 on typed arrays; tensors out)
 export { fft64, rfft64, irfft64, rfft2d64, irfft2d64, fft2d64, wavenumbers } from './fft64';
 export { sampleSeed, sampleRng } from './sample_rng';
