@@ -1,4 +1,7 @@
 // @basiskit/datasets: function suites, PDE data by real solvers, batching and file formats (re-exports only).
+// Function fitting and classification
+export { createDataset } from './create_dataset';
+export type { CreateDatasetOptions, DatasetFunction, DatasetNormalization, DatasetSpec, FunctionDataset } from './create_dataset';
 // File formats
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
