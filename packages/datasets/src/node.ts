@@ -38,9 +38,29 @@ function workerFile(): URL {
   return new URL('./pde_worker.js', base);
 }
 
+/** The parent's Node flags without its entry (`-e code`, `-p code`, `--input-type`), which workers reject. */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (/^--input-type(=|$)/.test(a)) {
+      if (a === '--input-type') i++;
+      continue;
+    }
+    if (['-e', '--eval', '-p', '--print'].includes(a)) {
+      i++;
+      continue;
+    }
+    if (/^--(eval|print)=/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
 function runWorker(job: Record<string, unknown>): Promise<Part> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(workerFile());
+    const w = new Worker(workerFile(), { execArgv: workerExecArgv() });
     w.once('message', (m: Part & { error?: string }) => {
       void w.terminate();
       if (m.error) reject(new Error(`generateParallel worker: ${m.error}`));
