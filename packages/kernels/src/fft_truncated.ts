@@ -218,15 +218,15 @@ function checkNorm(norm: unknown, where: string): FFTNorm {
  * `node bench/run.mjs truncated` (and `truncated 16`), 2026-11-29, 2-core Intel Xeon VM, Node 20,
  * tfjs 4.22, 256 and 16 lines, forward and forward + backward, fastest of 7-15 runs:
  * - n = 32..1024 (powers of two), m = 4..n/2+1: the FFT path (the wasm SIMD kernel, on cpu the
- *   JavaScript one) was faster in every case on both backends, forward and backward, typically
- *   1.3-6x on wasm at m = 4 (n = 1024, 256 lines: 0.29 vs 0.37 ms forward, 0.96 vs 5.9 ms with the
- *   backward, which on wasm runs tfjs's slow transposed matMuls).
- * - n = 96 and 1000 (the JavaScript Bluestein FFT): on wasm (XNNPACK matMul) the matMul path won
- *   up to m = 48 (n = 96) / 256 (n = 1000) on 256 lines, and tied around m = 32 (24 inverse) on 16
- *   lines; on cpu it won up to m = 8 forward (n = 96: 1.23 vs 1.30 ms), never clearly inverse.
+ *   JavaScript one) was faster in every case on both backends, forward and backward (n = 1024,
+ *   m = 16, 256 lines on wasm: 0.29 vs 0.80 ms forward, 1.02 vs 2.29 ms with the backward).
+ * - n = 96 and 1000 (the JavaScript Bluestein FFT), after the matMul path's backward became
+ *   untransposed matMuls: on wasm (XNNPACK matMul) the matMul path won up to m = 48 (n = 96, all
+ *   m) / 256 (n = 1000) on 256 lines, and up to m = 24 (n = 96) / 48 (n = 1000) on 16 lines;
+ *   on cpu it won up to m = 8 forward (n = 96), never clearly inverse.
  */
 export const MATMUL_MAX_MODES: Readonly<Record<'wasm' | 'cpu', Readonly<Record<'powerOfTwo' | 'other', { forward: number; inverse: number }>>>> = {
-  wasm: { powerOfTwo: { forward: 0, inverse: 0 }, other: { forward: 32, inverse: 24 } },
+  wasm: { powerOfTwo: { forward: 0, inverse: 0 }, other: { forward: 48, inverse: 48 } },
   cpu: { powerOfTwo: { forward: 0, inverse: 0 }, other: { forward: 8, inverse: 0 } },
 };
 
