@@ -11,6 +11,11 @@ export { loadIdx, loadMnist, parseIdx, saveIdx } from './idx';
 export type { IdxArray, IdxDType, IdxReadOptions, MnistOptions } from './idx';
 export { loadCsv, parseCsv } from './csv';
 export type { CsvOptions, CsvTable, LoadCsvOptions } from './csv';
+// Batching and normalisers
+export { DataLoader, trainTestSplit } from './data_loader';
+export type { Batch, DataLoaderOptions, TrainTestSplitOptions } from './data_loader';
+export { UnitGaussianNormalizer, RangeNormalizer } from './normalizers';
+export type { UnitGaussianNormalizerOptions, RangeNormalizerOptions } from './normalizers';
 // PDE data by real solvers (float64 on typed arrays; tensors out)
 export { fft64, rfft64, irfft64, rfft2d64, irfft2d64, fft2d64, wavenumbers } from './fft64';
 export { sampleSeed, sampleRng } from './sample_rng';
