@@ -252,6 +252,17 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
     expect(v.gelu[2]).toBeCloseTo(0.841345, 4);
   });
 
+  test("@basiskit/fourier-operators' SpectralConv runs forward and backward on the page (FFT kernels on wasm)", () => {
+    const v = stepValue('spectral conv') as { loss: number; gradNorms: number[]; backend: string };
+    expect(v.backend).toBe('wasm');
+    expect(Number.isFinite(v.loss) && v.loss > 0, `loss ${v.loss}`).toBe(true);
+    expect(v.gradNorms, `gradient norms of weight.real, weight.imag, bias: ${v.gradNorms.join(', ')}`).toHaveLength(3);
+    expect(
+      v.gradNorms.every((g) => Number.isFinite(g) && g > 0),
+      `gradient norms: ${v.gradNorms.join(', ')}`,
+    ).toBe(true);
+  });
+
   test(`a KAN trains ${STEPS} steps on the page (tfjs-core's Adam) and the loss falls`, () => {
     const { losses, backend } = stepValue('train') as { losses: number[]; backend: string };
     expect(losses.every(Number.isFinite), `non-finite loss on ${backend}: ${losses.join(', ')}`).toBe(true);

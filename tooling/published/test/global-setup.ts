@@ -1,4 +1,4 @@
-// Runs once before the test files: packs the five packages (pnpm pack rewrites `workspace:`
+// Runs once before the test files: packs the published packages (pnpm pack rewrites `workspace:`
 // ranges as publishing would), extracts the tarballs, and installs them with npm into scratch
 // projects under the OS temp folder, outside the workspace. Nothing here throws: every failure
 // is recorded and reported by the test that needs the step, so each problem is its own failing
@@ -59,7 +59,7 @@ async function install(dir: string, specs: string[]): Promise<ScratchInstall> {
   return result;
 }
 
-/** The names among the five that `name`'s packed manifest needs (dependencies and required peers), itself included. */
+/** The names among the published packages that `name`'s packed manifest needs (dependencies and required peers), itself included. */
 export function basiskitClosure(name: string, packages: PackedPackage[]): string[] {
   const byName = new Map(packages.map((p) => [p.name, p]));
   const seen = new Set<string>();
@@ -115,7 +115,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   project.provide('published', published);
   console.log(
-    `published-check: packed ${packages.filter((p) => p.tgz).length}/5 and installed in ${Math.round(published.setupMs / 1000)} s (scratch folder ${workDir})`,
+    `published-check: packed ${packages.filter((p) => p.tgz).length}/${PACKAGES.length} and installed in ${Math.round(published.setupMs / 1000)} s (scratch folder ${workDir})`,
   );
 
   return () => {

@@ -12,8 +12,8 @@ export const packageRoot = join(here, '..');
 export const repoRoot = join(packageRoot, '..', '..');
 export const fixturesDir = join(packageRoot, 'fixtures');
 
-/** The five published packages, in dependency order. */
-export const PACKAGES = ['tensor', 'kernels', 'activations', 'kan', 'training'] as const;
+/** The published packages, in dependency order. */
+export const PACKAGES = ['tensor', 'kernels', 'activations', 'kan', 'training', 'fourier-operators'] as const;
 export type PackageName = (typeof PACKAGES)[number];
 
 /** One packed package, as the global setup left it. */
@@ -44,7 +44,7 @@ export interface ScratchInstall {
 export interface PublishedContext {
   workDir: string;
   packages: PackedPackage[];
-  /** all five tarballs (and tfjs-core) in one project */
+  /** all the tarballs (and tfjs-core) in one project */
   consumer: ScratchInstall;
   /** @basiskit/activations with only the tarballs its packed manifest needs */
   activationsOnly: ScratchInstall & { closure: string[] };

@@ -76,6 +76,15 @@ describe.each(consumers)('$kind consumer ($file)', ({ kind, file, verb, steps })
     );
   });
 
+  test(`${kind}: an FNO from @basiskit/fourier-operators (FFT kernels and their gradients) trains ${steps} steps and the loss falls`, () => {
+    const { losses, backend } = result('fno').value as { losses: number[]; backend: string };
+    expect(losses).toHaveLength(steps);
+    expect(losses.every(Number.isFinite), `non-finite loss: ${losses.join(', ')}`).toBe(true);
+    expect(losses.at(-1)!, `the loss did not fall over ${steps} steps on ${backend}: ${losses.map((l) => l.toPrecision(4)).join(', ')}`).toBeLessThan(
+      0.95 * losses[0],
+    );
+  });
+
   test(`${kind}: an error thrown by @basiskit/tensor/node is instanceof @basiskit/tensor's FormatError and BasiskitError`, () => {
     const v = result('errors: @basiskit/tensor/node').value;
     const msg = `loadStateDictSync threw ${v.name} (${v.message}); instanceof FormatError: ${v.instanceofFormatError}, BasiskitError: ${v.instanceofBasiskitError} (the two entry points carry separate copies of the error classes?)`;
@@ -90,9 +99,9 @@ describe.each(consumers)('$kind consumer ($file)', ({ kind, file, verb, steps })
 });
 
 describe('@basiskit/activations installed alone', () => {
-  const unwanted = ['@basiskit/kan', '@basiskit/training'];
+  const unwanted = ['@basiskit/kan', '@basiskit/training', '@basiskit/fourier-operators', '@basiskit/datasets'];
 
-  test('its packed dependencies (and theirs) include neither @basiskit/kan nor @basiskit/training', () => {
+  test('its packed dependencies (and theirs) include none of kan, training, fourier-operators, datasets', () => {
     const { closure } = context().activationsOnly;
     expect(
       closure.filter((n) => unwanted.includes(n)),
@@ -100,7 +109,7 @@ describe('@basiskit/activations installed alone', () => {
     ).toEqual([]);
   });
 
-  test('npm install of @basiskit/activations (with the tarballs it needs) leaves @basiskit/kan and @basiskit/training out of node_modules', () => {
+  test('npm install of @basiskit/activations (with the tarballs it needs) leaves kan, training, fourier-operators and datasets out of node_modules', () => {
     const dir = requireInstall(context().activationsOnly, 'the activations-only install check');
     const nm = join(dir, 'node_modules');
     const installed = readdirSync(nm).flatMap((n) => (n.startsWith('@') ? readdirSync(join(nm, n)).map((m) => `${n}/${m}`) : [n]));

@@ -42,6 +42,7 @@ describe('TypeScript consumers (strict, skipLibCheck: false)', () => {
     const report = main.value;
     expect(report.backend).toBe('wasm');
     expect(report.losses.at(-1), `losses: ${report.losses.join(', ')}`).toBeLessThan(report.losses[0]);
+    expect(report.spectralShape, "@basiskit/fourier-operators' SpectralConv output").toEqual([1, 3, 8, 8]);
     expect(report.kanError, 'an error from @basiskit/kan is instanceof ConfigError and BasiskitError').toEqual({ configError: true, basiskitError: true });
     expect(report.nodeError, 'an error from @basiskit/tensor/node is instanceof FormatError and BasiskitError').toEqual({
       formatError: true,
