@@ -2,6 +2,11 @@
 // Function fitting and classification
 export { createDataset } from './create_dataset';
 export type { CreateDatasetOptions, DatasetFunction, DatasetNormalization, DatasetSpec, FunctionDataset } from './create_dataset';
+export { besselJ0, besselJ1, besselY0, besselY1, besselJn, besselYn } from './bessel';
+export { legendreP, associatedLegendreP } from './legendre';
+export { realSphericalHarmonic } from './spherical_harmonics';
+export { ellipticK, ellipticE } from './elliptic';
+export type { NumberOrTensor } from './special_elementwise';
 // File formats
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
