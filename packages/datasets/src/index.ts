@@ -21,6 +21,9 @@ export { DataLoader, trainTestSplit } from './data_loader';
 export type { Batch, DataLoaderOptions, TrainTestSplitOptions } from './data_loader';
 export { UnitGaussianNormalizer, RangeNormalizer } from './normalizers';
 export type { UnitGaussianNormalizerOptions, RangeNormalizerOptions } from './normalizers';
+// Datasets on disk (written by generate from @basiskit/datasets/node)
+export { parseManifest } from './manifest';
+export type { DatasetManifest, ManifestArray, ManifestShard, ShardFormat } from './manifest';
 // PDE data by real solvers (float64 on typed arrays; tensors out)
 export { fft64, rfft64, irfft64, rfft2d64, irfft2d64, fft2d64, wavenumbers } from './fft64';
 export { sampleSeed, sampleRng } from './sample_rng';

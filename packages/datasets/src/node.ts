@@ -126,3 +126,7 @@ export async function generateParallel(name: PdeGeneratorName, options: Parallel
   if (parts[0].times) result.times = parts[0].times;
   return result;
 }
+
+// Datasets on disk: shards (npy or safetensors) + a JSON manifest, written with a progress bar
+export { generate, readManifest, loadShard, readDataset } from './generate';
+export type { GenerateOptions, GenerateProgressStream, SampleGenerator } from './generate';
