@@ -82,11 +82,41 @@ export function rfft64(input: Float64Array, out: Float64Array = new Float64Array
   const n = input.length;
   checkPow2(n, 'rfft64', 'input.length', 4);
   checkLength(out, n + 2, 'rfft64', 'out');
-  const p = plan(n);
-  // fft.js fills the bins 0..n/2 of its complex output (2n values) and leaves the rest
-  p.fft.realTransform(p.a, input);
-  for (let i = 0; i < n + 2; i++) out[i] = p.a[i];
+  realForward(input, n, out);
   return out;
+}
+
+/**
+ * Bins 0..n/2 of the real signal `x` (n values) into `out`, by one complex FFT of n/2 points of
+ * z_j = x_2j + i x_2j+1 (the real array read as interleaved complex, no copy), then
+ * X_k = E_k + e^{-2 pi i k/n} O_k with E_k = (Z_k + conj Z_{m-k}) / 2, O_k = (Z_k - conj Z_{m-k}) / 2i.
+ */
+function realForward(x: Float64Array, n: number, out: Float64Array): void {
+  const m = n / 2;
+  const p = plan(m);
+  const t = twiddle(n);
+  const z = p.a;
+  p.fft.transform(z, x);
+  // bins 0 and m: Z_m = Z_0, so X_0 = Re Z_0 + Im Z_0 and X_m = Re Z_0 - Im Z_0
+  out[0] = z[0] + z[1];
+  out[1] = 0;
+  out[2 * m] = z[0] - z[1];
+  out[2 * m + 1] = 0;
+  for (let k = 1; k < m; k++) {
+    const j = m - k;
+    const zr = z[2 * k];
+    const zi = z[2 * k + 1];
+    const yr = z[2 * j];
+    const yi = z[2 * j + 1];
+    const er = 0.5 * (zr + yr);
+    const ei = 0.5 * (zi - yi);
+    const or = 0.5 * (zi + yi);
+    const oi = -0.5 * (zr - yr);
+    const c = t[2 * k];
+    const s = t[2 * k + 1];
+    out[2 * k] = er + c * or + s * oi;
+    out[2 * k + 1] = ei + c * oi - s * or;
+  }
 }
 
 /**
@@ -119,12 +149,8 @@ export function irfft64(spectrum: Float64Array, n: number, out: Float64Array = n
     z[2 * k] = er - oi;
     z[2 * k + 1] = ei + or;
   }
-  p.fft.inverseTransform(p.b, z);
-  const w = p.b;
-  for (let j = 0; j < m; j++) {
-    out[2 * j] = w[2 * j];
-    out[2 * j + 1] = w[2 * j + 1];
-  }
+  // the inverse is x_2j + i x_2j+1: written straight into out
+  p.fft.inverseTransform(out, z);
   return out;
 }
 
@@ -138,11 +164,7 @@ export function rfft2d64(input: Float64Array, n0: number, n1: number, out: Float
   checkLength(input, n0 * n1, 'rfft2d64', 'input');
   checkLength(out, n0 * (n1 + 2), 'rfft2d64', 'out');
   const h = n1 / 2 + 1;
-  const p1 = plan(n1);
-  for (let r = 0; r < n0; r++) {
-    p1.fft.realTransform(p1.a, input.subarray(r * n1, (r + 1) * n1));
-    out.set(p1.a.subarray(0, 2 * h), r * 2 * h);
-  }
+  for (let r = 0; r < n0; r++) realForward(input.subarray(r * n1, (r + 1) * n1), n1, out.subarray(r * 2 * h, (r + 1) * 2 * h));
   columns(out, n0, h, false);
   return out;
 }
