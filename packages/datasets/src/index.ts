@@ -7,6 +7,8 @@ export { legendreP, associatedLegendreP } from './legendre';
 export { realSphericalHarmonic } from './spherical_harmonics';
 export { ellipticK, ellipticE } from './elliptic';
 export type { NumberOrTensor } from './special_elementwise';
+export { feynman, pykanFunctions, specialFunctions, functionSuite, functionSuiteNames, rowFunction } from './function_suites';
+export type { FunctionSuite, SuiteVariable } from './function_suites';
 // File formats
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
