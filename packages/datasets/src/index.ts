@@ -18,6 +18,8 @@ export { loadIdx, loadMnist, parseIdx, saveIdx } from './idx';
 export type { IdxArray, IdxDType, IdxReadOptions, MnistOptions } from './idx';
 export { loadCsv, parseCsv } from './csv';
 export type { CsvOptions, CsvTable, LoadCsvOptions } from './csv';
+export { listHdf5, readHdf5, loadHdf5, isMatlabV73 } from './hdf5';
+export type { Hdf5DatasetInfo, Hdf5ReadOptions } from './hdf5';
 // Batching and normalisers
 export { DataLoader, trainTestSplit } from './data_loader';
 export type { Batch, DataLoaderOptions, TrainTestSplitOptions } from './data_loader';

@@ -328,10 +328,10 @@ export function readNpyHeader(bytes: Uint8Array | ArrayBuffer, options?: NpyRead
 }
 
 /**
- * Copies `src` (in `fromFortran` order) into `dst` in the other order: element (i0, .., ir) moves
+ * @internal Copies `src` (in `fromFortran` order) into `dst` in the other order: element (i0, .., ir) moves
  * between the C offset and the Fortran offset. One pass with an incremental multi-index.
  */
-function reorder<T extends NpyTypedArray>(src: T, dst: T, shape: readonly number[], toC: boolean): T {
+export function reorder<T extends NpyTypedArray>(src: T, dst: T, shape: readonly number[], toC: boolean): T {
   const r = shape.length;
   const n = src.length;
   if (r <= 1 || n === 0) {
