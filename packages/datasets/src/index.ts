@@ -9,6 +9,8 @@ export { ellipticK, ellipticE } from './elliptic';
 export type { NumberOrTensor } from './special_elementwise';
 export { feynman, pykanFunctions, specialFunctions, functionSuite, functionSuiteNames, rowFunction } from './function_suites';
 export type { FunctionSuite, SuiteVariable } from './function_suites';
+export { makeMoons, makeCircles, makeBlobs, makeSpirals, makeXor } from './classification';
+export type { ClassificationData, ClassificationOptions, CirclesOptions, BlobsOptions, SpiralsOptions } from './classification';
 // File formats
 export { loadNpy, parseNpy, readNpyHeader, saveNpy, npyToTensor, NPY_DTYPES } from './npy';
 export type { NpyArray, NpyArrayInput, NpyDType, NpyHeader, NpyReadOptions, NpySaveOptions, NpyTypedArray } from './npy';
