@@ -3,7 +3,7 @@ import { assertClose } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { AFNO2D, AFNOBlock } from './afno2d';
-import { checkParameterGradients } from './module_grads_testing';
+import { checkParameterGradients } from '@basiskit/test-utils';
 
 interface AfnoParams {
   w1: number[];

@@ -3,7 +3,7 @@ import { assertClose } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { FFTMixer } from './fft_mixer';
-import { checkParameterGradients } from './module_grads_testing';
+import { checkParameterGradients } from '@basiskit/test-utils';
 
 const erf = (z: number) => {
   // Maclaurin series, accurate to ~1e-12 for |z| < 3 (the test's pre-activations are small)

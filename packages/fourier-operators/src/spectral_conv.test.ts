@@ -3,7 +3,7 @@ import { assertClose, expectNoLeaks, isComplex, loadCase, specStateDict, specTen
 import { gradCheck } from '@basiskit/training';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkParameterGradients } from './module_grads_testing';
+import { checkParameterGradients } from '@basiskit/test-utils';
 import { SpectralConv, spectralConvFast } from './spectral_conv';
 import { spectralConvReference } from './spectral_conv_reference';
 
