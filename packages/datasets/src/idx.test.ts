@@ -105,6 +105,10 @@ describe('IDX files', () => {
     // a gzip bomb: the trailer declares more than maxSize
     const bomb = gzipSync(new Uint8Array(3_000_000));
     expect(() => parseIdx(bomb, { maxSize: 1_000_000, name: 'bomb.gz' })).toThrow(/bomb\.gz: gzip file too large.*3000000 bytes declared/);
+    // a trailer that declares more than deflate can expand to
+    const high = gzipSync(images);
+    new DataView(high.buffer).setUint32(high.length - 4, 500_000_000, true);
+    expect(() => parseIdx(high)).toThrow(/more than deflate can expand to/);
     // a trailer that lies low: inflation stops at the declared size and the mismatch is reported
     const lie = gzipSync(images);
     new DataView(lie.buffer).setUint32(lie.length - 4, 10, true);

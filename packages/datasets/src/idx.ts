@@ -6,6 +6,7 @@
 // the size gzip's trailer declares (checked against `maxSize` before inflating).
 import { gunzipSync, gzipSync } from 'fflate';
 import { BasiskitError, ConfigError, FormatError, ShapeError, formatShape, isRecord, show, tf } from '@basiskit/tensor';
+import { MAX_DEFLATE_RATIO } from './npz';
 
 /** Element types of IDX files. */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -68,6 +69,13 @@ function maybeGunzip(u8: Uint8Array, where: string, name: string, maxSize: numbe
   if (u8.length < 18) fail('truncated gzip file', 'at least 18 bytes', `${u8.length} bytes`);
   const declared = new DataView(u8.buffer, u8.byteOffset, u8.byteLength).getUint32(u8.length - 4, true);
   if (declared > maxSize) fail('gzip file too large (gzip bomb?)', `at most ${maxSize} bytes uncompressed (the maxSize option)`, `${declared} bytes declared`);
+  // deflate expands at most ~1032:1, so a larger declaration is a lie (and would allocate for nothing)
+  if (declared > u8.length * MAX_DEFLATE_RATIO + 1024)
+    fail(
+      'gzip trailer declares more than deflate can expand to',
+      `at most ${u8.length * MAX_DEFLATE_RATIO + 1024} bytes from ${u8.length} compressed`,
+      `${declared} bytes`,
+    );
   let out: Uint8Array;
   try {
     out = gunzipSync(u8, { out: new Uint8Array(declared) });

@@ -79,6 +79,9 @@ describe('hostile .npz files', () => {
     const lie = bomb.slice();
     new DataView(lie.buffer).setUint32(centralDirectory(lie) + 24, 0xfffffff0, true);
     expect(() => parseNpz(lie)).toThrow(/archive too large/);
+    // under maxTotalSize but more than deflate can expand the compressed bytes to
+    new DataView(lie.buffer).setUint32(centralDirectory(lie) + 24, 50_000_000, true);
+    expect(() => parseNpz(lie)).toThrow(/declares more than deflate can expand to/);
   });
 
   it('an entry whose data is shorter or longer than declared is rejected', () => {

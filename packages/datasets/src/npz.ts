@@ -2,7 +2,7 @@
 // with one `<name>.npy` entry per array, stored (savez) or deflated (savez_compressed). The zip
 // container is read and written by fflate (https://github.com/101arrowz/fflate). Zip bombs are
 // bounded before anything is inflated: every entry's declared size, the entry count and their
-// total are checked against limits, each entry inflates into a buffer of exactly its declared size
+// total are checked against limits (and against deflate's largest ratio, 1032:1), each entry inflates into a buffer of exactly its declared size
 // (fflate never grows it), and an entry whose data is shorter than declared is rejected.
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { BasiskitError, ConfigError, FormatError, isRecord, show, tf } from '@basiskit/tensor';
@@ -27,6 +27,9 @@ export interface NpzSaveOptions extends NpySaveOptions {
   /** Deflate level 1..9 when compressed. Default 6 (zlib's and Python's default). */
   level?: number;
 }
+
+/** Deflate's largest expansion (a 258-byte match coded in 2 bits, with block overhead): 1032:1. */
+export const MAX_DEFLATE_RATIO = 1032;
 
 const READ_KEYS = ['name', 'maxTotalSize', 'maxEntries', 'maxHeaderSize'];
 const SAVE_KEYS = ['compressed', 'level', 'fortranOrder', 'dtype', 'endian'];
@@ -93,6 +96,13 @@ function readNpz(bytes: Uint8Array | ArrayBuffer, options: NpzReadOptions | unde
             'archive too large (zip bomb?)',
             `at most ${maxTotalSize} bytes uncompressed (the maxTotalSize option)`,
             `${total} bytes declared up to ${f.name}`,
+          );
+        // deflate expands at most ~1032:1 (RFC 1951: a 258-byte match per ~2 bits), so a larger declaration is a lie
+        if (f.compression === 8 && f.originalSize > f.size * MAX_DEFLATE_RATIO + 1024)
+          fail(
+            `entry ${f.name} declares more than deflate can expand to (zip bomb?)`,
+            `at most ${f.size * MAX_DEFLATE_RATIO + 1024} bytes from ${f.size} compressed`,
+            `${f.originalSize} bytes`,
           );
         declared.set(f.name, f.originalSize);
         return true;
