@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import h5wasm from 'h5wasm';
+import h5wasm, { type Group } from 'h5wasm';
 import { ConfigError, DTypeError, FormatError, initBackend, tf } from '@basiskit/tensor';
 import { isMatlabV73, listHdf5, loadHdf5, readHdf5 } from './hdf5';
 
@@ -21,8 +21,8 @@ function writeHdf5(
   const f = new h5wasm.File(path, 'w');
   for (const [name, { data, shape }] of Object.entries(datasets)) {
     const parts = name.split('/');
-    let g: h5wasm.Group = f;
-    for (const p of parts.slice(0, -1)) g = (g.get(p) as h5wasm.Group | null) ?? g.create_group(p);
+    let g: Group = f;
+    for (const p of parts.slice(0, -1)) g = (g.get(p) as Group | null) ?? g.create_group(p);
     g.create_dataset({ name: parts[parts.length - 1], data, shape });
   }
   f.close();
