@@ -23,5 +23,7 @@ export { truncatedRfft, truncatedIrfft } from './fft_truncated';
 export type { TruncatedRfftOptions, TruncatedIrfftOptions, TruncatedImpl } from './fft_truncated';
 export { spectralMix } from './spectral_mix';
 export type { SpectralMixOptions } from './spectral_mix';
+export { gelu } from './gelu';
+export type { GeluKernelOptions } from './gelu';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';

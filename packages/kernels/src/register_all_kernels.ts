@@ -6,6 +6,7 @@ import { bsplineBasisKernel } from './bspline_basis_kernel';
 import { chebyshevBasisKernel } from './chebyshev_basis_kernel';
 import { fftKernel, irfftKernel, rfftKernel } from './fft_kernel';
 import { fourierBasisKernel } from './fourier_basis_kernel';
+import { geluKernel } from './gelu_kernel';
 import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
 import { groupRationalKernel } from './group_rational_kernel';
 import { rbfBasisKernel } from './rbf_basis_kernel';
@@ -24,6 +25,7 @@ export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
   fftKernel,
   rfftKernel,
   irfftKernel,
+  geluKernel,
 ];
 
 let registered = false;

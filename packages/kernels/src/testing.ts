@@ -12,6 +12,7 @@ export { fftReference, rfftReference, irfftReference } from './fft_reference';
 export type { FFTReferenceOptions } from './fft_reference';
 export { spectralMixReference } from './spectral_mix_reference';
 export type { SpectralMixReferenceOptions } from './spectral_mix_reference';
+export { geluReference } from './gelu_reference';
 export { GROUP_RATIONAL_KERNEL, GROUP_RATIONAL_GRAD_KERNEL } from './group_rational_kernel';
 export { BSPLINE_BASIS_KERNEL, BSPLINE_BASIS_GRAD_KERNEL } from './bspline_basis_kernel';
 export { SPLINE_LINEAR_LOCAL_KERNEL, SPLINE_LINEAR_LOCAL_GRAD_KERNEL } from './spline_linear_kernel';
@@ -20,3 +21,4 @@ export { CHEBYSHEV_BASIS_KERNEL, CHEBYSHEV_BASIS_GRAD_KERNEL } from './chebyshev
 export { FOURIER_BASIS_KERNEL, FOURIER_BASIS_GRAD_KERNEL } from './fourier_basis_kernel';
 export { RELU_KAN_BASIS_KERNEL, RELU_KAN_BASIS_GRAD_KERNEL } from './relu_kan_basis_kernel';
 export { FFT_KERNEL, FFT_GRAD_KERNEL, RFFT_KERNEL, RFFT_GRAD_KERNEL, IRFFT_KERNEL, IRFFT_GRAD_KERNEL } from './fft_kernel';
+export { GELU_KERNEL, GELU_GRAD_KERNEL } from './gelu_kernel';

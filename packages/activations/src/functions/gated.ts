@@ -1,5 +1,6 @@
 // Self-gated activations x·g(x): GELU, SiLU/Swish, Mish, GoLU, hard-swish, and the expanded
 // gates of xGELU/xSiLU. Each derivative is written so that no 0·∞ appears at |x| = 1e4.
+import { gelu as fusedGelu, hasFusedKernels } from '@basiskit/kernels';
 import { tf } from '@basiskit/tensor';
 import type { Tensor } from '@basiskit/tensor';
 import { elementwise, normalCdf, normalPdf, sigmoidSlope, softplusStable } from './elementwise';
@@ -18,12 +19,15 @@ export const GELU_OPTIONS: OptionSpec<GeluOptions> = { approximate: { default: '
 // units (GELUs)", 2016). Derivative Φ(x) + x·φ(x).
 /**
  * GELU: `x·Φ(x)` with Φ the standard normal CDF (exact, via erf); derivative `Φ(x) + x·φ(x)`.
- * With `approximate: 'tanh'` it is {@link geluTanh}.
+ * With `approximate: 'tanh'` it is {@link geluTanh}. On cpu and wasm it runs the fused kernel of
+ * `@basiskit/kernels` (`gelu`); elsewhere plain tfjs ops (erf).
  * Source: Hendrycks & Gimpel, "Gaussian error linear units (GELUs)", arXiv:1606.08415, 2016.
  */
 export function gelu(x: Tensor, options?: GeluOptions): Tensor {
   const { approximate } = resolveOptions(GELU_OPTIONS, options, 'gelu');
   if (approximate === 'tanh') return geluTanh(x);
+  // cpu and wasm: @basiskit/kernels' fused exact GELU (one pass each way, a wasm SIMD erf)
+  if (hasFusedKernels()) return fusedGelu(x);
   return elementwise(
     'gelu',
     x,
@@ -226,6 +230,8 @@ function expandedGate(
  */
 export function xgelu(x: Tensor, options?: ExpandedGateOptions): Tensor {
   const { alpha } = resolveOptions(EXPANDED_GATE_OPTIONS, options, 'xgelu');
+  // alpha = 0 (a number) is GELU itself: the same (fused where available) computation
+  if (alpha === 0) return gelu(x);
   return expandedGate('xgelu', x, alpha, normalCdf, normalPdf, (x) => tf.erf(tf.mul(x, Math.SQRT1_2)));
 }
 
