@@ -137,7 +137,9 @@ describe('HDF5 / MATLAB v7.3', () => {
     await expect(readHdf5(bytes, { datasets: ['names'] })).rejects.toThrow(/dataset type not supported/);
     await expect(readHdf5(bytes, { maxSize: 100 })).rejects.toThrow(/a: dataset too large.*192 bytes/);
     await expect(readHdf5(bytes, { transpose: 'yes' } as never)).rejects.toThrow(/transpose/);
-    // the module still works after the failures
+    await expect(readHdf5(bytes, { h5wasm: { File: 1 } })).rejects.toThrow(/not the h5wasm module/);
+    // the module still works after the failures, and takes h5wasm as an option (bundled browser code)
+    expect(Object.keys(await readHdf5(bytes, { datasets: ['a'], h5wasm: await import('h5wasm') }))).toEqual(['a']);
     expect(Object.keys(await readHdf5(bytes, { datasets: ['f32'] }))).toEqual(['f32']);
   });
 });

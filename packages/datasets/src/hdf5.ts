@@ -7,8 +7,9 @@
 // here for MATLAB files.
 //
 // h5wasm is an optional peer dependency loaded by a dynamic import on the first call: it is about
-// 4 MB of WebAssembly-in-JS, which users who never read HDF5 should neither install nor load (nor
-// bundle: the import stays lazy in the built package).
+// 4 MB of WebAssembly-in-JS, which users who never read HDF5 should neither install nor load nor
+// bundle (the specifier is a variable, so bundlers leave it alone; bundled browser code passes the
+// module itself as the `h5wasm` option).
 import { BasiskitError, ConfigError, FormatError, formatShape, isRecord, show, tf } from '@basiskit/tensor';
 import { npyToTensor, reorder, type NpyArray, type NpyDType, type NpyTypedArray } from './npy';
 
@@ -25,6 +26,12 @@ export interface Hdf5ReadOptions {
   transpose?: 'auto' | boolean;
   /** Largest dataset read, in bytes. Default 1 GiB (2^30). */
   maxSize?: number;
+  /**
+   * The h5wasm module (`await import('h5wasm')`), for bundled browser code. Default: imported on
+   * first use by Node (the specifier is hidden from bundlers, so bundles that never read HDF5
+   * neither need h5wasm installed nor carry it).
+   */
+  h5wasm?: unknown;
 }
 
 /** A dataset as {@link listHdf5} describes it. */
@@ -38,7 +45,9 @@ export interface Hdf5DatasetInfo {
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const MATLAB_HEADER = 'MATLAB 7.3 MAT-file';
-const KNOWN = ['name', 'datasets', 'transpose', 'maxSize'];
+const KNOWN = ['name', 'datasets', 'transpose', 'maxSize', 'h5wasm'];
+/** A variable, not a literal: bundlers leave `import(H5WASM)` alone instead of requiring h5wasm to be installed. */
+const H5WASM = 'h5wasm';
 
 interface H5Module {
   File: new (name: string, mode: string) => H5File;
@@ -57,23 +66,37 @@ interface H5File {
 
 let loading: Promise<H5Module> | undefined;
 
-/** h5wasm, imported on first use. */
-async function h5wasm(where: string): Promise<H5Module> {
+type H5Namespace = { default?: H5Default } & Partial<H5Default>;
+interface H5Default {
+  ready: Promise<{ FS: H5Module['FS'] }>;
+  File: H5Module['File'];
+}
+
+/** h5wasm's module: the one given, else imported on first use. */
+async function h5wasm(where: string, given?: unknown): Promise<H5Module> {
+  if (given !== undefined) {
+    const ns = given as H5Namespace;
+    const h = ns?.default ?? ns;
+    if (!h || typeof h.File !== 'function' || !(h.ready instanceof Promise))
+      throw new ConfigError('not the h5wasm module', { where, argument: 'h5wasm', expected: "the h5wasm module (await import('h5wasm'))", got: show(given) });
+    return { File: h.File, FS: (await h.ready).FS };
+  }
   loading ??= (async () => {
-    let mod: { default: { ready: Promise<{ FS: H5Module['FS'] }>; File: H5Module['File'] } };
+    let mod: H5Namespace;
     try {
-      mod = (await import('h5wasm')) as never;
+      mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ H5WASM)) as H5Namespace;
     } catch (e) {
       loading = undefined;
       throw new ConfigError('h5wasm is not installed', {
         where,
         argument: 'h5wasm',
-        expected: 'the optional peer dependency h5wasm (npm install h5wasm) for HDF5 and MATLAB v7.3 files',
+        expected:
+          "the optional peer dependency h5wasm (npm install h5wasm) for HDF5 and MATLAB v7.3 files (bundled browser code: pass { h5wasm: await import('h5wasm') })",
         got: (e as Error)?.message ?? show(e),
       });
     }
-    const ready = await mod.default.ready;
-    return { File: mod.default.File, FS: ready.FS };
+    const h = (mod.default ?? mod) as H5Default;
+    return { File: h.File, FS: (await h.ready).FS };
   })();
   return loading;
 }
@@ -122,7 +145,7 @@ let fileCounter = 0;
 const FILE_PREFIX = `/basiskit-${Math.random().toString(36).slice(2, 8)}`;
 
 /** Opens `bytes` in h5wasm's in-memory file system, runs `f`, and always closes and removes the file. */
-async function withFile<T>(bytes: unknown, name: string, where: string, f: (file: H5File, u8: Uint8Array) => T): Promise<T> {
+async function withFile<T>(bytes: unknown, name: string, where: string, given: unknown, f: (file: H5File, u8: Uint8Array) => T): Promise<T> {
   let u8: Uint8Array;
   if (bytes instanceof Uint8Array) u8 = bytes;
   else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
@@ -135,7 +158,7 @@ async function withFile<T>(bytes: unknown, name: string, where: string, f: (file
       got: Array.from(u8.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ') || 'empty',
     });
   }
-  const h5 = await h5wasm(where);
+  const h5 = await h5wasm(where, given);
   const path = `${FILE_PREFIX}-${fileCounter++}.h5`;
   h5.FS.writeFile(path, u8);
   let file: H5File | undefined;
@@ -177,12 +200,12 @@ function datasetInfos(file: H5File): Hdf5DatasetInfo[] {
  * Lists the datasets of an HDF5 or MATLAB v7.3 file: path, stored shape, and dtype (undefined for
  * types not read here, e.g. MATLAB's `#refs#` cell contents or strings).
  */
-export async function listHdf5(bytes: Uint8Array | ArrayBuffer, options: { name?: string } = {}): Promise<Hdf5DatasetInfo[]> {
+export async function listHdf5(bytes: Uint8Array | ArrayBuffer, options: { name?: string; h5wasm?: unknown } = {}): Promise<Hdf5DatasetInfo[]> {
   const where = 'listHdf5';
-  return withFile(bytes, options.name ?? 'bytes', where, (file) => datasetInfos(file));
+  return withFile(bytes, options.name ?? 'bytes', where, options.h5wasm, (file) => datasetInfos(file));
 }
 
-function checkReadOptions(options: unknown, where: string): Required<Omit<Hdf5ReadOptions, 'datasets'>> & { datasets?: string[] } {
+function checkReadOptions(options: unknown, where: string): Required<Omit<Hdf5ReadOptions, 'datasets' | 'h5wasm'>> & { datasets?: string[]; h5wasm?: unknown } {
   if (options === undefined) return { name: 'bytes', transpose: 'auto', maxSize: 2 ** 30 };
   if (!isRecord(options)) throw new ConfigError('invalid options', { where, argument: 'options', expected: 'an object', got: show(options) });
   const bad = Object.keys(options).filter((k) => !KNOWN.includes(k));
@@ -197,12 +220,12 @@ function checkReadOptions(options: unknown, where: string): Required<Omit<Hdf5Re
   const maxSize = o.maxSize ?? 2 ** 30;
   if (!Number.isSafeInteger(maxSize) || maxSize < 1)
     throw new ConfigError('invalid option', { where, argument: 'maxSize', expected: 'an integer >= 1', got: show(maxSize) });
-  return { name: o.name ?? 'bytes', datasets: o.datasets, transpose: o.transpose ?? 'auto', maxSize };
+  return { name: o.name ?? 'bytes', datasets: o.datasets, transpose: o.transpose ?? 'auto', maxSize, h5wasm: o.h5wasm };
 }
 
 async function read(bytes: unknown, options: unknown, where: string): Promise<Record<string, NpyArray>> {
   const o = checkReadOptions(options, where);
-  return withFile(bytes, o.name, where, (file, u8) => {
+  return withFile(bytes, o.name, where, o.h5wasm, (file, u8) => {
     const infos = datasetInfos(file);
     const byPath = new Map(infos.map((i) => [i.path.replace(/^\//, ''), i]));
     const wanted = o.datasets ?? infos.filter((i) => i.dtype !== undefined && !i.path.includes('#refs#')).map((i) => i.path.replace(/^\//, ''));
