@@ -106,6 +106,12 @@ export function solveDarcy(a: Float64Array, options?: DarcySolveOptions): DarcyS
   for (let i = 0; i < a.length; i++)
     if (!(a[i] > 0) || !Number.isFinite(a[i]))
       throw new ShapeError('coefficient must be positive and finite', { where, argument: 'a', expected: 'values > 0', got: `a[${i}] = ${a[i]}` });
+  return solveDarcyInto(a, o, new Float64Array(s * s));
+}
+
+/** {@link solveDarcy} with checked options, writing u into `u` (`s * s` values). @internal */
+function solveDarcyInto(a: Float64Array, o: Required<DarcySolveOptions>, u: Float64Array): DarcySolution {
+  const s = Math.round(Math.sqrt(a.length));
   let w = workCache.get(s);
   if (!w) {
     w = new DarcyWork(s);
@@ -166,7 +172,7 @@ export function solveDarcy(a: Float64Array, options?: DarcySolveOptions): DarcyS
     }
   };
   x.fill(0);
-  const u = new Float64Array(s * s);
+  u.fill(0);
   if (fnorm === 0) return { u, iterations: 0, residual: 0 };
   precondition(r, z);
   p.set(z);
@@ -265,13 +271,14 @@ export function darcySamples(
   const grf = new CosineRF({ size: s, alpha: o.alpha, tau: o.tau });
   const so = (s - 1) / o.subsample + 1;
   const g = new Float64Array(s * s);
+  const a = new Float64Array(s * s);
+  const u = new Float64Array(s * s);
   const xs: Float64Array[] = [];
   const ys: Float64Array[] = [];
   for (let i = start; i < start + count; i++) {
     grf.sample(sampleRng(seed, i), g);
-    const a = new Float64Array(s * s);
     for (let k = 0; k < s * s; k++) a[k] = g[k] >= 0 ? o.aHigh : o.aLow;
-    const { u } = solveDarcy(a, { f: o.f, tol: o.tol });
+    solveDarcyInto(a, { f: o.f, tol: o.tol, maxIter: 2000, preconditioner: 'mic' }, u);
     const x = new Float64Array(so * so);
     const y = new Float64Array(so * so);
     for (let r = 0; r < so; r++)

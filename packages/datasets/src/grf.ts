@@ -174,6 +174,8 @@ export class CosineRF {
   readonly tau: number;
   private readonly coef: Float64Array;
   private readonly c: Float64Array;
+  private readonly l: Float64Array;
+  private readonly t: Float64Array;
 
   constructor(options: CosineRFOptions) {
     const where = 'CosineRF';
@@ -191,16 +193,19 @@ export class CosineRF {
       for (let b = 0; b < s; b++)
         this.coef[a * s + b] = a + b === 0 ? 0 : s * this.tau ** (this.alpha - 1) * (Math.PI ** 2 * (a * a + b * b) + this.tau ** 2) ** (-this.alpha / 2);
     this.c = dctMatrix(s);
+    this.l = new Float64Array(s * s);
+    this.t = new Float64Array(s * s);
   }
 
   /** One field (row-major `size * size`) drawn with `rng` into `out`. */
   sample(rng: Rng, out: Float64Array = new Float64Array(this.size * this.size)): Float64Array {
     const s = this.size;
     const c = this.c;
-    const l = new Float64Array(s * s);
+    const l = this.l;
     for (let i = 0; i < s * s; i++) l[i] = this.coef[i] * rng.normal();
     // U = C^T L C
-    const t = new Float64Array(s * s);
+    const t = this.t;
+    t.fill(0);
     for (let i = 0; i < s; i++)
       for (let k = 0; k < s; k++) {
         const v = l[i * s + k];
