@@ -4,7 +4,7 @@
 // - Burgers (ETDRK4, 8192 points) and Navier-Stokes (FNO's scheme, 256 x 256) step time vs the same
 //   solver in PyTorch CPU (bench/burgers.py, bench/navier_stokes.py, float64, all threads), in this run.
 // - samples/minute at the FNO/neuralop settings, from the measured step times.
-// Options: BENCH_DARCY_COUNT (default 1000), BENCH_PAR_COUNT (default 400), PYTHON (default: a python3 with torch).
+// Options: BENCH_DARCY_COUNT (default 1000), BENCH_PAR_COUNT (default 1000), PYTHON (default: a python3 with torch).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,7 @@ tf.dispose([big.x, big.y]);
 console.log(`darcy at FNO's 421x421: ${bigS.toFixed(2)} s/sample (${(60 / bigS).toFixed(0)} samples/min)`);
 
 // ---- worker_threads speed-up
-const parCount = Number(process.env.BENCH_PAR_COUNT ?? 400);
+const parCount = Number(process.env.BENCH_PAR_COUNT ?? 1000);
 const par = async (workers) => {
   const t = performance.now();
   const r = await generateParallel('darcy', { count: parCount, resolution: 64, seed: 1, workers });
