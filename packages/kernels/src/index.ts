@@ -25,5 +25,7 @@ export { spectralMix } from './spectral_mix';
 export type { SpectralMixOptions } from './spectral_mix';
 export { gelu } from './gelu';
 export type { GeluKernelOptions } from './gelu';
+export { matMulTN } from './matmul_tn';
+export type { MatMulTNOptions } from './matmul_tn';
 export { hasFusedKernels } from './kernel_dispatch';
 export { setWasmSimd } from './wasm_simd_module';

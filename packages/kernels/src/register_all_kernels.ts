@@ -9,6 +9,7 @@ import { fourierBasisKernel } from './fourier_basis_kernel';
 import { geluKernel } from './gelu_kernel';
 import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
 import { groupRationalKernel } from './group_rational_kernel';
+import { matMulTNKernel } from './matmul_tn_kernel';
 import { rbfBasisKernel } from './rbf_basis_kernel';
 import { reluKanBasisKernel } from './relu_kan_basis_kernel';
 import { splineLinearLocalKernel } from './spline_linear_kernel';
@@ -26,6 +27,7 @@ export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
   rfftKernel,
   irfftKernel,
   geluKernel,
+  matMulTNKernel,
 ];
 
 let registered = false;

@@ -22,3 +22,4 @@ export { FOURIER_BASIS_KERNEL, FOURIER_BASIS_GRAD_KERNEL } from './fourier_basis
 export { RELU_KAN_BASIS_KERNEL, RELU_KAN_BASIS_GRAD_KERNEL } from './relu_kan_basis_kernel';
 export { FFT_KERNEL, FFT_GRAD_KERNEL, RFFT_KERNEL, RFFT_GRAD_KERNEL, IRFFT_KERNEL, IRFFT_GRAD_KERNEL } from './fft_kernel';
 export { GELU_KERNEL, GELU_GRAD_KERNEL } from './gelu_kernel';
+export { MATMUL_TN_KERNEL, MATMUL_TN_GRAD_KERNEL } from './matmul_tn_kernel';
