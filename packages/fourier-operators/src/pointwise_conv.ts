@@ -5,10 +5,11 @@
 //
 // Parameters `weight` [out, in, 1] and `bias` [out] (PyTorch's shapes, so a checkpoint ports by
 // name), initialized as PyTorch's Conv1d: U(±1/sqrt(in)) for both. Computed channels-last with
-// `linear` (untransposed matMuls) and a bias whose gradient is a matMul row sum (channel_ops.ts);
+// `channelLinear` and `addChannelBias` (channel_ops.ts: weight gradient and bias row sums without
+// transposes);
 // `forward` takes neuralop's channels-first layout.
-import { Module, checkDim, checkNumber, checkOptions, checkTensor, createRng, init, linear, tf, type Parameter, type Rng } from '@basiskit/tensor';
-import { addChannelBias } from './channel_ops';
+import { Module, checkDim, checkNumber, checkOptions, checkTensor, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { addChannelBias, channelLinear } from './channel_ops';
 import { toChannelsFirst, toChannelsLast } from './layout';
 
 /** Options of {@link PointwiseConv} (PyTorch's `nn.Conv1d(in_channels, out_channels, 1, bias)`). */
@@ -59,7 +60,7 @@ export class PointwiseConv extends Module {
   forwardLast(x: tf.Tensor): tf.Tensor {
     checkTensor(x, { where: this.where('forwardLast'), dtype: 'float32', minRank: 1, lastDim: this.inChannels });
     return tf.tidy(() => {
-      const y = linear(x, tf.reshape(this.weight.value, [this.outChannels, this.inChannels]));
+      const y = channelLinear(x, tf.reshape(this.weight.value, [this.outChannels, this.inChannels]));
       return this.bias ? addChannelBias(y, this.bias.value) : y;
     });
   }

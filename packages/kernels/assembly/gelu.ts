@@ -38,11 +38,17 @@ const C9: f32 = 0.17087277;
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** exp(x) for x <= 0 (Cephes expf); 0 below ln(2^-126) and for -Infinity, NaN stays NaN. */
+/**
+ * exp(x) for x <= 0 (Cephes expf); 0 below ln(2^-126) and for -Infinity, NaN stays NaN. n =
+ * round(x log2 e) by the 1.5 * 2^23 trick: its low bits, plus the exponent bias, shifted into
+ * the exponent field give 2^n (no float-to-int conversion).
+ */
 @inline function expNonPositive(x: v128): v128 {
   const lo = f32x4.splat(-87.33654);
   const xc = f32x4.max(x, lo);
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.4426950408889634)));
+  const magic = f32x4.splat(12582912.0 + 127.0);
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(1.4426950408889634)), magic);
+  const n = f32x4.sub(shifted, magic);
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = fma(f32x4.splat(1.9875691500e-4), r, f32x4.splat(1.3981999507e-3));
@@ -51,15 +57,18 @@ const C9: f32 = 0.17087277;
   p = fma(p, r, f32x4.splat(1.6666665459e-1));
   p = fma(p, r, f32x4.splat(5.0000001201e-1));
   p = f32x4.add(fma(f32x4.mul(p, r), r, r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(shifted, 23);
   return v128.bitselect(f32x4.splat(0), f32x4.mul(p, scale), f32x4.lt(x, lo));
 }
 
 // Phi(x) and exp(-x^2/2) of the last `phiOf` call (two results of one evaluation).
 let gaussV: v128 = f32x4.splat(0);
 
-/** Phi(x) of four lanes; sets gaussV = exp(-x^2/2). */
-@inline function phiOf(x: v128): v128 {
+/**
+ * Phi(x) of four lanes. With `withGauss`, sets gaussV = exp(-x^2/2) and takes erfc as
+ * t exp(-z^2) exp(P(t)); without, erfc = t exp(P(t) - z^2) (one exp).
+ */
+@inline function phiOf(x: v128, withGauss: bool): v128 {
   const zs = f32x4.mul(x, f32x4.splat(SQRT1_2));
   const z = f32x4.abs(zs);
   const z2 = f32x4.mul(zs, zs);
@@ -82,9 +91,15 @@ let gaussV: v128 = f32x4.splat(0);
   p = fma(p, t, f32x4.splat(C2));
   p = fma(p, t, f32x4.splat(C1));
   p = fma(p, t, f32x4.splat(C0));
-  const g = expNonPositive(f32x4.neg(z2));
-  gaussV = g;
-  const halfErfc = f32x4.mul(f32x4.mul(f32x4.mul(t, f32x4.splat(0.5)), g), expNonPositive(p));
+  let e: v128;
+  if (withGauss) {
+    const g = expNonPositive(f32x4.neg(z2));
+    gaussV = g;
+    e = f32x4.mul(g, expNonPositive(p));
+  } else {
+    e = expNonPositive(f32x4.sub(p, z2));
+  }
+  const halfErfc = f32x4.mul(f32x4.mul(t, f32x4.splat(0.5)), e);
   const large = v128.bitselect(f32x4.sub(f32x4.splat(1), halfErfc), halfErfc, f32x4.gt(x, f32x4.splat(0)));
   return v128.bitselect(small, large, f32x4.lt(z, f32x4.splat(0.5)));
 }
@@ -112,7 +127,7 @@ export function geluForward(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < vecEnd; i += 4) {
     const off = <usize>i << 2;
     const xv = v128.load(x + off);
-    v128.store(y + off, f32x4.mul(xv, phiOf(xv)));
+    v128.store(y + off, f32x4.mul(xv, phiOf(xv, false)));
   }
   for (let i = vecEnd; i < n; i++) {
     const off = <usize>i << 2;
@@ -128,7 +143,7 @@ export function geluBackward(dy: usize, x: usize, dx: usize, n: i32): void {
   for (let i = 0; i < vecEnd; i += 4) {
     const off = <usize>i << 2;
     const xv = v128.load(x + off);
-    const phi = phiOf(xv);
+    const phi = phiOf(xv, true);
     const d = fma(f32x4.mul(xv, k), gaussV, phi);
     v128.store(dx + off, f32x4.mul(v128.load(dy + off), d));
   }
