@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { initBackend, createRng, tf } from '@basiskit/tensor';
-import { generateDarcy, GaussianRF, BurgersSolver, NavierStokesSolver, fnoForcing, rfft2d64 } from '../dist/index.js';
+import { generateDarcy, solveDarcy, CosineRF, sampleRng, GaussianRF, BurgersSolver, NavierStokesSolver, fnoForcing, rfft2d64 } from '../dist/index.js';
 import { generateParallel } from '../dist/node.js';
 
 await initBackend({ backend: 'cpu' });
@@ -34,6 +34,23 @@ tf.dispose([d.x, d.y]);
 console.log(
   `darcy ${darcyCount} samples 64x64 (one thread): ${darcyS.toFixed(1)} s (${((darcyCount / darcyS) * 60).toFixed(0)} samples/min; target < 60 s for 1000)`,
 );
+// preconditioners on the same 100 FNO coefficient fields at 64 x 64
+{
+  const grf = new CosineRF({ size: 64 });
+  const fields = Array.from({ length: 100 }, (_, i) => grf.sample(sampleRng(0, i)).map((v) => (v >= 0 ? 12 : 3)));
+  const res = {};
+  for (const preconditioner of ['mic', 'ic', 'jacobi']) {
+    let iters = 0;
+    const t = performance.now();
+    for (const a of fields) iters += solveDarcy(a, { preconditioner }).iterations;
+    res[preconditioner] = { ms: (performance.now() - t) / fields.length, iters: iters / fields.length };
+  }
+  console.log(
+    `darcy solve 64x64, per sample: ${Object.entries(res)
+      .map(([k, v]) => `${k} ${v.ms.toFixed(2)} ms (${v.iters.toFixed(0)} iterations)`)
+      .join(', ')}; 1,000 samples with jacobi: ${res.jacobi.ms.toFixed(1)} s of solves`,
+  );
+}
 t0 = performance.now();
 const big = generateDarcy({ count: 1, resolution: 421, seed: 0 });
 const bigS = (performance.now() - t0) / 1000;

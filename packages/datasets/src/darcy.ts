@@ -61,6 +61,11 @@ class DarcyWork {
   readonly cx: Float64Array;
   readonly cy: Float64Array;
   readonly d: Float64Array;
+  /** 1 / d. */
+  readonly invd: Float64Array;
+  /** cx and cy shifted: the couplings to the west and south neighbours (0 at the edges). */
+  readonly cw: Float64Array;
+  readonly cs: Float64Array;
   readonly x: Float64Array;
   readonly r: Float64Array;
   readonly z: Float64Array;
@@ -74,10 +79,14 @@ class DarcyWork {
     this.cx = new Float64Array(n);
     this.cy = new Float64Array(n);
     this.d = new Float64Array(n);
+    this.invd = new Float64Array(n);
+    this.cw = new Float64Array(n);
+    this.cs = new Float64Array(n);
     this.x = new Float64Array(n);
     this.r = new Float64Array(n);
-    this.z = new Float64Array(n);
-    this.p = new Float64Array(n);
+    // z and p carry m zeros before and after (index k at k + m), so neighbours need no bounds checks
+    this.z = new Float64Array(n + 2 * m);
+    this.p = new Float64Array(n + 2 * m);
     this.q = new Float64Array(n);
   }
 }
@@ -151,63 +160,58 @@ function solveDarcyInto(a: Float64Array, o: Required<DarcySolveOptions>, u: Floa
     if (k >= m) v -= (cy[k - m] * (cy[k - m] + omega * cx[k - m])) / d[k - m];
     d[k] = v < 0.25 * diag[k] ? diag[k] : v;
   }
-  const precondition = (src: Float64Array, dst: Float64Array): void => {
+  const { invd, cw, cs } = w;
+  for (let k = 0; k < n; k++) {
+    invd[k] = 1 / d[k];
+    cw[k] = k % m > 0 ? cx[k - 1] : 0;
+    cs[k] = k >= m ? cy[k - m] : 0;
+  }
+  const o0 = m; // offset of index 0 in the padded z and p
+  /** z = M^-1 r (z padded). */
+  const precondition = (): void => {
     if (jacobi) {
-      for (let k = 0; k < n; k++) dst[k] = src[k] / d[k];
+      for (let k = 0; k < n; k++) z[o0 + k] = r[k] * invd[k];
       return;
     }
-    // (D + L) y = src
-    for (let k = 0; k < n; k++) {
-      let v = src[k];
-      if (k % m > 0) v -= cx[k - 1] * dst[k - 1];
-      if (k >= m) v -= cy[k - m] * dst[k - m];
-      dst[k] = v / d[k];
-    }
+    // (D + L) y = r
+    for (let k = 0; k < n; k++) z[o0 + k] = (r[k] - cw[k] * z[o0 + k - 1] - cs[k] * z[o0 + k - m]) * invd[k];
     // (D + L^T) z = D y
-    for (let k = n - 1; k >= 0; k--) {
-      let v = 0;
-      if (k + 1 < n) v += cx[k] * dst[k + 1];
-      if (k + m < n) v += cy[k] * dst[k + m];
-      dst[k] -= v / d[k];
-    }
+    for (let k = n - 1; k >= 0; k--) z[o0 + k] -= (cx[k] * z[o0 + k + 1] + cy[k] * z[o0 + k + m]) * invd[k];
   };
   x.fill(0);
   u.fill(0);
   if (fnorm === 0) return { u, iterations: 0, residual: 0 };
-  precondition(r, z);
+  precondition();
   p.set(z);
   let rz = 0;
-  for (let k = 0; k < n; k++) rz += r[k] * z[k];
+  for (let k = 0; k < n; k++) rz += r[k] * z[o0 + k];
   let it = 0;
   let rnorm = fnorm;
   while (it < o.maxIter) {
     // q = A p
     let pq = 0;
     for (let k = 0; k < n; k++) {
-      let v = diag[k] * p[k];
-      if (k % m > 0) v += cx[k - 1] * p[k - 1];
-      if (k % m < m - 1) v += cx[k] * p[k + 1];
-      if (k >= m) v += cy[k - m] * p[k - m];
-      if (k + m < n) v += cy[k] * p[k + m];
+      const i = o0 + k;
+      const v = diag[k] * p[i] + cw[k] * p[i - 1] + cx[k] * p[i + 1] + cs[k] * p[i - m] + cy[k] * p[i + m];
       q[k] = v;
-      pq += p[k] * v;
+      pq += p[i] * v;
     }
     const alpha = rz / pq;
     let rr = 0;
     for (let k = 0; k < n; k++) {
-      x[k] += alpha * p[k];
+      x[k] += alpha * p[o0 + k];
       r[k] -= alpha * q[k];
       rr += r[k] * r[k];
     }
     it++;
     rnorm = Math.sqrt(rr);
     if (rnorm <= o.tol * fnorm) break;
-    precondition(r, z);
+    precondition();
     let rzNew = 0;
-    for (let k = 0; k < n; k++) rzNew += r[k] * z[k];
+    for (let k = 0; k < n; k++) rzNew += r[k] * z[o0 + k];
     const beta = rzNew / rz;
     rz = rzNew;
-    for (let k = 0; k < n; k++) p[k] = z[k] + beta * p[k];
+    for (let k = 0; k < n; k++) p[o0 + k] = z[o0 + k] + beta * p[o0 + k];
   }
   for (let i = 1; i <= m; i++) for (let j = 1; j <= m; j++) u[i * s + j] = x[(i - 1) * m + (j - 1)];
   return { u, iterations: it, residual: rnorm / fnorm };
