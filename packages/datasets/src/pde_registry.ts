@@ -5,7 +5,7 @@ import { burgersDefaults, burgersSamples } from './burgers';
 import { darcyDefaults, darcySamples } from './darcy';
 import { navierStokesDefaults, navierStokesSamples } from './navier_stokes';
 
-/** Names of the generators that {@link pdeGenerator} knows. */
+/** Names of the PDE generators that `generateParallel` runs (the registry behind its `name` argument). */
 export type PdeGeneratorName = 'darcy' | 'burgers' | 'navierStokes';
 
 /** One generator: option resolution, sample shapes and the float64 sample maker. @internal */
