@@ -174,10 +174,18 @@ function slotsOf(e: AffineExpr, out: Slot[] = []): Slot[] {
   return out;
 }
 
-/** Value of an expression on one input row (the library's protected functions). */
+/**
+ * The scalar function a printed formula means: the library's protected form, but exp unclamped
+ * (folding c*exp(u + d) into (c e^d) exp(u) moves pykan's clamp at exp(u + d) = 1000).
+ */
+export function formulaScalar(fn: string): (v: number) => number {
+  return fn === 'exp' ? Math.exp : getSymbolic(fn).scalar;
+}
+
+/** Value of an expression on one input row (see {@link formulaScalar}). */
 export function evalExpr(e: AffineExpr, row: ArrayLike<number>): number {
   let s = e.constant;
-  for (const t of e.terms) s += t.coef * (t.atom.kind === 'var' ? row[t.atom.index] : getSymbolic(t.atom.fn).scalar(evalExpr(t.atom.arg, row)));
+  for (const t of e.terms) s += t.coef * (t.atom.kind === 'var' ? row[t.atom.index] : formulaScalar(t.atom.fn)(evalExpr(t.atom.arg, row)));
   return s;
 }
 

@@ -49,6 +49,7 @@ describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
       'gaussian',
       '0',
       'cosh',
+      'J0',
     ]) {
       expect(symbolicNames).toContain(n);
     }
@@ -73,6 +74,22 @@ describe.each(['cpu', 'wasm'] as const)('symbolic library on %s', (backend) => {
     expect(getSymbolic('sqrt').scalar(2)).toBeCloseTo(Math.SQRT2, 12);
     expect(getSymbolic('arctanh').scalar(0.5)).toBeCloseTo(Math.atanh(0.5), 12);
     expect(() => getSymbolic('bessel')).toThrow(/unknown symbolic function/);
+    // Bessel J0 (A&S 9.4.1 / 9.4.3) against reference values, its derivative -J1(1) = -0.44005
+    const j0 = getSymbolic('J0');
+    for (const [p, want] of [
+      [0, 1],
+      [1, 0.7651976866],
+      [-3, -0.2600519549],
+      [5, -0.1775967713],
+      [20, 0.1670246643],
+      [2.404825557695773, 0],
+    ]) {
+      expect(Math.abs(j0.scalar(p) - want), `J0(${p})`).toBeLessThan(1e-7);
+    }
+    const one = tf.scalar(1);
+    const dj = tf.grad((t: tf.Tensor) => tf.sum(j0.tensor(t)))(one);
+    expect(dj.dataSync()[0]).toBeCloseTo(-0.4400505857, 4);
+    tf.dispose([one, dj]);
     tf.dispose(x);
   });
 

@@ -10,10 +10,21 @@
 // symmetry, sin/cos phases), optionally refitted in float64 on data (`fit`) and snapped to simple
 // constants where held-out data allows (`snap`), and its numbers are rounded to `digits`
 // significant digits. The same rounded expression is printed (plain text and LaTeX), compiled
-// and evaluated (with the library's singularity-protected functions), so `evaluate` and
+// and evaluated (with the library's singularity-protected functions, exp unclamped), so `evaluate` and
 // `functions` compute exactly the printed formula.
 import { ConfigError, checkNumber, checkOptions, tf } from '@basiskit/tensor';
-import { refitExpr, roundExprSig, scaleShift, simplifyExpr, snapExpr, sumExprs, type FormulaData, type NamedConstant } from './formula_simplify';
+import {
+  formulaScalar,
+  refitExpr,
+  relativeError,
+  roundExprSig,
+  scaleShift,
+  simplifyExpr,
+  snapExpr,
+  sumExprs,
+  type FormulaData,
+  type NamedConstant,
+} from './formula_simplify';
 import { getSymbolic } from './symbolic_library';
 
 /** What the formula reads of a layer: its sizes and each edge's function and affine parameters. */
@@ -207,7 +218,7 @@ function compile(e: AffineExpr): (row: ArrayLike<number>) => number {
       const idx = t.atom.index;
       return (row: ArrayLike<number>) => coef * row[idx];
     }
-    const fn = getSymbolic(t.atom.fn).scalar;
+    const fn = formulaScalar(t.atom.fn);
     const arg = compile(t.atom.arg);
     return (row: ArrayLike<number>) => coef * fn(arg(row));
   });
@@ -262,8 +273,13 @@ export function buildFormula(layers: readonly SymbolicLayerView[], options: Symb
   const fit = dataOf(o.fit, where, 'fit', nIn, nOut);
   const snap = dataOf(o.snap, where, 'snap', nIn, nOut);
   const expressions = nodes.map((node, j) => {
-    const e = o.simplify === false ? node : simplifyExpr(node);
-    if (fit) refitExpr(e, fit[j]);
+    let e = o.simplify === false ? node : simplifyExpr(node);
+    if (fit) {
+      const before = structuredClone(e);
+      refitExpr(e, fit[j]);
+      // keep the refit only when it does not hurt on the held-out data
+      if (snap && relativeError(e, snap[j]) > relativeError(before, snap[j])) e = before;
+    }
     if (snap) snapExpr(e, snap[j], fit?.[j]);
     return roundExprSig(e, digits);
   });

@@ -1,5 +1,6 @@
 // The library of symbolic functions a KAN edge can be fixed to: pykan's SYMBOLIC_LIB (kan/utils.py)
-// with its complexities, plus cosh and sigmoid (commented out in pykan). Every function is
+// with its complexities, plus cosh and sigmoid (commented out in pykan) and Bessel's J0 (the KAN
+// paper's special-function targets). Every function is
 // evaluated in pykan's singularity-protected form (`f_inv`, `f_sqrt`, `f_log`, ... with
 // y_th = 1000): finite everywhere, equal to the plain function on its natural domain away from
 // singularities, and with finite gradients (the unused branch of every `where` sees a safe
@@ -103,6 +104,35 @@ const call = (fn: string) => (arg: string) => `${fn}(${arg})`;
 const powFmt = (p: string) => (arg: string, atomic: boolean) => `${paren(arg, atomic)}^${p}`;
 const invFmt = (p: string) => (arg: string, atomic: boolean) => (p === '1' ? `1/${paren(arg, atomic)}` : `1/${paren(arg, atomic)}^${p}`);
 
+// Bessel J0 by Abramowitz & Stegun 9.4.1 (|x| <= 3, error < 5e-8) and 9.4.3 (|x| > 3:
+// J0 = f0 cos(theta0) / sqrt|x|, error < 1.6e-8): polynomials, so differentiable as tensor ops.
+// (@basiskit/datasets has a float64 J0 for data; kan must not depend on datasets, and needs gradients.)
+const J0_SMALL = [1, -2.2499997, 1.2656208, -0.3163866, 0.0444479, -0.0039444, 0.00021];
+const J0_F = [0.79788456, -0.00000077, -0.0055274, -0.00009512, 0.00137237, -0.00072805, 0.00014476];
+const J0_THETA = [-0.78539816, -0.04166397, -0.00003954, 0.00262573, -0.00054125, -0.00029333, 0.00013558];
+const horner = (c: readonly number[], t: number) => c.reduceRight((s, v) => s * t + v, 0);
+const hornerT = (c: readonly number[], t: tf.Tensor) =>
+  c.slice(0, -1).reduceRight<tf.Tensor>((s, v) => tf.add(tf.mul(s, t), v), tf.fill(t.shape, c[c.length - 1]));
+
+function besselJ0Scalar(v: number): number {
+  const a = Math.abs(v);
+  if (a <= 3) return horner(J0_SMALL, (a / 3) ** 2);
+  const t = 3 / a;
+  return (horner(J0_F, t) * Math.cos(a + horner(J0_THETA, t))) / Math.sqrt(a);
+}
+
+function besselJ0Tensor(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const a = tf.abs(x);
+    const small = tf.lessEqual(a, 3);
+    const near = hornerT(J0_SMALL, tf.square(tf.div(a, 3)));
+    const far0 = tf.where(small, tf.fill(x.shape, 4), a); // a safe input for the unused branch
+    const t = tf.div(3, far0);
+    const far = tf.div(tf.mul(hornerT(J0_F, t), tf.cos(tf.add(far0, hornerT(J0_THETA, t)))), tf.sqrt(far0));
+    return tf.where(small, near, far);
+  });
+}
+
 const LIB: SymbolicFunction[] = [
   entry('x', 1, { tensor: (x) => tf.clone(x), scalar: (v) => v }, (a) => a),
   entry('x^2', 2, { tensor: (x) => tf.square(x), scalar: (v) => v * v }, powFmt('2')),
@@ -193,6 +223,7 @@ const LIB: SymbolicFunction[] = [
     call('cosh'),
   ),
   entry('sigmoid', 4, { tensor: (x) => tf.sigmoid(x), scalar: (v) => 1 / (1 + Math.exp(-v)) }, (a) => `1/(1 + exp(-(${a})))`),
+  entry('J0', 4, { tensor: besselJ0Tensor, scalar: besselJ0Scalar }, call('J0')),
 ];
 
 /** Every library function by pykan's name (frozen). */
