@@ -263,6 +263,10 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
     ).toBe(true);
   });
 
+  test('@basiskit/datasets bundles for the page (its Node-only parts stay out) and its generators and .npy writer run', () => {
+    expect(stepValue('datasets')).toEqual({ shape: [20, 2], same: true });
+  });
+
   test(`a KAN trains ${STEPS} steps on the page (tfjs-core's Adam) and the loss falls`, () => {
     const { losses, backend } = stepValue('train') as { losses: number[]; backend: string };
     expect(losses.every(Number.isFinite), `non-finite loss on ${backend}: ${losses.join(', ')}`).toBe(true);

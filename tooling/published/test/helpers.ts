@@ -13,7 +13,7 @@ export const repoRoot = join(packageRoot, '..', '..');
 export const fixturesDir = join(packageRoot, 'fixtures');
 
 /** The published packages, in dependency order. */
-export const PACKAGES = ['tensor', 'kernels', 'activations', 'kan', 'training', 'fourier-operators'] as const;
+export const PACKAGES = ['tensor', 'kernels', 'activations', 'kan', 'training', 'fourier-operators', 'datasets'] as const;
 export type PackageName = (typeof PACKAGES)[number];
 
 /** One packed package, as the global setup left it. */

@@ -85,6 +85,16 @@ describe.each(consumers)('$kind consumer ($file)', ({ kind, file, verb, steps })
     );
   });
 
+  test(`${kind}: @basiskit/datasets makes data (two moons, a Darcy sample by its solver) and round-trips .npy`, () => {
+    const v = result('datasets').value;
+    expect(v.moons).toEqual([[20, 2], [20]]);
+    expect(v.npy).toEqual({ shape: [20, 2], dtype: 'float32', same: true });
+    expect(v.darcy).toEqual([
+      [2, 9, 9],
+      [2, 9, 9],
+    ]);
+  });
+
   test(`${kind}: an error thrown by @basiskit/tensor/node is instanceof @basiskit/tensor's FormatError and BasiskitError`, () => {
     const v = result('errors: @basiskit/tensor/node').value;
     const msg = `loadStateDictSync threw ${v.name} (${v.message}); instanceof FormatError: ${v.instanceofFormatError}, BasiskitError: ${v.instanceofBasiskitError} (the two entry points carry separate copies of the error classes?)`;
