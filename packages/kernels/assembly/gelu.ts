@@ -130,3 +130,43 @@ export function geluBackward(dy: usize, x: usize, dx: usize, n: i32): void {
     store<f32>(dx + off, <f32>(<f64>load<f32>(dy + off) * (phi + xi * <f64>INV_SQRT_2PI * gaussS)));
   }
 }
+
+// The FNO block's epilogue (src/bias_gelu_kernel.ts): pre = x + bias + skip over rows of c
+// channels (c a multiple of 4; skip = 0: none), y = gelu(pre); the backward recomputes pre.
+
+/** y = gelu(x + bias + skip) over `rows` rows of `c` channels. */
+export function biasGeluForward(x: usize, bias: usize, skip: usize, y: usize, rows: i32, c: i32): void {
+  const rowBytes = <usize>c << 2;
+  const end = <usize>rows * rowBytes;
+  for (let base: usize = 0; base < end; base += rowBytes) {
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      let v = f32x4.add(v128.load(x + base + j), v128.load(bias + j));
+      if (skip) v = f32x4.add(v, v128.load(skip + base + j));
+      v128.store(y + base + j, f32x4.mul(v, phiOf(v)));
+    }
+  }
+}
+
+/**
+ * dx = dy gelu'(x + bias + skip) (also the skip's gradient), dbias = its row sums, summed per
+ * chunk of `chunk` rows in `partial` (c floats of scratch) and then added to dbias (zeroed).
+ */
+export function biasGeluBackward(dy: usize, x: usize, bias: usize, skip: usize, dx: usize, dbias: usize, partial: usize, rows: i32, c: i32, chunk: i32): void {
+  const rowBytes = <usize>c << 2;
+  const k = f32x4.splat(INV_SQRT_2PI);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const r1 = min(rows, r0 + chunk);
+    for (let j: usize = 0; j < rowBytes; j += 16) v128.store(partial + j, f32x4.splat(0));
+    for (let base = <usize>r0 * rowBytes; base < <usize>r1 * rowBytes; base += rowBytes) {
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        let v = f32x4.add(v128.load(x + base + j), v128.load(bias + j));
+        if (skip) v = f32x4.add(v, v128.load(skip + base + j));
+        const phi = phiOf(v);
+        const g = f32x4.mul(v128.load(dy + base + j), fma(f32x4.mul(v, k), gaussV, phi));
+        v128.store(dx + base + j, g);
+        v128.store(partial + j, f32x4.add(v128.load(partial + j), g));
+      }
+    }
+    for (let j: usize = 0; j < rowBytes; j += 16) v128.store(dbias + j, f32x4.add(v128.load(dbias + j), v128.load(partial + j)));
+  }
+}

@@ -40,6 +40,11 @@ export interface FusedKernelConfig<A extends object, E = never> {
   /** The inputs the backward's outputs are gradients of, in output order. Default: `inputs`. */
   differentiates?: readonly string[];
   /**
+   * Inputs whose gradient is another input's (the terms of a sum), e.g. `{ skip: 'x' }`: they get
+   * a clone (same data, no copy) of that input's gradient, which the backward computes once.
+   */
+  sharesGradientWith?: Readonly<Record<string, string>>;
+  /**
    * What a gradient request for an input not in `differentiates` says (a ConfigError): the op's
    * name and what the caller should do instead.
    */
@@ -89,8 +94,9 @@ export function registerFusedKernel<A extends object, E>(config: FusedKernelConf
       const grads = Array.isArray(out) ? out : [out];
       const result: Record<string, () => tf.Tensor> = {};
       for (const n of config.inputs) {
-        const i = differentiates.indexOf(n);
-        result[n] = i >= 0 ? () => grads[i] : notDifferentiable(config, n);
+        const alias = config.sharesGradientWith?.[n];
+        const i = differentiates.indexOf(alias ?? n);
+        result[n] = i < 0 ? notDifferentiable(config, n) : alias ? () => tf.clone(grads[i]) : () => grads[i];
       }
       return result;
     },

@@ -31,8 +31,8 @@ export function gelu(x: tf.Tensor, options: GeluKernelOptions = {}): tf.Tensor {
   return runFusedKernel(GELU_KERNEL, { x }) as tf.Tensor;
 }
 
-/** gelu''(x) = phi(x) (2 - x^2), finite for every finite x. */
-function geluSecondDerivative(x: tf.Tensor): tf.Tensor {
+/** gelu''(x) = phi(x) (2 - x^2), finite for every finite x (used by bias_gelu.ts too; not re-exported). */
+export function geluSecondDerivative(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const xc = tf.clipByValue(x, -40, 40);
     const x2 = tf.square(xc);

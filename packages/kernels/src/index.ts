@@ -25,6 +25,8 @@ export { spectralMix } from './spectral_mix';
 export type { SpectralMixOptions } from './spectral_mix';
 export { gelu } from './gelu';
 export type { GeluKernelOptions } from './gelu';
+export { biasGelu } from './bias_gelu';
+export type { BiasGeluOptions } from './bias_gelu';
 export { matMulTN } from './matmul_tn';
 export type { MatMulTNOptions } from './matmul_tn';
 export { hasFusedKernels } from './kernel_dispatch';

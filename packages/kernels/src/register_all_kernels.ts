@@ -2,6 +2,7 @@
 // for cpu and wasm with its gradient in one place, the way tfjs's register_all_kernels.ts lists
 // its kernel configs. Registration is lazy: the first op that asks for a fused kernel
 // (kernel_dispatch.ts) registers them all, once; importing the package registers nothing.
+import { biasGeluKernel, biasSkipGeluKernel } from './bias_gelu_kernel';
 import { bsplineBasisKernel } from './bspline_basis_kernel';
 import { chebyshevBasisKernel } from './chebyshev_basis_kernel';
 import { fftKernel, irfftKernel, rfftKernel } from './fft_kernel';
@@ -28,6 +29,8 @@ export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
   irfftKernel,
   geluKernel,
   matMulTNKernel,
+  biasGeluKernel,
+  biasSkipGeluKernel,
 ];
 
 let registered = false;
