@@ -2,18 +2,23 @@
 // subcommands train, eval, generate, bench and import are in commands/. Arguments are parsed by
 // commander; every usage mistake ends in one line on stderr and exit code 2 (errors.ts).
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_USAGE, isUsageError, oneLine } from './errors';
+import { EXIT_USAGE, UsageError, isUsageError, oneLine } from './errors';
 import { watchInterrupt } from './interrupt';
 import { createOutput } from './output';
 import { intArg } from './args';
 import { runMainJob } from './main_job';
+import { trainCommand } from './commands/train';
+import { evalCommand } from './commands/eval';
+import { generateCommand } from './commands/generate';
+import { benchCommand } from './commands/bench';
+import { importCommand } from './commands/import';
 
 const program = new Command();
 
 program
   .name('basiskit')
   .description(
-    'Learnable-basis networks on TensorFlow.js. With no command: the main job -- train a KAN on f(x, y) = exp(sin(pi x) + y^2),\n' +
+    'Learnable-basis networks on TensorFlow.js. With no command: the main job -- train a KAN on f(x, y) = exp(sin(pi x) + y^2), ' +
       'update grids, prune, fit a symbolic formula, print it with its test RMSE and write an HTML report.',
   )
   .option('--json', 'print one JSON document with the results on stdout (progress goes to stderr)')
@@ -24,6 +29,11 @@ program
   .option('--seed <n>', 'main job: seed of the data and the initial weights', intArg(0), 1)
   .option('--out <dir>', 'main job: folder for report.html and the model (kan.safetensors + kan.json)', 'basiskit-out')
   .showSuggestionAfterError(true)
+  .addCommand(trainCommand())
+  .addCommand(evalCommand())
+  .addCommand(generateCommand())
+  .addCommand(benchCommand())
+  .addCommand(importCommand())
   .addHelpText(
     'after',
     `
@@ -39,7 +49,13 @@ Examples:
   basiskit bench
 Run 'basiskit <command> --help' for a command's options. Ctrl-C while training saves a checkpoint.`,
   )
-  .action(async (opts) => {
+  .allowExcessArguments(true)
+  .action(async (opts, cmd: Command) => {
+    if (cmd.args.length > 0) {
+      const names = cmd.commands.map((c) => c.name());
+      const near = names.find((n) => n[0] === cmd.args[0]![0]);
+      throw new UsageError(`unknown command '${cmd.args[0]}'${near ? ` (did you mean ${near}?)` : ''}; commands: ${names.join(', ')}`);
+    }
     const out = createOutput(Boolean(opts.json));
     watchInterrupt();
     await runMainJob({ steps: opts.steps, nTrain: opts.nTrain, nTest: opts.nTest, seed: opts.seed, out: opts.out, backend: opts.backend }, out);
