@@ -1,6 +1,6 @@
 // Option parsers for commander: each turns a string into a checked value or throws a
 // UsageError naming the option (commander reports it as one line, exit code 2).
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 /** An integer >= min. */
 export const intArg =
@@ -33,3 +33,10 @@ export const choiceArg =
     if (!choices.includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'.`);
     return value;
   };
+
+/** Adds the options every command takes (`--json`, `--backend`), also accepted before the command. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON document with the results on stdout (progress goes to stderr)')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['wasm', 'cpu']));
+}

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE, UsageError, isUsageError, oneLine } from './errors';
 import { watchInterrupt } from './interrupt';
 import { createOutput } from './output';
-import { intArg } from './args';
+import { intArg, withCommonOptions } from './args';
 import { runMainJob } from './main_job';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
@@ -29,11 +29,13 @@ program
   .option('--seed <n>', 'main job: seed of the data and the initial weights', intArg(0), 1)
   .option('--out <dir>', 'main job: folder for report.html and the model (kan.safetensors + kan.json)', 'basiskit-out')
   .showSuggestionAfterError(true)
-  .addCommand(trainCommand())
-  .addCommand(evalCommand())
-  .addCommand(generateCommand())
-  .addCommand(benchCommand())
-  .addCommand(importCommand())
+  // the main job's options come before a command; each command parses its own (train --steps is train's)
+  .enablePositionalOptions()
+  .addCommand(withCommonOptions(trainCommand()))
+  .addCommand(withCommonOptions(evalCommand()))
+  .addCommand(withCommonOptions(generateCommand()))
+  .addCommand(withCommonOptions(benchCommand()))
+  .addCommand(withCommonOptions(importCommand()))
   .addHelpText(
     'after',
     `
