@@ -44,6 +44,8 @@ export class ChannelMLP extends Module {
   /** The 1x1 convolutions (`fcs.<i>`). */
   readonly fcs: ModuleList<PointwiseConv>;
   private readonly act: ActivationFn;
+  /** The activation is the exact GELU: bias and GELU run as one fused epilogue. */
+  private readonly fusedGelu: boolean;
 
   constructor(options: ChannelMLPOptions) {
     super();
@@ -55,6 +57,7 @@ export class ChannelMLP extends Module {
     this.nLayers = checkNumber(o.nLayers ?? 2, { where, argument: 'nLayers', integer: true, min: 1 });
     this.nDim = checkNumber(o.nDim ?? 2, { where, argument: 'nDim', integer: true, min: 1 });
     this.act = resolveNonLinearity(o.nonLinearity, where);
+    this.fusedGelu = o.nonLinearity === undefined || o.nonLinearity === 'gelu';
     const rng = o.rng ?? createRng(checkNumber(o.seed ?? 0, { where, argument: 'seed', integer: true, min: 0 }));
     const convs: PointwiseConv[] = [];
     for (let i = 0; i < this.nLayers; i++) {
@@ -80,10 +83,26 @@ export class ChannelMLP extends Module {
       let h = x;
       let i = 0;
       for (const fc of this.fcs) {
-        h = fc.forwardLast(h);
-        if (i++ < this.nLayers - 1) h = this.act(h);
+        const hidden = i++ < this.nLayers - 1;
+        h = hidden && this.fusedGelu ? fc.forwardLastGelu(h) : fc.forwardLast(h);
+        if (hidden && !this.fusedGelu) h = this.act(h);
       }
       return h;
+    });
+  }
+
+  /**
+   * gelu(forwardLast(x) + skip) (skip [..., out] or null): the FNO block's MLP, skip and GELU,
+   * the last layer's bias, the skip add and the GELU in one fused pass when the activation is
+   * GELU. The GELU here is always the exact one (neuralop's F.gelu after the block's MLP).
+   */
+  forwardLastGelu(x: tf.Tensor, skip: tf.Tensor | null = null): tf.Tensor {
+    checkTensor(x, { where: this.where('forwardLastGelu'), dtype: 'float32', minRank: 1, lastDim: this.inChannels });
+    return tf.tidy(() => {
+      let h = x;
+      const fcs = [...this.fcs];
+      for (const fc of fcs.slice(0, -1)) h = this.fusedGelu ? fc.forwardLastGelu(h) : this.act(fc.forwardLast(h));
+      return fcs[fcs.length - 1].forwardLastGelu(h, skip);
     });
   }
 }

@@ -11,9 +11,12 @@
 // when the block changes the resolution. Keys (neuralop's): `convs.<i>.*`, `fno_skips.<i>.conv.weight`,
 // `channel_mlp.<i>.fcs.<j>.*`, `channel_mlp_skips.<i>.weight`, `norm.<k>.*`.
 // The hidden state travels channels-last between the 1x1 convolutions (`forwardLast`): they are
-// then plain `linear`s; only the spectral conv sees channels-first data.
+// then plain `linear`s; only the spectral conv sees channels-first data. With the default GELU
+// (post-activation, no norm) the conv's bias, the skip and the GELU are one fused pass, and so
+// are the MLP's last bias, its skip and the GELU (`biasGelu` of @basiskit/kernels).
 // Source: neuraloperator/neuraloperator, neuralop/layers/fno_block.py (FNOBlocks).
 import type { ActivationFn } from '@basiskit/activations';
+import { biasGelu } from '@basiskit/kernels';
 import {
   ConfigError,
   Module,
@@ -149,6 +152,8 @@ export class FNOBlocks extends Module {
   /** Two norms per layer (`norm.<2i>`, `norm.<2i+1>`), or null. */
   readonly norm: ModuleList<NormModule> | null;
   private readonly act: ActivationFn;
+  /** GELU activation, post-activation, no norm: bias + skip + GELU run as fused epilogues (`biasGelu`). */
+  private readonly fusedEpilogue: boolean;
 
   constructor(options: FNOBlocksOptions) {
     super();
@@ -196,6 +201,7 @@ export class FNOBlocks extends Module {
     this.preactivation = o.preactivation as boolean;
     this.stabilizer = o.stabilizer as 'tanh' | null;
     this.act = resolveNonLinearity(o.nonLinearity, where);
+    this.fusedEpilogue = (o.nonLinearity === undefined || o.nonLinearity === 'gelu') && !this.preactivation && o.norm === null;
     const rsf = this.layerScaling(o.resolutionScalingFactor, where);
     if (this.useChannelMlp && this.nLayers > 1 && this.inChannels !== this.outChannels) {
       throw new ConfigError('with several layers (and the channel MLP) inChannels must equal outChannels', {
@@ -323,6 +329,14 @@ export class FNOBlocks extends Module {
       const skipFno = this.fno_skips ? transform(this.fno_skips.at(index).forwardLast(h)) : null;
       const skipMlp = this.channel_mlp && this.channel_mlp_skips ? transform(this.channel_mlp_skips.at(index).forwardLast(h)) : null;
       const convIn = this.stabilizer === 'tanh' ? tf.tanh(h) : h;
+      if (this.fusedEpilogue && !last && conv.bias) {
+        // y = gelu(conv(x) + bias + skip), then gelu(mlp(y) + skip'), each one fused pass
+        const c = conv.forward(toChannelsFirst(convIn), { outputShape: outShape, addBias: false });
+        let y = biasGelu(toChannelsLast(c), tf.reshape(conv.bias.value, [this.outChannels]), { skip: skipFno });
+        if (this.channel_mlp) y = this.channel_mlp.at(index).forwardLastGelu(y, skipMlp);
+        else y = this.act(y);
+        return y;
+      }
       let y = toChannelsLast(conv.forward(toChannelsFirst(convIn), { outputShape: outShape }));
       if (!this.preactivation && this.norm) y = this.norm.at(2 * index).forwardLast(y);
       if (skipFno) y = tf.add(y, skipFno);

@@ -9,6 +9,7 @@
 // transposes);
 // `forward` takes neuralop's channels-first layout.
 import { Module, checkDim, checkNumber, checkOptions, checkTensor, createRng, init, tf, type Parameter, type Rng } from '@basiskit/tensor';
+import { biasGelu } from '@basiskit/kernels';
 import { addChannelBias, channelLinear } from './channel_ops';
 import { toChannelsFirst, toChannelsLast } from './layout';
 
@@ -62,6 +63,19 @@ export class PointwiseConv extends Module {
     return tf.tidy(() => {
       const y = channelLinear(x, tf.reshape(this.weight.value, [this.outChannels, this.inChannels]));
       return this.bias ? addChannelBias(y, this.bias.value) : y;
+    });
+  }
+
+  /**
+   * gelu(x W^T + bias + skip) on channels-last x [..., in] (skip: [..., out] or null), the bias,
+   * skip add and exact GELU in one fused pass (`biasGelu` of @basiskit/kernels).
+   */
+  forwardLastGelu(x: tf.Tensor, skip: tf.Tensor | null = null): tf.Tensor {
+    checkTensor(x, { where: this.where('forwardLastGelu'), dtype: 'float32', minRank: 1, lastDim: this.inChannels });
+    return tf.tidy(() => {
+      const y = channelLinear(x, tf.reshape(this.weight.value, [this.outChannels, this.inChannels]));
+      const bias = this.bias ? this.bias.value : tf.zeros([this.outChannels]);
+      return biasGelu(y, bias, { skip });
     });
   }
 }

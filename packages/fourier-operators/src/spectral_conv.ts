@@ -88,6 +88,8 @@ export interface SpectralConvOptions {
 export interface SpectralConvForwardOptions {
   /** Spatial output size (one per dim); default from `resolutionScalingFactor`, else the input's. */
   outputShape?: number[];
+  /** Add the bias (when there is one). Default true; false leaves it to the caller (FNOBlocks fuses it with the skip and the GELU). */
+  addBias?: boolean;
 }
 
 const KNOWN = [
@@ -322,7 +324,7 @@ export class SpectralConv extends Module {
         });
       }
     });
-    const o = checkOptions(options, { where, known: ['outputShape'] });
+    const o = checkOptions(options, { where, known: ['outputShape', 'addBias'] });
     if (o.outputShape !== undefined && (!intList(o.outputShape) || o.outputShape.length !== d)) {
       throw new ConfigError('invalid value', {
         where,
@@ -335,7 +337,7 @@ export class SpectralConv extends Module {
     return tf.tidy(() => {
       const w = this.spectralWeight();
       const y = spectralConvFast(x, w, { outputShape: outShape, fftNorm: this.fftNorm, separable: this.separable });
-      return this.bias ? tf.add(y, this.bias.value) : y;
+      return this.bias && o.addBias !== false ? tf.add(y, this.bias.value) : y;
     });
   }
 }
