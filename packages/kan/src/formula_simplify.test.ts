@@ -1,6 +1,6 @@
 import { createRng, initBackend, tf } from '@basiskit/tensor';
 import { describe, expect, it } from 'vitest';
-import { evalExpr, relativeError, roundExprSig, simplifyExpr, snapExpr, refitExpr } from './formula_simplify';
+import { evalExpr, exprKey, relativeError, roundExprSig, simplifyExpr, snapExpr, refitExpr, wrapPhases } from './formula_simplify';
 import { KAN } from './kan';
 import type { AffineExpr, SymbolicAtom } from './symbolic_formula';
 
@@ -76,6 +76,64 @@ describe('formula simplification', () => {
     expect(g.terms[0].coef).toBeCloseTo(1.3, 12);
   });
 
+  it('folds the scale out of log once: c log(k u + b) -> c log|k| + c log(u + b/k), leading coefficient exactly 1, idempotent', () => {
+    // scales whose reciprocal does not round-trip in float64 (1/k * k !== 1): the rule must still stop
+    for (const k of [3, -3, 49, 0.1, -7.3, 1 + 2 ** -52]) {
+      const e = form(0.5, [
+        [
+          2,
+          call(
+            'log',
+            form(0.6, [
+              [k, v(0)],
+              [0.7 * k, v(1)],
+            ]),
+          ),
+        ],
+      ]);
+      const s = simplifyExpr(e);
+      expect(s.terms).toHaveLength(1);
+      const arg = (s.terms[0].atom as { arg: AffineExpr }).arg;
+      expect(s.terms[0].atom).toMatchObject({ kind: 'call', fn: 'log' });
+      expect(arg.terms[0].coef).toBe(1);
+      expect(arg.terms[1].coef).toBeCloseTo(0.7, 12);
+      expect(arg.constant).toBeCloseTo(0.6 / k, 12); // log is even: for k < 0 the argument flips sign, the shift is still b/k
+      expect(s.constant).toBeCloseTo(0.5 + 2 * Math.log(Math.abs(k)), 12);
+      expect(exprKey(simplifyExpr(s))).toBe(exprKey(s));
+      for (const r of rows(10, 5)) expect(evalExpr(s, r)).toBeCloseTo(evalExpr(e, r), 9);
+    }
+    // log of a log, and log of a constant (folded to its value)
+    const nested = form(0, [[1, call('log', form(1, [[4, call('log', form(0, [[2.5, v(0)]]))]]))]]);
+    const ns = simplifyExpr(nested);
+    expect(exprKey(simplifyExpr(ns))).toBe(exprKey(ns));
+    for (const r of rows(10, 6)) expect(evalExpr(ns, r)).toBeCloseTo(evalExpr(nested, r), 9);
+    const folded = simplifyExpr(form(1, [[3, call('log', form(Math.E ** 2, []))]]));
+    expect(folded.terms).toHaveLength(0);
+    expect(folded.constant).toBeCloseTo(7, 12);
+  });
+
+  it('does not snap the constants of a formula that does not fit, and wraps sin/cos phases', () => {
+    const fit = rows(200, 7);
+    const check = rows(200, 8);
+    // a wrong structure for the tutorial target: 1.57 cos(3.02 x_1 + 171) + 1.75 (error ~0.4)
+    const wrong = () => form(1.7502, [[-1.5703, call('cos', form(171.02, [[3.0213, v(0)]]))]]);
+    const data = (rs: number[][]) => ({ rows: rs, targets: rs.map(target) });
+    const e = wrong();
+    const err = snapExpr(e, data(check), data(fit));
+    expect(err).toBeGreaterThan(0.05);
+    expect(exprKey(e)).toBe(exprKey(wrong()));
+    // the same formula with a tolerant maxError would have been snapped (the guard is what keeps it)
+    const loose = wrong();
+    snapExpr(loose, data(check), data(fit), 0.1, Infinity);
+    expect(exprKey(loose)).not.toBe(exprKey(wrong()));
+    // phases wrapped into (-pi, pi] without changing the function
+    const w = wrapPhases(wrong());
+    const phase = (w.terms[0].atom as { arg: AffineExpr }).arg.constant;
+    expect(Math.abs(phase)).toBeLessThanOrEqual(Math.PI);
+    expect(phase).toBeCloseTo(171.02 - 2 * Math.PI * Math.round(171.02 / (2 * Math.PI)), 12);
+    for (const r of rows(10, 9)) expect(evalExpr(w, r)).toBeCloseTo(evalExpr(wrong(), r), 9);
+  });
+
   it('rounds to significant digits, leaving named constants alone', () => {
     const e = form(0.000123456, [[12345.678, v(0)]]);
     const r = roundExprSig(e, 3);
@@ -102,5 +160,10 @@ describe('formula simplification', () => {
     expect(() => model.symbolicFormula({ digits: 0 })).toThrow(/^KAN\.symbolicFormula: argument digits/);
     data.dispose();
     model.dispose();
+    // c * 1/(u) prints as a quotient
+    const inv = new KAN({ layers: [1, 1], seed: 0 });
+    inv.fixSymbolic(0, 0, 0, '1/x', { fit: false, params: [2, 1, 3, 0] });
+    expect(inv.symbolicFormula({ variables: ['x'] }).formulas[0]).toBe('1.5/(x + 0.5)');
+    inv.dispose();
   });
 });

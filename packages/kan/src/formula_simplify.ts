@@ -319,10 +319,14 @@ function snapCandidates(v: number, shift: boolean): [number, NamedConstant | und
 /**
  * Snaps the constants of `e` (in place) to simple values, one at a time, refitting the others on
  * `fit` when given, and keeps a snap only when the relative error on `check` grows by at most
- * `tolerance` (0.1: 10%) over the unsnapped formula's. Returns the final error on `check`.
+ * `tolerance` (0.1: 10%) over the unsnapped formula's. A formula whose relative error on `check`
+ * exceeds `maxError` (default 0.05) is left as it is: it is not the law of the data, and simple
+ * constants (a 10% growth of a large error allows many) would make it look like one. Returns the
+ * final error on `check`.
  */
-export function snapExpr(e: AffineExpr, check: FormulaData, fit: FormulaData | undefined, tolerance = 0.1): number {
+export function snapExpr(e: AffineExpr, check: FormulaData, fit: FormulaData | undefined, tolerance = 0.1, maxError = 0.05): number {
   const base = relativeError(e, check);
+  if (!(base <= maxError)) return base;
   const limit = base * (1 + tolerance);
   const frozen = new Set<number>();
   const slots = slotsOf(e);
@@ -350,6 +354,20 @@ export function snapExpr(e: AffineExpr, check: FormulaData, fit: FormulaData | u
     }
   });
   return err;
+}
+
+/**
+ * Wraps the phase of every sin / cos argument (in place) into (-pi, pi] (refitting and snapping
+ * move phases freely, e.g. to `cos(3 x + 171)`); named phases are kept. Exact: the period is 2 pi.
+ */
+export function wrapPhases(e: AffineExpr): AffineExpr {
+  for (const t of e.terms) {
+    if (t.atom.kind !== 'call') continue;
+    wrapPhases(t.atom.arg);
+    const arg = t.atom.arg;
+    if ((t.atom.fn === 'sin' || t.atom.fn === 'cos') && !arg.constantName && arg.terms.length > 0) arg.constant = wrapPhase(arg.constant);
+  }
+  return e;
 }
 
 /** Rounds every unnamed number to `digits` significant digits and drops terms that become 0. */

@@ -22,6 +22,7 @@ import {
   simplifyExpr,
   snapExpr,
   sumExprs,
+  wrapPhases,
   type FormulaData,
   type NamedConstant,
 } from './formula_simplify';
@@ -64,7 +65,8 @@ export interface SymbolicFormulaOptions {
   /**
    * Held-out data for snapping constants to simple values (0, integers, halves, quarters,
    * k*pi/q, e): a snap is kept when the relative RMSE on these data grows by at most 10% (the
-   * other constants refitted on `fit` when given). Default: no snapping.
+   * other constants refitted on `fit` when given), and not at all when the formula's relative
+   * RMSE on them exceeds 5% (a formula that does not fit should not look like a law). Default: no snapping.
    */
   snap?: SymbolicFormulaData;
 }
@@ -158,7 +160,8 @@ function format(e: AffineExpr, names: readonly string[], style: Style): { text: 
       negative = named.startsWith('-');
       coef = negative ? named.slice(1) : named;
     }
-    const piece = coef === '' ? body : `${coef}${mul}${body}`;
+    // c * 1/(u) prints as c/(u) in plain text
+    const piece = coef === '' ? body : style === 'text' && body.startsWith('1/') ? `${coef}/${body.slice(2)}` : `${coef}${mul}${body}`;
     pieces.push(pieces.length === 0 ? (negative ? `-${piece}` : piece) : `${negative ? ' - ' : ' + '}${piece}`);
   }
   if (e.constant !== 0 || pieces.length === 0) {
@@ -279,9 +282,11 @@ export function buildFormula(layers: readonly SymbolicLayerView[], options: Symb
       refitExpr(e, fit[j]);
       // keep the refit only when it does not hurt on the held-out data
       if (snap && relativeError(e, snap[j]) > relativeError(before, snap[j])) e = before;
+      // the refit moves constants freely: fold and normalize them again (phases, signs, exp shifts)
+      if (o.simplify !== false) e = simplifyExpr(e);
     }
     if (snap) snapExpr(e, snap[j], fit?.[j]);
-    return roundExprSig(e, digits);
+    return roundExprSig(o.simplify === false ? e : wrapPhases(e), digits);
   });
   const compiled = expressions.map(compile);
   return {
