@@ -13,6 +13,7 @@ export type { FFTReferenceOptions } from './fft_reference';
 export { spectralMixReference } from './spectral_mix_reference';
 export type { SpectralMixReferenceOptions } from './spectral_mix_reference';
 export { geluReference } from './gelu_reference';
+export { biasGeluReference } from './bias_gelu_reference';
 export { GROUP_RATIONAL_KERNEL, GROUP_RATIONAL_GRAD_KERNEL } from './group_rational_kernel';
 export { BSPLINE_BASIS_KERNEL, BSPLINE_BASIS_GRAD_KERNEL } from './bspline_basis_kernel';
 export { SPLINE_LINEAR_LOCAL_KERNEL, SPLINE_LINEAR_LOCAL_GRAD_KERNEL } from './spline_linear_kernel';
@@ -22,4 +23,5 @@ export { FOURIER_BASIS_KERNEL, FOURIER_BASIS_GRAD_KERNEL } from './fourier_basis
 export { RELU_KAN_BASIS_KERNEL, RELU_KAN_BASIS_GRAD_KERNEL } from './relu_kan_basis_kernel';
 export { FFT_KERNEL, FFT_GRAD_KERNEL, RFFT_KERNEL, RFFT_GRAD_KERNEL, IRFFT_KERNEL, IRFFT_GRAD_KERNEL } from './fft_kernel';
 export { GELU_KERNEL, GELU_GRAD_KERNEL } from './gelu_kernel';
+export { BIAS_GELU_KERNEL, BIAS_GELU_GRAD_KERNEL, BIAS_SKIP_GELU_KERNEL, BIAS_SKIP_GELU_GRAD_KERNEL } from './bias_gelu_kernel';
 export { MATMUL_TN_KERNEL, MATMUL_TN_GRAD_KERNEL } from './matmul_tn_kernel';
