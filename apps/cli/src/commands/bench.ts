@@ -1,7 +1,7 @@
 // `basiskit bench`: runs every package's benchmark script (`bench/run.mjs`, the scripts behind
 // `pnpm --filter <package> bench`) one after another and prints one table of the ratios they
 // report (lines such as `wasm ... : local 31.42 ms vs reference 337.34 ms: 10.7x`). Slow: minutes.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,11 +62,13 @@ export function benchCommand(): Command {
     .description("run the packages' benchmarks (bench/*.mjs) and print one table of the ratios they report (takes minutes)")
     .option('--only <packages>', 'comma-separated package names (kan, kernels, activations, ...)')
     .option('--list', 'list the benchmarks and exit')
+    .addOption(new Option('--packages-dir <dir>', 'folder of the packages (default: the repository this CLI is in)').hideHelp())
     .action(async (opts, cmd: Command) => {
       const g = cmd.optsWithGlobals();
       const out = createOutput(Boolean(g.json));
-      let pkgs = benchPackages();
-      if (pkgs.length === 0) throw new UsageError(`no packages with a bench script under ${packagesDir()} (run from the basiskit repository)`);
+      const root: string = opts.packagesDir ?? packagesDir();
+      let pkgs = benchPackages(root);
+      if (pkgs.length === 0) throw new UsageError(`no packages with a bench script under ${root} (run from the basiskit repository)`);
       if (opts.only) {
         const want = String(opts.only)
           .split(',')
