@@ -35,7 +35,8 @@ export type {
   AutoSymbolicOptions,
   AutoSymbolicEdge,
 } from './symbolic';
-export type { SymbolicFormula, SymbolicFormulaOptions, AffineExpr, SymbolicAtom } from './symbolic_formula';
+export type { SymbolicFormula, SymbolicFormulaOptions, SymbolicFormulaData, AffineExpr, SymbolicAtom } from './symbolic_formula';
+export type { NamedConstant } from './formula_simplify';
 export type { EdgeCurve, EdgeCurvesOptions } from './edge_curves';
 export { GRKANLinear } from './gr_kan_linear';
 export type { GRKANLinearOptions, GRKANInit } from './gr_kan_linear';
