@@ -1,0 +1,246 @@
+// The playground page: the controls, a client of the training worker, and the charts. Also the
+// test hook `window.playground` the end-to-end tests read (state, predictions) -- the tests drive
+// the page through its buttons and file inputs like a person.
+import { functionSuiteNames } from '@basiskit/datasets';
+import { CLASSIFICATION_SETS, FEATURED_FUNCTIONS, type TaskSpec } from './data';
+import { BASES, type Basis } from './models';
+import { edgeCharts, lossChart, surfaceChart } from './plots';
+import type { BackendSummary, Request, Response, SetupArgs, Snapshot, SymbolicResult, WorkerEvent } from './protocol';
+
+/** A promise-based client of the worker: one request, one response (by id); snapshots as events. */
+class TrainerClient {
+  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  private next = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  constructor(onSnapshot: (s: Snapshot) => void) {
+    this.worker.onmessage = (e: MessageEvent<Response | WorkerEvent>) => {
+      const m = e.data;
+      if ('event' in m) return onSnapshot(m.snapshot);
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.ok) p?.resolve(m.result);
+      else p?.reject(new Error(m.error));
+    };
+    this.worker.onerror = (e) => showError(`worker: ${e.message}`);
+  }
+
+  call<T>(req: Request, transfer: Transferable[] = []): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, ...req }, transfer);
+    });
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function fill(select: HTMLSelectElement, entries: [string, string][]): void {
+  select.replaceChildren(...entries.map(([value, text]) => Object.assign(document.createElement('option'), { value, textContent: text })));
+}
+
+function showError(message: string): void {
+  const s = $('status');
+  s.textContent = message;
+  s.classList.add('error');
+}
+
+/** What the tests read. */
+interface PlaygroundHook {
+  ready: boolean;
+  busy: boolean;
+  /** Actions finished (build, train, refine, ...), successful or not. */
+  actions: number;
+  backend: BackendSummary | null;
+  snapshot: Snapshot | null;
+  symbolic: SymbolicResult | null;
+  lastError: string | null;
+  predict(): Promise<number[]>;
+}
+
+const hook: PlaygroundHook = {
+  ready: false,
+  busy: false,
+  actions: 0,
+  backend: null,
+  snapshot: null,
+  symbolic: null,
+  lastError: null,
+  predict: () => client.call<number[]>({ cmd: 'predict' }),
+};
+(window as unknown as { playground: PlaygroundHook }).playground = hook;
+
+let csvFile: { text: string; fileName: string } | null = null;
+
+function render(s: Snapshot): void {
+  hook.snapshot = s;
+  const lastTrain = [...s.losses].reverse().find((p) => p.split === 'train');
+  const status = $('status');
+  status.classList.remove('error');
+  status.textContent =
+    `${s.label}\n` +
+    `${BASES[s.config.basis]} [${s.config.widths.join(', ')}], grid ${s.config.gridSize}, ${s.parameters} parameters | ` +
+    `step ${s.step}` +
+    (lastTrain ? `, train loss ${lastTrain.loss.toPrecision(4)}` : '') +
+    `, ${s.metric.name} ${s.metric.value.toPrecision(4)}` +
+    (s.msPerStep ? `, ${s.msPerStep.toFixed(1)} ms/step` : '');
+  $('loss-chart').replaceChildren(lossChart(s.losses));
+  $('fit-caption').textContent =
+    s.task === 'classification' ? 'Decision surface (test points)' : s.surface.kind === 'scatter' ? 'Predicted vs true (test set)' : 'Fit';
+  $('fit-chart').replaceChildren(surfaceChart(s.surface));
+  $('edges-chart').replaceChildren(...edgeCharts(s.edges));
+  const kan = s.config.basis === 'bspline';
+  for (const id of ['refine', 'prune', 'symbolic']) ($(id) as HTMLButtonElement).disabled = !kan || hook.busy;
+  $('pykan-tools').title = kan ? '' : "pykan's tools act on the B-spline KAN: choose that basis";
+}
+
+const client = new TrainerClient(render);
+
+function setBusy(busy: boolean): void {
+  hook.busy = busy;
+  for (const id of ['build', 'train', 'refine', 'prune', 'symbolic', 'export', 'import-file']) ($(id) as HTMLButtonElement).disabled = busy;
+  ($('stop') as HTMLButtonElement).disabled = !busy;
+  if (!busy && hook.snapshot) render(hook.snapshot);
+}
+
+/** Runs one worker action with the controls disabled; errors go to the status line. */
+async function act<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  setBusy(true);
+  try {
+    const out = await fn();
+    hook.lastError = null;
+    return out;
+  } catch (e) {
+    hook.lastError = `${what}: ${(e as Error).message}`;
+    showError(hook.lastError);
+    return undefined;
+  } finally {
+    hook.actions += 1;
+    setBusy(false);
+  }
+}
+
+function taskSpec(): TaskSpec {
+  const kind = ($('task-kind') as HTMLSelectElement).value;
+  if (kind === 'classification') return { kind, name: ($('classification') as HTMLSelectElement).value as keyof typeof CLASSIFICATION_SETS };
+  if (kind === 'csv') {
+    if (!csvFile) throw new Error('choose a CSV file first');
+    return { kind, ...csvFile };
+  }
+  return { kind: 'function', name: ($('function') as HTMLSelectElement).value };
+}
+
+function num(id: string): number {
+  return Number(($(id) as HTMLInputElement).value);
+}
+
+function setupArgs(): SetupArgs {
+  const hidden = ($('hidden') as HTMLInputElement).value.split(/[ ,]+/).filter(Boolean).map(Number);
+  return {
+    task: taskSpec(),
+    basis: ($('basis') as HTMLSelectElement).value as Basis,
+    hidden,
+    gridSize: num('grid'),
+    seed: num('seed'),
+    learningRate: num('lr'),
+    lamb: num('lamb'),
+  };
+}
+
+async function build(): Promise<void> {
+  await act('build', async () => {
+    const s = await client.call<Snapshot>({ cmd: 'setup', args: setupArgs() });
+    hook.symbolic = null;
+    $('formula').hidden = true;
+    render(s);
+  });
+}
+
+function wire(): void {
+  const names = functionSuiteNames();
+  fill(
+    $('function'),
+    [...FEATURED_FUNCTIONS, ...names.filter((n) => !FEATURED_FUNCTIONS.includes(n))].map((n) => [n, n]),
+  );
+  fill(
+    $('classification'),
+    Object.keys(CLASSIFICATION_SETS).map((n) => [n, n]),
+  );
+  fill(
+    $('basis'),
+    Object.entries(BASES).map(([k, v]) => [k, v]),
+  );
+  $('task-kind').addEventListener('change', () => {
+    const kind = ($('task-kind') as HTMLSelectElement).value;
+    $('function-row').hidden = kind !== 'function';
+    $('classification-row').hidden = kind !== 'classification';
+    $('csv-row').hidden = kind !== 'csv';
+  });
+  $('csv-file').addEventListener('change', async () => {
+    const f = ($('csv-file') as HTMLInputElement).files?.[0];
+    if (f) {
+      csvFile = { text: await f.text(), fileName: f.name };
+      await build();
+    }
+  });
+  $('build').addEventListener('click', build);
+  $('train').addEventListener('click', () => act('train', async () => render(await client.call<Snapshot>({ cmd: 'train', steps: num('steps'), every: 10 }))));
+  $('stop').addEventListener('click', () => void client.call({ cmd: 'stop' }));
+  $('refine').addEventListener('click', () => act('refine', async () => render(await client.call<Snapshot>({ cmd: 'refine', gridSize: num('refine-grid') }))));
+  $('prune').addEventListener('click', () =>
+    act('prune', async () => render(await client.call<Snapshot>({ cmd: 'prune', threshold: num('prune-threshold') }))),
+  );
+  $('symbolic').addEventListener('click', () =>
+    act('symbolic fitting', async () => {
+      const r = await client.call<{ symbolic: SymbolicResult; snapshot: Snapshot }>({ cmd: 'symbolic' });
+      hook.symbolic = r.symbolic;
+      const f = $('formula');
+      f.hidden = false;
+      f.textContent =
+        r.symbolic.formulas.map((t, k) => `y${r.symbolic.formulas.length > 1 ? `_${k}` : ''} = ${t}`).join('\n') +
+        `\n(${r.symbolic.metric.name} of the formula: ${r.symbolic.metric.value.toPrecision(4)})`;
+      render(r.snapshot);
+    }),
+  );
+  $('export').addEventListener('click', () =>
+    act('export', async () => {
+      const bytes = await client.call<Uint8Array>({ cmd: 'export' });
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+      const a = Object.assign(document.createElement('a'), { href: url, download: `kan-${hook.snapshot?.config.basis ?? 'model'}.safetensors` });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }),
+  );
+  $('import-file').addEventListener('change', () =>
+    act('import', async () => {
+      const input = $('import-file') as HTMLInputElement;
+      const f = input.files?.[0];
+      if (!f) return;
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      input.value = '';
+      render(await client.call<Snapshot>({ cmd: 'import', bytes }, [bytes.buffer]));
+    }),
+  );
+}
+
+async function start(): Promise<void> {
+  wire();
+  const params = new URLSearchParams(location.search);
+  try {
+    const info = await client.call<BackendSummary>({ cmd: 'init', backend: params.get('backend') ?? undefined });
+    hook.backend = info;
+    $('backend').textContent =
+      `backend: ${info.name}` +
+      (info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread${info.threads === 1 ? '' : 's'})` : '') +
+      (info.crossOriginIsolated ? ', cross-origin isolated' : '');
+    $('backend').title = info.fallbacks.join('\n');
+  } catch (e) {
+    showError(`backend: ${(e as Error).message}`);
+    return;
+  }
+  await build();
+  hook.ready = true;
+}
+
+void start();
