@@ -1,10 +1,11 @@
 // Runs the built CLI (dist/cli.js, made by `tsup`; turbo builds it before the tests) as a child
 // process and collects its output. `onStdout` sees output as it arrives (to send Ctrl-C mid-run).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -34,7 +35,13 @@ export function runCli(args: string[], o: { cwd?: string; onOutput?: (all: strin
   });
 }
 
-/** A fresh temporary folder. */
+const made: string[] = [];
+// registered on the importing test file: its folders go when its tests are done
+afterAll(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh temporary folder (removed after the test file's tests). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'basiskit-cli-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'basiskit-cli-test-'));
+  made.push(dir);
+  return dir;
 }
