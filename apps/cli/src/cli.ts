@@ -40,7 +40,7 @@ program
     'after',
     `
 Examples:
-  basiskit                                  the main job (about 30 s); open basiskit-out/report.html
+  basiskit                                  the main job (about 40 s); open basiskit-out/report.html
   basiskit --steps 5 --out /tmp/quick       a quicker, rougher main job
   basiskit train --function "pykan xy" --basis chebyshev --width 2,4,1 --steps 300 --save xy
   basiskit eval xy.json --json
