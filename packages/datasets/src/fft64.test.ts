@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@basiskit/tensor';
-import { fft2d64, fft64, irfft2d64, irfft64, rfft2d64, rfft64, wavenumbers } from './fft64';
+import { fft2d64, fft64, irfft2d64, irfft2d64Scaled, irfft64, rfft2d64, rfft2d64Masked, rfft64, wavenumbers } from './fft64';
 
 /** Direct O(n^2) DFT of interleaved complex data. */
 function dft(x: Float64Array, inverse = false): Float64Array {
@@ -100,5 +100,48 @@ describe('fft64', () => {
     expect(() => rfft64(new Float64Array(12))).toThrow(/rfft64.*input.length.*power of two/s);
     expect(() => irfft64(new Float64Array(9), 8)).toThrow(/irfft64.*spectrum/s);
     expect(() => fft64(new Float64Array(6))).toThrow(/power of two/);
+  });
+});
+
+describe('fused 2-D transforms of the solvers', () => {
+  it('irfft2d64Scaled equals irfft2d64 of the scaled spectrum (times i or not), spectrum unchanged', () => {
+    for (const [n0, n1] of [
+      [8, 16],
+      [32, 32],
+    ]) {
+      const w = n1 / 2 + 1;
+      const spec = rfft2d64(randn(n0 * n1, 3), n0, n1);
+      const before = spec.slice();
+      const scale = randn(n0 * w, 4);
+      for (const imaginary of [true, false]) {
+        const scaled = new Float64Array(spec.length);
+        for (let i = 0; i < n0 * w; i++) {
+          scaled[2 * i] = imaginary ? -scale[i] * spec[2 * i + 1] : scale[i] * spec[2 * i];
+          scaled[2 * i + 1] = imaginary ? scale[i] * spec[2 * i] : scale[i] * spec[2 * i + 1];
+        }
+        const want = irfft2d64(scaled, n0, n1);
+        const got = irfft2d64Scaled(spec, scale, imaginary, n0, n1);
+        const peak = Math.max(...want.map(Math.abs));
+        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-13 * peak);
+      }
+      expect(spec).toEqual(before);
+    }
+  });
+
+  it('rfft2d64Masked equals rfft2d64 with the masked bins zeroed, also for columns past colLimit', () => {
+    const [n0, n1] = [16, 32];
+    const w = n1 / 2 + 1;
+    const x = randn(n0 * n1, 5);
+    const want = rfft2d64(x, n0, n1);
+    const rng = createRng(6);
+    const colLimit = 7;
+    const mask = new Uint8Array(n0 * w).map((_, i) => (i % w < colLimit && rng.uniform() < 0.7 ? 1 : 0));
+    const got = rfft2d64Masked(x, mask, colLimit, n0, n1, new Float64Array(n0 * 2 * w).fill(9));
+    for (let i = 0; i < n0 * w; i++)
+      for (const part of [0, 1]) {
+        const expected = mask[i] ? want[2 * i + part] : 0;
+        expect(Math.abs(got[2 * i + part] - expected)).toBeLessThan(1e-12);
+      }
+    expect(() => rfft2d64Masked(x, new Uint8Array(3), colLimit, n0, n1)).toThrow(/rfft2d64Masked.*mask/s);
   });
 });

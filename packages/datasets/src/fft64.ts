@@ -4,7 +4,12 @@
 // inverse x_n = (1/N) sum_k X_k e^{+2 pi i kn/N}; a real transform of N points keeps the N/2 + 1
 // bins k = 0..N/2. The inverse real transform packs the half spectrum into one complex transform
 // of N/2 points (the standard even/odd split, e.g. Numerical Recipes 12.3), so it costs about as
-// much as the forward one. Sizes are powers of two (fft.js's radix-4 plans).
+// much as the forward one. Inverses run as forward transforms of index-reversed input
+// (IFFT(X)_j = FFT(X_{-k})_j / N), the reversal and the 1/N done while the input is gathered, which
+// saves fft.js's inverse's extra pass dividing by N. The solvers' 2-D transforms fuse their
+// pointwise work into the column passes: spectral factors applied while gathering
+// (`irfft2d64Scaled`), the dealiasing mask while scattering (`rfft2d64Masked`, which skips the
+// columns it zeroes). Sizes are powers of two (fft.js's radix-4 plans).
 import FFT from 'fft.js';
 import { ConfigError, ShapeError } from '@basiskit/tensor';
 
@@ -128,30 +133,42 @@ export function irfft64(spectrum: Float64Array, n: number, out: Float64Array = n
   checkPow2(n, 'irfft64', 'n', 4);
   checkLength(spectrum, n + 2, 'irfft64', 'spectrum');
   checkLength(out, n, 'irfft64', 'out');
+  realInverse(spectrum, n, out, 1);
+  return out;
+}
+
+/**
+ * `gain * irfft(spectrum)` (n real points from bins 0..n/2) into `out`, by one forward complex FFT
+ * of n/2 points: z = IFFT(Z) is computed as FFT(W) with W_k = Z_{-k} / m (the inverse as a forward
+ * transform of the index-reversed input), so fft.js's inverse, with its extra pass dividing by m,
+ * is not needed and `gain` costs nothing.
+ */
+function realInverse(spectrum: Float64Array, n: number, out: Float64Array, gain: number): void {
   const m = n / 2;
   const p = plan(m);
   const t = twiddle(n);
   const z = p.a;
-  // Z_k = E_k + i O_k, E_k = (X_k + conj X_{m-k}) / 2, O_k = (X_k - conj X_{m-k}) e^{+2 pi i k/n} / 2
+  const g = (0.5 * gain) / m;
+  // Z_k = E_k + i O_k, E_k = (X_k + conj X_{m-k}) / 2, O_k = (X_k - conj X_{m-k}) e^{+2 pi i k/n} / 2, stored at (m - k) mod m
   for (let k = 0; k < m; k++) {
     const xr = spectrum[2 * k];
     const xi = k === 0 ? 0 : spectrum[2 * k + 1];
     const yr = spectrum[2 * (m - k)];
     const yi = k === 0 ? 0 : -spectrum[2 * (m - k) + 1];
-    const er = 0.5 * (xr + yr);
-    const ei = 0.5 * (xi + yi);
-    const dr = 0.5 * (xr - yr);
-    const di = 0.5 * (xi - yi);
+    const er = xr + yr;
+    const ei = xi + yi;
+    const dr = xr - yr;
+    const di = xi - yi;
     const c = t[2 * k];
     const s = t[2 * k + 1];
     const or = dr * c - di * s;
     const oi = dr * s + di * c;
-    z[2 * k] = er - oi;
-    z[2 * k + 1] = ei + or;
+    const j = k === 0 ? 0 : m - k;
+    z[2 * j] = g * (er - oi);
+    z[2 * j + 1] = g * (ei + or);
   }
   // the inverse is x_2j + i x_2j+1: written straight into out
-  p.fft.inverseTransform(out, z);
-  return out;
+  p.fft.transform(out, z);
 }
 
 /**
@@ -181,8 +198,8 @@ export function irfft2d64(spectrum: Float64Array, n0: number, n1: number, out: F
   checkLength(out, n0 * n1, 'irfft2d64', 'out');
   const tmp = scratch(n0 * 2 * h);
   tmp.set(spectrum.subarray(0, n0 * 2 * h));
-  columns(tmp, n0, h, true);
-  for (let r = 0; r < n0; r++) irfft64(tmp.subarray(r * 2 * h, (r + 1) * 2 * h), n1, out.subarray(r * n1, (r + 1) * n1));
+  columnsUnscaledInverse(tmp, n0, h);
+  for (let r = 0; r < n0; r++) realInverse(tmp.subarray(r * 2 * h, (r + 1) * 2 * h), n1, out.subarray(r * n1, (r + 1) * n1), 1 / n0);
   return out;
 }
 
@@ -231,6 +248,116 @@ function columns(data: Float64Array, n0: number, w: number, inverse: boolean): v
       data[i + 1] = b[2 * r + 1];
     }
   }
+}
+
+/** n0 times the inverse complex FFT along axis 0 of an `n0 x w` interleaved array, in place (forward transforms of the reversed columns). */
+function columnsUnscaledInverse(data: Float64Array, n0: number, w: number): void {
+  const p0 = plan(n0);
+  const a = p0.a;
+  const b = p0.b;
+  for (let c = 0; c < w; c++) {
+    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
+      const q = 2 * ((n0 - r) & (n0 - 1));
+      a[q] = data[i];
+      a[q + 1] = data[i + 1];
+    }
+    p0.fft.transform(b, a);
+    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
+      data[i] = b[2 * r];
+      data[i + 1] = b[2 * r + 1];
+    }
+  }
+}
+
+/**
+ * `irfft2d64(i * scale * spectrum)` (or `scale * spectrum` when `imaginary` is false) into `out`,
+ * `scale` one real factor per bin (`n0 x (n1/2 + 1)`): the spectral derivatives of the solvers.
+ * The factor is applied while each column is gathered, so neither the scaled spectrum nor a copy
+ * of it is written; `spectrum` is left unchanged. Returns `out`. @internal
+ */
+export function irfft2d64Scaled(
+  spectrum: Float64Array,
+  scale: Float64Array,
+  imaginary: boolean,
+  n0: number,
+  n1: number,
+  out: Float64Array = new Float64Array(n0 * n1),
+): Float64Array {
+  checkPow2(n0, 'irfft2d64Scaled', 'n0');
+  checkPow2(n1, 'irfft2d64Scaled', 'n1', 4);
+  const w = n1 / 2 + 1;
+  checkLength(spectrum, n0 * 2 * w, 'irfft2d64Scaled', 'spectrum');
+  checkLength(scale, n0 * w, 'irfft2d64Scaled', 'scale');
+  checkLength(out, n0 * n1, 'irfft2d64Scaled', 'out');
+  const tmp = scratch(n0 * 2 * w);
+  const p0 = plan(n0);
+  const a = p0.a;
+  const b = p0.b;
+  for (let c = 0; c < w; c++) {
+    // row r goes to (n0 - r) mod n0: the forward transform of the reversed column is n0 times its inverse
+    if (imaginary)
+      for (let r = 0, j = c; r < n0; r++, j += w) {
+        const s = scale[j];
+        const q = 2 * ((n0 - r) & (n0 - 1));
+        a[q] = -s * spectrum[2 * j + 1];
+        a[q + 1] = s * spectrum[2 * j];
+      }
+    else
+      for (let r = 0, j = c; r < n0; r++, j += w) {
+        const s = scale[j];
+        const q = 2 * ((n0 - r) & (n0 - 1));
+        a[q] = s * spectrum[2 * j];
+        a[q + 1] = s * spectrum[2 * j + 1];
+      }
+    p0.fft.transform(b, a);
+    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
+      tmp[i] = b[2 * r];
+      tmp[i + 1] = b[2 * r + 1];
+    }
+  }
+  for (let r = 0; r < n0; r++) realInverse(tmp.subarray(r * 2 * w, (r + 1) * 2 * w), n1, out.subarray(r * n1, (r + 1) * n1), 1 / n0);
+  return out;
+}
+
+/**
+ * `rfft2d64(input)` with the bins where `mask` (one byte per bin, `n0 x (n1/2 + 1)`) is 0 set to
+ * zero: a dealiased product's spectrum. Columns whose mask is all zero (`c >= colLimit`) are not
+ * transformed. Returns `out`. @internal
+ */
+export function rfft2d64Masked(
+  input: Float64Array,
+  mask: Uint8Array,
+  colLimit: number,
+  n0: number,
+  n1: number,
+  out: Float64Array = new Float64Array(n0 * (n1 + 2)),
+): Float64Array {
+  checkPow2(n0, 'rfft2d64Masked', 'n0');
+  checkPow2(n1, 'rfft2d64Masked', 'n1', 4);
+  const w = n1 / 2 + 1;
+  checkLength(input, n0 * n1, 'rfft2d64Masked', 'input');
+  checkLength(out, n0 * 2 * w, 'rfft2d64Masked', 'out');
+  if (!(mask instanceof Uint8Array) || mask.length < n0 * w)
+    throw new ShapeError('mask too short', { where: 'rfft2d64Masked', argument: 'mask', expected: `${n0 * w} bytes`, got: String(mask?.length) });
+  for (let r = 0; r < n0; r++) realForward(input.subarray(r * n1, (r + 1) * n1), n1, out.subarray(r * 2 * w, (r + 1) * 2 * w));
+  const p0 = plan(n0);
+  const a = p0.a;
+  const b = p0.b;
+  const limit = Math.min(w, Math.max(0, colLimit));
+  for (let c = 0; c < limit; c++) {
+    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
+      a[2 * r] = out[i];
+      a[2 * r + 1] = out[i + 1];
+    }
+    p0.fft.transform(b, a);
+    for (let r = 0, i = 2 * c, j = c; r < n0; r++, i += 2 * w, j += w) {
+      const keep = mask[j];
+      out[i] = keep ? b[2 * r] : 0;
+      out[i + 1] = keep ? b[2 * r + 1] : 0;
+    }
+  }
+  for (let r = 0; r < n0; r++) out.fill(0, r * 2 * w + 2 * limit, (r + 1) * 2 * w);
+  return out;
 }
 
 /** NumPy's `fftfreq(n) * n`: the integer wavenumbers 0, 1, ..., n/2 - 1, -n/2, ..., -1. */

@@ -11,7 +11,7 @@
 //   w* = CN(w^n; F(w^n)),  w^{n+1} = CN(w^n; (F(w^n) + F(w*)) / 2),
 //   CN(w; F) = ((1 - dt nu |k|^2 / 2) w + dt (f - F)) / (1 + dt nu |k|^2 / 2)  with |k|^2 = 4 pi^2 (k_x^2 + k_y^2).
 import { checkOptions, collectChoice, collectNumber, ShapeError, throwProblems, type Problem, type Tensor } from '@basiskit/tensor';
-import { checkPow2, irfft2d64, rfft2d64, wavenumbers } from './fft64';
+import { checkPow2, irfft2d64, irfft2d64Scaled, rfft2d64, rfft2d64Masked, wavenumbers } from './fft64';
 import { GaussianRF } from './grf';
 import { sampleRng } from './sample_rng';
 import { checkObject, checkShard, stackSamples, type ShardOptions } from './shards';
@@ -27,12 +27,18 @@ export function fnoForcing(n: number): Float64Array {
 export class NavierStokesSolver {
   readonly n: number;
   private readonly h: number;
+  /** Spectral factors of the four fields (times i): psi_y = ky / lap, -psi_x = -kx / lap, w_x = kx, w_y = ky. */
+  private readonly sq: Float64Array;
+  private readonly sv: Float64Array;
   private readonly kx: Float64Array;
   private readonly ky: Float64Array;
-  private readonly lap: Float64Array;
+  /** Crank-Nicolson factors per bin: w' = cnA w + cnB (f - F), cnA = (1 - a) / (1 + a), cnB = dt / (1 + a), a = dt nu lap / 2. */
+  private readonly cnA: Float64Array;
+  private readonly cnB: Float64Array;
   private readonly mask: Uint8Array;
+  /** Columns c >= colLimit are all dealiased away. */
+  private readonly colLimit: number;
   private readonly fh: Float64Array;
-  private readonly tmp: Float64Array;
   private readonly q: Float64Array;
   private readonly v: Float64Array;
   private readonly wx: Float64Array;
@@ -61,25 +67,39 @@ export class NavierStokesSolver {
     this.h = h;
     const k = wavenumbers(n);
     const kmax = n / 2;
-    this.kx = new Float64Array(n * h);
-    this.ky = new Float64Array(n * h);
-    this.lap = new Float64Array(n * h);
-    this.mask = new Uint8Array(n * h);
+    const m = n * h;
+    this.kx = new Float64Array(m);
+    this.ky = new Float64Array(m);
+    this.sq = new Float64Array(m);
+    this.sv = new Float64Array(m);
+    this.cnA = new Float64Array(m);
+    this.cnB = new Float64Array(m);
+    this.mask = new Uint8Array(m);
+    let colLimit = 0;
     for (let r = 0; r < n; r++)
       for (let c = 0; c < h; c++) {
         const i = r * h + c;
         const ky = c === kmax ? -kmax : c;
-        this.kx[i] = 2 * Math.PI * k[r];
-        this.ky[i] = 2 * Math.PI * ky;
-        this.lap[i] = 4 * Math.PI ** 2 * (k[r] ** 2 + ky ** 2);
-        this.mask[i] = Math.abs(k[r]) <= (2 / 3) * kmax && Math.abs(ky) <= (2 / 3) * kmax ? 1 : 0;
+        const kx2 = 2 * Math.PI * k[r];
+        const ky2 = 2 * Math.PI * ky;
+        const lap = 4 * Math.PI ** 2 * (k[r] ** 2 + ky ** 2);
+        const psi = i === 0 ? 1 : lap; // psi = w / lap, lap[0] taken as 1
+        this.kx[i] = kx2;
+        this.ky[i] = ky2;
+        this.sq[i] = ky2 / psi;
+        this.sv[i] = -kx2 / psi;
+        const a = 0.5 * dt * nu * lap;
+        this.cnA[i] = (1 - a) / (1 + a);
+        this.cnB[i] = dt / (1 + a);
+        const keep = Math.abs(k[r]) <= (2 / 3) * kmax && Math.abs(ky) <= (2 / 3) * kmax;
+        this.mask[i] = keep ? 1 : 0;
+        if (keep) colLimit = Math.max(colLimit, c + 1);
       }
-    this.fh = forcing ? rfft2d64(forcing, n, n) : new Float64Array(2 * n * h);
-    const len = 2 * n * h;
-    this.tmp = new Float64Array(len);
-    this.f0 = new Float64Array(len);
-    this.f1 = new Float64Array(len);
-    this.wStar = new Float64Array(len);
+    this.colLimit = colLimit;
+    this.fh = forcing ? rfft2d64(forcing, n, n) : new Float64Array(2 * m);
+    this.f0 = new Float64Array(2 * m);
+    this.f1 = new Float64Array(2 * m);
+    this.wStar = new Float64Array(2 * m);
     this.q = new Float64Array(n * n);
     this.v = new Float64Array(n * n);
     this.wx = new Float64Array(n * n);
@@ -88,40 +108,25 @@ export class NavierStokesSolver {
 
   /** The dealiased spectrum of u . grad w for the vorticity spectrum `wh`, into `out`. */
   private advection(wh: Float64Array, out: Float64Array): void {
-    const { n, kx, ky, lap, tmp, mask } = this;
-    const m = n * this.h;
-    // q = psi_y, v = -psi_x with psi = w / lap (lap[0] taken as 1)
-    const deriv = (sel: (i: number) => number, scaleByLap: boolean, dst: Float64Array): void => {
-      for (let i = 0; i < m; i++) {
-        const s = scaleByLap ? sel(i) / (i === 0 ? 1 : lap[i]) : sel(i);
-        tmp[2 * i] = -wh[2 * i + 1] * s;
-        tmp[2 * i + 1] = wh[2 * i] * s;
-      }
-      irfft2d64(tmp, n, n, dst);
-    };
-    deriv((i) => ky[i], true, this.q);
-    deriv((i) => -kx[i], true, this.v);
-    deriv((i) => kx[i], false, this.wx);
-    deriv((i) => ky[i], false, this.wy);
-    const { q, v, wx, wy } = this;
-    const prod = q; // reuse
-    for (let i = 0; i < n * n; i++) prod[i] = q[i] * wx[i] + v[i] * wy[i];
-    rfft2d64(prod, n, n, out);
-    for (let i = 0; i < m; i++)
-      if (!mask[i]) {
-        out[2 * i] = 0;
-        out[2 * i + 1] = 0;
-      }
+    const { n, q, v, wx, wy } = this;
+    // q = psi_y, v = -psi_x, w_x, w_y: each one inverse transform of (i factor wh), the factor applied in the transform's gather
+    irfft2d64Scaled(wh, this.sq, true, n, n, q);
+    irfft2d64Scaled(wh, this.sv, true, n, n, v);
+    irfft2d64Scaled(wh, this.kx, true, n, n, wx);
+    irfft2d64Scaled(wh, this.ky, true, n, n, wy);
+    for (let i = 0; i < n * n; i++) q[i] = q[i] * wx[i] + v[i] * wy[i];
+    // forward transform with the 2/3 mask applied (columns beyond it not transformed)
+    rfft2d64Masked(q, this.mask, this.colLimit, n, n, out);
   }
 
   private crankNicolson(w: Float64Array, adv: Float64Array, out: Float64Array): void {
-    const { dt, nu, lap, fh } = this;
+    const { cnA, cnB, fh } = this;
     const m = this.n * this.h;
     for (let i = 0; i < m; i++) {
-      const a = 0.5 * dt * nu * lap[i];
-      const inv = 1 / (1 + a);
-      out[2 * i] = ((1 - a) * w[2 * i] + dt * (fh[2 * i] - adv[2 * i])) * inv;
-      out[2 * i + 1] = ((1 - a) * w[2 * i + 1] + dt * (fh[2 * i + 1] - adv[2 * i + 1])) * inv;
+      const a = cnA[i];
+      const b = cnB[i];
+      out[2 * i] = a * w[2 * i] + b * (fh[2 * i] - adv[2 * i]);
+      out[2 * i + 1] = a * w[2 * i + 1] + b * (fh[2 * i + 1] - adv[2 * i + 1]);
     }
   }
 
