@@ -48,6 +48,18 @@ function trainLosses(s: Snapshot): number[] {
   return s.losses.filter((p) => p.split === 'train').map((p) => p.loss);
 }
 
+/** The same safetensors file without its `__metadata__` (as efficient-kan's `save_file(model.state_dict())` writes it). */
+function withoutMetadata(bytes: Buffer): Buffer {
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
+  delete header.__metadata__;
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([len, Buffer.from(json, 'utf8'), bytes.subarray(8 + n)]);
+}
+
 describe('apps/playground in headless Chromium', () => {
   let server: StaticServer;
   let browser: OpenBrowser;
@@ -115,6 +127,13 @@ describe('apps/playground in headless Chromium', () => {
     const after = await hook(page, (h) => h.predict());
     expect(after).toHaveLength(before.length);
     expect(Math.max(...after.map((v, i) => Math.abs(v - before[i])))).toBeLessThan(1e-6);
+    // an efficient-kan checkpoint (no playground metadata: widths and grid read from the shapes) loads too
+    await act(page, () => page.click('#build'));
+    const plain = join(appsDir, 'e2e', 'reports', 'efficient-kan.safetensors');
+    writeFileSync(plain, withoutMetadata(readFileSync(file)));
+    await act(page, () => page.setInputFiles('#import-file', plain));
+    const again = await hook(page, (h) => h.predict());
+    expect(Math.max(...again.map((v, i) => Math.abs(v - before[i])))).toBeLessThan(1e-6);
   });
 
   test('grid refinement, pruning and symbolic fitting run from their buttons and show a formula', async () => {
@@ -127,6 +146,32 @@ describe('apps/playground in headless Chromium', () => {
     expect(sym?.formulas[0]).toMatch(/x|y/);
     expect(Number.isFinite(sym!.metric.value)).toBe(true);
     await expect(page.locator('#formula').textContent()).resolves.toContain('y =');
+  });
+
+  test('every other basis (RBF, Fourier, ReLU-KAN, GR-KAN, S-KAN) trains on a 3-column CSV upload and its loss falls', async () => {
+    // y = sin(2 x1) + x2 x3 on a seeded grid of points, written as a person's CSV file
+    const lines = ['x1,x2,x3,y'];
+    for (let n = 0; n < 300; n++) {
+      const [a, b, c] = [Math.sin(n * 1.7), Math.cos(n * 2.3), Math.sin(n * 0.37 + 1)];
+      lines.push(`${a.toFixed(5)},${b.toFixed(5)},${c.toFixed(5)},${(Math.sin(2 * a) + b * c).toFixed(5)}`);
+    }
+    const csv = join(appsDir, 'e2e', 'reports', 'upload.csv');
+    writeFileSync(csv, lines.join('\n'));
+    await page.selectOption('#task-kind', 'csv');
+    await page.fill('#seed', '0');
+    await page.fill('#steps', '40');
+    for (const basis of ['rbf', 'fourier', 'relu', 'rational', 'skan']) {
+      await page.selectOption('#basis', basis);
+      if (basis === 'rbf') await act(page, () => page.setInputFiles('#csv-file', csv));
+      else await act(page, () => page.click('#build'));
+      await act(page, () => page.click('#train'));
+      const s = (await hook(page, (h) => h.snapshot))!;
+      const losses = trainLosses(s);
+      expect(s.config).toMatchObject({ basis, widths: [3, 5, 1] });
+      expect(losses.at(-1)!, `${basis}: ${losses.map((l) => l.toPrecision(3)).join(', ')}`).toBeLessThan(0.8 * losses[0]);
+      expect(await page.locator('#fit-chart svg circle').count(), `${basis}: predicted-vs-true scatter`).toBeGreaterThan(30);
+      expect(await page.locator('#edges-chart svg path').count(), `${basis}: edges`).toBeGreaterThanOrEqual(20);
+    }
   });
 
   test('a Chebyshev KAN on the moons set trains, the loss falls and the decision surface draws; screenshot.png', async () => {

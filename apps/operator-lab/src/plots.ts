@@ -34,12 +34,12 @@ export function fieldCharts(f: FieldSet, title: string, rowsLabel: string): Elem
   const panel = (name: (typeof PANELS)[number], scheme: Plot.ColorScheme, domain?: [number, number]) =>
     Plot.plot({
       title: name,
-      width: 210,
+      width: 190,
       height: f.rows > 20 ? 210 : 150,
       margin: 24,
       x: { axis: null, domain: [0, f.cols] },
       y: { axis: null, domain: [f.rows, 0] },
-      color: { scheme, domain, legend: true },
+      color: { scheme, domain, legend: true, label: null, width: 170 } as Plot.ScaleOptions,
       marks: [
         Plot.raster(
           cells.filter((d) => d.panel === name),
