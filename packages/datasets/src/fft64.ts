@@ -182,7 +182,7 @@ export function rfft2d64(input: Float64Array, n0: number, n1: number, out: Float
   checkLength(out, n0 * (n1 + 2), 'rfft2d64', 'out');
   const h = n1 / 2 + 1;
   for (let r = 0; r < n0; r++) realForward(input.subarray(r * n1, (r + 1) * n1), n1, out.subarray(r * 2 * h, (r + 1) * 2 * h));
-  columns(out, n0, h, false);
+  columnPass(out, n0, h, h, false, 1, null);
   return out;
 }
 
@@ -198,7 +198,7 @@ export function irfft2d64(spectrum: Float64Array, n0: number, n1: number, out: F
   checkLength(out, n0 * n1, 'irfft2d64', 'out');
   const tmp = scratch(n0 * 2 * h);
   tmp.set(spectrum.subarray(0, n0 * 2 * h));
-  columnsUnscaledInverse(tmp, n0, h);
+  columnPass(tmp, n0, h, h, true, 1, null);
   for (let r = 0; r < n0; r++) realInverse(tmp.subarray(r * 2 * h, (r + 1) * 2 * h), n1, out.subarray(r * n1, (r + 1) * n1), 1 / n0);
   return out;
 }
@@ -219,8 +219,22 @@ export function fft2d64(data: Float64Array, n0: number, n1: number, inverse = fa
     else p1.fft.transform(p1.b, p1.a);
     row.set(p1.b);
   }
-  columns(data, n0, n1, inverse);
+  columnPass(data, n0, n1, n1, inverse, inverse ? 1 / n0 : 1, null);
   return data;
+}
+
+/** Columns per block of the column passes (8 complex doubles: two 64-byte cache lines per row). */
+const COLUMN_BLOCK = 8;
+const blocks = new Map<number, [Float64Array[], Float64Array[]]>();
+/** Two sets (gathered columns, their transforms) of {@link COLUMN_BLOCK} buffers of n0 complex values. */
+function blockBuffers(n0: number): [Float64Array[], Float64Array[]] {
+  let bs = blocks.get(n0);
+  if (!bs) {
+    const make = () => Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(2 * n0));
+    bs = [make(), make()];
+    blocks.set(n0, bs);
+  }
+  return bs;
 }
 
 let scratchBuf = new Float64Array(0);
@@ -229,42 +243,45 @@ function scratch(size: number): Float64Array {
   return scratchBuf.subarray(0, size);
 }
 
-/** Complex FFT along axis 0 of an `n0 x w` interleaved array, in place. */
-function columns(data: Float64Array, n0: number, w: number, inverse: boolean): void {
+/**
+ * Complex FFT along axis 0 of the columns `0 .. limit - 1` of an `n0 x w` interleaved array, in
+ * place: forward, or with `reverse` the inverse times n0 (the forward transform of each column
+ * read index-reversed); results times `gain`, and zero where `mask` (one byte per bin) is 0.
+ * Columns go through in blocks of {@link COLUMN_BLOCK}: one pass over the rows gathers a block
+ * (whole cache lines), the transforms run on contiguous buffers, one pass scatters it back.
+ */
+function columnPass(data: Float64Array, n0: number, w: number, limit: number, reverse: boolean, gain: number, mask: Uint8Array | null): void {
   const p0 = plan(n0);
-  const a = p0.a;
-  const b = p0.b;
-  for (let c = 0; c < w; c++) {
+  const [src, dst] = blockBuffers(n0);
+  for (let c0 = 0; c0 < limit; c0 += COLUMN_BLOCK) {
+    const nb = Math.min(COLUMN_BLOCK, limit - c0);
     for (let r = 0; r < n0; r++) {
-      const i = 2 * (r * w + c);
-      a[2 * r] = data[i];
-      a[2 * r + 1] = data[i + 1];
+      const q = reverse ? 2 * ((n0 - r) & (n0 - 1)) : 2 * r;
+      for (let k = 0, i = 2 * (r * w + c0); k < nb; k++, i += 2) {
+        const a = src[k];
+        a[q] = data[i];
+        a[q + 1] = data[i + 1];
+      }
     }
-    if (inverse) p0.fft.inverseTransform(b, a);
-    else p0.fft.transform(b, a);
+    for (let k = 0; k < nb; k++) p0.fft.transform(dst[k], src[k]);
     for (let r = 0; r < n0; r++) {
-      const i = 2 * (r * w + c);
-      data[i] = b[2 * r];
-      data[i + 1] = b[2 * r + 1];
-    }
-  }
-}
-
-/** n0 times the inverse complex FFT along axis 0 of an `n0 x w` interleaved array, in place (forward transforms of the reversed columns). */
-function columnsUnscaledInverse(data: Float64Array, n0: number, w: number): void {
-  const p0 = plan(n0);
-  const a = p0.a;
-  const b = p0.b;
-  for (let c = 0; c < w; c++) {
-    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
-      const q = 2 * ((n0 - r) & (n0 - 1));
-      a[q] = data[i];
-      a[q + 1] = data[i + 1];
-    }
-    p0.fft.transform(b, a);
-    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
-      data[i] = b[2 * r];
-      data[i + 1] = b[2 * r + 1];
+      const base = r * w + c0;
+      if (mask)
+        for (let k = 0; k < nb; k++) {
+          const g = mask[base + k] ? gain : 0;
+          data[2 * (base + k)] = g * dst[k][2 * r];
+          data[2 * (base + k) + 1] = g * dst[k][2 * r + 1];
+        }
+      else if (gain !== 1)
+        for (let k = 0; k < nb; k++) {
+          data[2 * (base + k)] = gain * dst[k][2 * r];
+          data[2 * (base + k) + 1] = gain * dst[k][2 * r + 1];
+        }
+      else
+        for (let k = 0; k < nb; k++) {
+          data[2 * (base + k)] = dst[k][2 * r];
+          data[2 * (base + k) + 1] = dst[k][2 * r + 1];
+        }
     }
   }
 }
@@ -291,29 +308,33 @@ export function irfft2d64Scaled(
   checkLength(out, n0 * n1, 'irfft2d64Scaled', 'out');
   const tmp = scratch(n0 * 2 * w);
   const p0 = plan(n0);
-  const a = p0.a;
-  const b = p0.b;
-  for (let c = 0; c < w; c++) {
-    // row r goes to (n0 - r) mod n0: the forward transform of the reversed column is n0 times its inverse
-    if (imaginary)
-      for (let r = 0, j = c; r < n0; r++, j += w) {
+  const B = COLUMN_BLOCK;
+  const [blk, res] = blockBuffers(n0);
+  for (let c0 = 0; c0 < w; c0 += B) {
+    const nb = Math.min(B, w - c0);
+    // gather nb adjacent columns (one pass over the rows, whole cache lines); row r goes to
+    // (n0 - r) mod n0: the forward transform of the reversed column is n0 times its inverse
+    for (let r = 0; r < n0; r++) {
+      const q = 2 * ((n0 - r) & (n0 - 1));
+      for (let k = 0, j = r * w + c0; k < nb; k++, j++) {
         const s = scale[j];
-        const q = 2 * ((n0 - r) & (n0 - 1));
-        a[q] = -s * spectrum[2 * j + 1];
-        a[q + 1] = s * spectrum[2 * j];
+        const a = blk[k];
+        if (imaginary) {
+          a[q] = -s * spectrum[2 * j + 1];
+          a[q + 1] = s * spectrum[2 * j];
+        } else {
+          a[q] = s * spectrum[2 * j];
+          a[q + 1] = s * spectrum[2 * j + 1];
+        }
       }
-    else
-      for (let r = 0, j = c; r < n0; r++, j += w) {
-        const s = scale[j];
-        const q = 2 * ((n0 - r) & (n0 - 1));
-        a[q] = s * spectrum[2 * j];
-        a[q + 1] = s * spectrum[2 * j + 1];
-      }
-    p0.fft.transform(b, a);
-    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
-      tmp[i] = b[2 * r];
-      tmp[i + 1] = b[2 * r + 1];
     }
+    for (let k = 0; k < nb; k++) p0.fft.transform(res[k], blk[k]);
+    for (let r = 0; r < n0; r++)
+      for (let k = 0, i = 2 * (r * w + c0); k < nb; k++, i += 2) {
+        const a = res[k];
+        tmp[i] = a[2 * r];
+        tmp[i + 1] = a[2 * r + 1];
+      }
   }
   for (let r = 0; r < n0; r++) realInverse(tmp.subarray(r * 2 * w, (r + 1) * 2 * w), n1, out.subarray(r * n1, (r + 1) * n1), 1 / n0);
   return out;
@@ -340,22 +361,8 @@ export function rfft2d64Masked(
   if (!(mask instanceof Uint8Array) || mask.length < n0 * w)
     throw new ShapeError('mask too short', { where: 'rfft2d64Masked', argument: 'mask', expected: `${n0 * w} bytes`, got: String(mask?.length) });
   for (let r = 0; r < n0; r++) realForward(input.subarray(r * n1, (r + 1) * n1), n1, out.subarray(r * 2 * w, (r + 1) * 2 * w));
-  const p0 = plan(n0);
-  const a = p0.a;
-  const b = p0.b;
   const limit = Math.min(w, Math.max(0, colLimit));
-  for (let c = 0; c < limit; c++) {
-    for (let r = 0, i = 2 * c; r < n0; r++, i += 2 * w) {
-      a[2 * r] = out[i];
-      a[2 * r + 1] = out[i + 1];
-    }
-    p0.fft.transform(b, a);
-    for (let r = 0, i = 2 * c, j = c; r < n0; r++, i += 2 * w, j += w) {
-      const keep = mask[j];
-      out[i] = keep ? b[2 * r] : 0;
-      out[i + 1] = keep ? b[2 * r + 1] : 0;
-    }
-  }
+  columnPass(out, n0, w, limit, false, 1, mask);
   for (let r = 0; r < n0; r++) out.fill(0, r * 2 * w + 2 * limit, (r + 1) * 2 * w);
   return out;
 }
