@@ -16,6 +16,7 @@ interface Snapshot {
   superResolutionError: number;
   trainResolution: number;
   superResolution: number;
+  msPerStep: number;
 }
 interface Hook {
   ready: boolean;
@@ -81,6 +82,9 @@ describe('apps/operator-lab in headless Chromium', () => {
     await act(page, () => page.click('#train'));
     const s = (await hook(page, (h) => h.snapshot))!;
     const [first, last] = ends(trainLosses(s));
+    console.log(
+      `operator-lab Burgers: generated in ${g.ms.toFixed(0)} ms, ${s.msPerStep.toFixed(1)} ms/step, test ${s.testError.toPrecision(3)}, 2x ${s.superResolutionError.toPrecision(3)}`,
+    );
     expect(s.step).toBe(60);
     expect(
       last,
@@ -110,6 +114,7 @@ describe('apps/operator-lab in headless Chromium', () => {
     await page.fill('#steps', '40');
     await act(page, () => page.click('#train'));
     const s = (await hook(page, (h) => h.snapshot))!;
+    console.log(`operator-lab Darcy: ${s.msPerStep.toFixed(1)} ms/step, test ${s.testError.toPrecision(3)}, 2x ${s.superResolutionError.toPrecision(3)}`);
     const [first, last] = ends(trainLosses(s));
     expect(
       last,

@@ -14,6 +14,7 @@ interface Snapshot {
   losses: { step: number; split: string; loss: number }[];
   metric: { name: string; value: number };
   edges: unknown[];
+  msPerStep: number;
 }
 interface Hook {
   ready: boolean;
@@ -96,6 +97,7 @@ describe('apps/playground in headless Chromium', () => {
     await act(page, () => page.click('#train'));
     const s = (await hook(page, (h) => h.snapshot))!;
     const losses = trainLosses(s);
+    console.log(`playground B-spline [2, 5, 1]: ${s.msPerStep.toFixed(1)} ms/step, ${s.metric.name} ${s.metric.value.toPrecision(3)}`);
     expect(s.step).toBe(60);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses.at(-1)!, losses.map((l) => l.toPrecision(3)).join(', ')).toBeLessThan(0.5 * losses[0]);
@@ -143,6 +145,7 @@ describe('apps/playground in headless Chromium', () => {
     await act(page, () => page.click('#prune'));
     await act(page, () => page.click('#symbolic'), 60_000);
     const sym = await hook(page, (h) => h.symbolic);
+    console.log(`playground symbolic: y = ${sym?.formulas[0]} (test RMSE ${sym?.metric.value.toPrecision(3)})`);
     expect(sym?.formulas[0]).toMatch(/x|y/);
     expect(Number.isFinite(sym!.metric.value)).toBe(true);
     await expect(page.locator('#formula').textContent()).resolves.toContain('y =');
