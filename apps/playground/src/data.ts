@@ -5,17 +5,20 @@
 // targets are standardised. Plain arrays describe the data to the page.
 import { createDataset, functionSuite, makeBlobs, makeCircles, makeMoons, makeSpirals, makeXor, parseCsv, type ClassificationData } from '@basiskit/datasets';
 import { ConfigError, createRng, tf } from '@basiskit/tensor';
+import type { ClassificationName } from './choices';
 
 /** Where the data come from. */
 export type TaskSpec =
   { kind: 'function'; name: string } | { kind: 'classification'; name: ClassificationName } | { kind: 'csv'; text: string; fileName: string };
 
-/** The classification sets offered. */
-export const CLASSIFICATION_SETS = { moons: makeMoons, circles: makeCircles, spirals: makeSpirals, xor: makeXor, blobs: makeBlobs } as const;
-export type ClassificationName = keyof typeof CLASSIFICATION_SETS;
-
-/** Function suites listed first in the picker (pykan's tutorial targets). */
-export const FEATURED_FUNCTIONS = ['pykan exp_sin_y2', 'pykan xy', 'pykan j0_20x', 'pykan multiscale', 'pykan exp_j0_y2'];
+/** The generators of the classification sets offered. */
+const CLASSIFICATION_SETS: Record<ClassificationName, typeof makeMoons> = {
+  moons: makeMoons,
+  circles: makeCircles,
+  spirals: makeSpirals,
+  xor: makeXor,
+  blobs: makeBlobs,
+};
 
 /** Prepared data: tensors the worker owns, and what the page needs to draw them. */
 export interface PreparedData {
@@ -91,7 +94,7 @@ export function prepareData(spec: TaskSpec, seed: number): PreparedData {
     const data: ClassificationData =
       spec.name === 'blobs'
         ? makeBlobs({ nSamples: n, centers: 3, clusterStd: 1.5, seed, oneHot: true })
-        : (make as typeof makeMoons)({ nSamples: n, noise: spec.name === 'xor' ? 0.05 : 0.12, seed, oneHot: true });
+        : make({ nSamples: n, noise: spec.name === 'xor' ? 0.05 : 0.12, seed, oneHot: true });
     const nClasses = data.y.shape[1] as number;
     const ranges = minMax(data.x.dataSync(), n, 2);
     const xs = scaleTo(data.x, ranges);

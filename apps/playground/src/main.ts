@@ -1,9 +1,8 @@
 // The playground page: the controls, a client of the training worker, and the charts. Also the
 // test hook `window.playground` the end-to-end tests read (state, predictions) -- the tests drive
 // the page through its buttons and file inputs like a person.
-import { functionSuiteNames } from '@basiskit/datasets';
-import { CLASSIFICATION_SETS, FEATURED_FUNCTIONS, type TaskSpec } from './data';
-import { BASES, type Basis } from './models';
+import { BASES, CLASSIFICATION_NAMES, FEATURED_FUNCTIONS, type Basis, type ClassificationName } from './choices';
+import type { TaskSpec } from './data';
 import { edgeCharts, lossChart, surfaceChart } from './plots';
 import type { BackendSummary, Request, Response, SetupArgs, Snapshot, SymbolicResult, WorkerEvent } from './protocol';
 
@@ -123,7 +122,7 @@ async function act<T>(what: string, fn: () => Promise<T>): Promise<T | undefined
 
 function taskSpec(): TaskSpec {
   const kind = ($('task-kind') as HTMLSelectElement).value;
-  if (kind === 'classification') return { kind, name: ($('classification') as HTMLSelectElement).value as keyof typeof CLASSIFICATION_SETS };
+  if (kind === 'classification') return { kind, name: ($('classification') as HTMLSelectElement).value as ClassificationName };
   if (kind === 'csv') {
     if (!csvFile) throw new Error('choose a CSV file first');
     return { kind, ...csvFile };
@@ -158,14 +157,13 @@ async function build(): Promise<void> {
 }
 
 function wire(): void {
-  const names = functionSuiteNames();
   fill(
     $('function'),
-    [...FEATURED_FUNCTIONS, ...names.filter((n) => !FEATURED_FUNCTIONS.includes(n))].map((n) => [n, n]),
+    FEATURED_FUNCTIONS.map((n) => [n, n]),
   );
   fill(
     $('classification'),
-    Object.keys(CLASSIFICATION_SETS).map((n) => [n, n]),
+    CLASSIFICATION_NAMES.map((n) => [n, n]),
   );
   fill(
     $('basis'),
@@ -230,6 +228,11 @@ async function start(): Promise<void> {
   try {
     const info = await client.call<BackendSummary>({ cmd: 'init', backend: params.get('backend') ?? undefined });
     hook.backend = info;
+    // every function suite of @basiskit/datasets (the worker lists them: tfjs stays out of the page)
+    fill(
+      $('function'),
+      [...FEATURED_FUNCTIONS, ...info.functions.filter((n) => !FEATURED_FUNCTIONS.includes(n))].map((n) => [n, n]),
+    );
     $('backend').textContent =
       `backend: ${info.name}` +
       (info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread${info.threads === 1 ? '' : 's'})` : '') +

@@ -6,20 +6,9 @@
 // over inputs: y_j = sum_i phi_ji(x_i) + b_j) edge i -> j is probed as y_j(t e_i) - y_j(0).
 import { ChebyKANLayer, FastKANLayer, FourierKANLayer, GRKANLinear, KAN, ReLUKANLayer, SelectableKANLayer, type EdgeCurve } from '@basiskit/kan';
 import { ConfigError, Module, ModuleList, createRng, tf, type Rng } from '@basiskit/tensor';
+import type { Basis } from './choices';
 
-/** The bases the playground offers, with their labels. */
-export const BASES = {
-  bspline: 'B-spline KAN (efficient-kan / pykan)',
-  rbf: 'RBF KAN (FastKAN)',
-  chebyshev: 'Chebyshev KAN (ChebyKAN)',
-  fourier: 'Fourier KAN (FourierKAN)',
-  relu: 'ReLU-KAN',
-  rational: 'Group rational KAN (GR-KAN, KAT)',
-  skan: 'Selectable KAN (S-KAN)',
-} as const;
-
-/** A basis key of {@link BASES}. */
-export type Basis = keyof typeof BASES;
+export type { Basis } from './choices';
 
 /** What a network is built from (also stored in exported files' metadata). */
 export interface ModelConfig {

@@ -52,6 +52,8 @@ export interface BackendSummary {
   threads?: number;
   crossOriginIsolated: boolean;
   fallbacks: string[];
+  /** Every function suite name of @basiskit/datasets (for the picker). */
+  functions: string[];
 }
 
 /** The result of symbolic fitting. */

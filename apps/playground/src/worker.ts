@@ -5,6 +5,7 @@
 // loadSafetensors), with the architecture in the file's metadata.
 import { KAN, symbolicNames } from '@basiskit/kan';
 import { initBackend, loadSafetensors, readSafetensorsHeader, saveSafetensors, tf, type BackendInfo } from '@basiskit/tensor';
+import { functionSuiteNames } from '@basiskit/datasets';
 import { prepareData, type PreparedData } from './data';
 import { buildNetwork, edgePlots, efficientKanConfig, type ModelConfig, type Network } from './models';
 import type { BackendSummary, LossPoint, Request, Response, SetupArgs, Snapshot, Surface, SymbolicResult, WorkerEvent } from './protocol';
@@ -48,6 +49,7 @@ async function startBackend(requested?: string): Promise<BackendSummary> {
     threads: info.threads,
     crossOriginIsolated: scope.crossOriginIsolated === true,
     fallbacks: info.fallbacks.map((f) => `${f.name}: ${f.reason}`),
+    functions: functionSuiteNames(),
   };
 }
 
