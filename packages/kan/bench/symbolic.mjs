@@ -10,6 +10,7 @@
 //   node bench/symbolic.mjs --target xy --seeds 0-9      (default: --target tutorial --seeds 0-9)
 //   node bench/symbolic.mjs --target all --seeds 0-4     (every target; a summary table at the end)
 //   node bench/symbolic.mjs --target xy --layers 2,5,1   (another starting width)
+//   LAMBS=0.001,0.001,0.001 / TOPK=3 node bench/symbolic.mjs ...  (sparsity per prune round / top-k edge choice, see README)
 //
 // The target functions are written here (kan does not depend on @basiskit/datasets).
 import { KAN } from '@basiskit/kan';
@@ -196,7 +197,29 @@ function run(target, seed) {
   const widths = model.widths;
   train(model, model.parameters(), data.x, data.y, 20, { gridEvery: 5 });
   tf.dispose(model.forward(data.x, { cache: true }));
-  model.autoSymbolic({ maxSamples: 100, lib: [...LIB, ...(target.lib ?? [])], ...target.symbolic });
+  const symOptions = { maxSamples: 100, lib: [...LIB, ...(target.lib ?? [])], ...target.symbolic };
+  const topk = Number(process.env.TOPK ?? 1);
+  if (topk > 1) {
+    // experiment (README): top-k candidates per edge, each edge in turn set to the one with the
+    // smallest error on the check data (before the affine training); autoSymbolic otherwise
+    const edges = [];
+    for (let l = 0; l + 1 < model.widths.length; l++)
+      for (let i = 0; i < model.widths[l]; i++)
+        for (let j = 0; j < model.widths[l + 1]; j++) edges.push({ l, i, j, list: model.suggestSymbolic(l, i, j, { ...symOptions, topk }) });
+    const fix = (e, k) => model.fixSymbolic(e.l, e.i, e.j, e.list[k].name, { fit: false, params: e.list[k].params });
+    for (const e of edges) fix(e, 0);
+    const heldOut = () => tf.tidy(() => tf.mean(tf.square(tf.sub(model.forward(check.x), check.y))).dataSync()[0]);
+    for (const e of edges) {
+      let best = 0;
+      let bestErr = heldOut();
+      for (let k = 1; k < e.list.length; k++) {
+        fix(e, k);
+        const err = heldOut();
+        if (err < bestErr) [best, bestErr] = [k, err];
+      }
+      fix(e, best);
+    }
+  } else model.autoSymbolic(symOptions);
   train(model, model.symbolicParameters(), data.x, data.y, 20);
   const names = target.ranges.length === 1 ? ['x'] : undefined;
   const formula = model.symbolicFormula({
