@@ -1,4 +1,4 @@
-// generateParallel (the `./node` entry) runs worker threads from the built package: tested against dist.
+// generateParallel (the `./node` entry) runs worker threads from the built package: tested against dist (turbo.json: typecheck after build).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@basiskit/tensor';
 import { generateBurgers, generateDarcy, generateNavierStokes } from '../dist/index.js';

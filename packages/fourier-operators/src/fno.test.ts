@@ -216,7 +216,9 @@ describe('FNO errors', () => {
     );
     expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, fnoSkip: 'gated' as never })).toThrow(ConfigError);
     expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, nLayer: 2 } as never)).toThrow(/unknown option "nLayer"/);
-    expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, norm: 'group_norm', normGroups: 3 })).toThrow(/normGroups.*divisor of outChannels 4/);
+    expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, norm: 'group_norm', normGroups: 3 })).toThrow(
+      /normGroups.*divisor of outChannels 4/,
+    );
     expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, domainPadding: -1 })).toThrow(/domainPadding/);
   });
 });
