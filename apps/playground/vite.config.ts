@@ -1,18 +1,4 @@
-// The playground's Vite config: COOP/COEP headers on the dev and preview servers (cross-origin
-// isolation, so tfjs-backend-wasm may use threads), ES-module workers (the training worker imports
-// the packages), relative asset URLs (the built dist/ works from any folder or static server).
-import { defineConfig } from 'vite';
+// The app's Vite config: @basiskit/app-shell's (COOP/COEP headers, ES-module workers, relative asset URLs).
+import { appViteConfig } from '@basiskit/app-shell/vite';
 
-/** The headers that make the page cross-origin isolated (SharedArrayBuffer, wasm threads). */
-export const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
-export default defineConfig({
-  base: './',
-  server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
-  worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-});
+export default appViteConfig();

@@ -1,43 +1,11 @@
 // The operator lab's page: the controls, a client of the data/training worker, and the charts.
 // `window.operatorLab` is the test hook the end-to-end tests read (the tests click the buttons).
 import { fieldCharts, lossChart } from './plots';
-import type { BackendSummary, GenerateArgs, GenerateSummary, ModelArgs, Request, Response, Snapshot, WorkerEvent } from './protocol';
+import { actionRunner, byId, showBackend, showError, WorkerClient, type BackendSummary } from '@basiskit/app-shell';
+import type { GenerateArgs, GenerateSummary, ModelArgs, Request, Snapshot } from './protocol';
 
-/** A promise-based client of the worker: one request, one response (by id); snapshots as events. */
-class LabClient {
-  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  private next = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
-  constructor(onSnapshot: (s: Snapshot) => void) {
-    this.worker.onmessage = (e: MessageEvent<Response | WorkerEvent>) => {
-      const m = e.data;
-      if ('event' in m) return onSnapshot(m.snapshot);
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (m.ok) p?.resolve(m.result);
-      else p?.reject(new Error(m.error));
-    };
-    this.worker.onerror = (e) => showError(`worker: ${e.message}`);
-  }
-
-  call<T>(req: Request): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, ...req });
-    });
-  }
-}
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = byId;
 const num = (id: string) => Number(($(id) as HTMLInputElement).value);
-
-function showError(message: string): void {
-  const s = $('status');
-  s.textContent = message;
-  s.classList.add('error');
-}
 
 /** What the tests read. */
 interface LabHook {
@@ -80,7 +48,7 @@ function render(s: Snapshot): void {
   $('super-chart').replaceChildren(fieldCharts(s.superFields, `relative L2 ${s.superResolutionError.toPrecision(3)}`, rowsLabel));
 }
 
-const client = new LabClient(render);
+const client = new WorkerClient<Request, Snapshot>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), render);
 
 function setBusy(busy: boolean): void {
   hook.busy = busy;
@@ -88,21 +56,8 @@ function setBusy(busy: boolean): void {
   ($('stop') as HTMLButtonElement).disabled = !busy;
 }
 
-async function act<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
-  setBusy(true);
-  try {
-    const out = await fn();
-    hook.lastError = null;
-    return out;
-  } catch (e) {
-    hook.lastError = `${what}: ${(e as Error).message}`;
-    showError(hook.lastError);
-    return undefined;
-  } finally {
-    hook.actions += 1;
-    setBusy(false);
-  }
-}
+/** Runs one worker action with the controls disabled; errors go to the status line. */
+const act = actionRunner(hook, setBusy);
 
 function modelArgs(): ModelArgs {
   return { modes: num('modes'), width: num('width'), layers: num('layers'), learningRate: num('lr'), batchSize: num('batch'), seed: num('model-seed') };
@@ -143,11 +98,7 @@ async function start(): Promise<void> {
   try {
     const info = await client.call<BackendSummary>({ cmd: 'init', backend: new URLSearchParams(location.search).get('backend') ?? undefined });
     hook.backend = info;
-    $('backend').textContent =
-      `backend: ${info.name}` +
-      (info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread${info.threads === 1 ? '' : 's'})` : '') +
-      (info.crossOriginIsolated ? ', cross-origin isolated' : '');
-    $('backend').title = info.fallbacks.join('\n');
+    showBackend(info);
     $('status').textContent = 'choose a problem and press Generate';
   } catch (e) {
     showError(`backend: ${(e as Error).message}`);

@@ -1,4 +1,5 @@
-// Messages between the operator lab's page and its worker (plain data: structured clone).
+// Messages between the operator lab's page and its worker (plain data: structured clone; the backend
+// summary and the response and snapshot-event envelopes are @basiskit/app-shell's).
 
 /** The PDE problems offered. */
 export type Problem = 'burgers' | 'darcy';
@@ -66,22 +67,9 @@ export interface Snapshot {
   msPerStep: number;
 }
 
-/** Backend description shown on the page. */
-export interface BackendSummary {
-  name: string;
-  simd?: boolean;
-  threads?: number;
-  crossOriginIsolated: boolean;
-  fallbacks: string[];
-}
-
 export type Request =
   | { cmd: 'init'; backend?: string }
   | { cmd: 'generate'; args: GenerateArgs }
   | { cmd: 'build'; args: ModelArgs }
   | { cmd: 'train'; steps: number; every: number }
   | { cmd: 'stop' };
-
-export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-
-export type WorkerEvent = { event: 'snapshot'; snapshot: Snapshot };

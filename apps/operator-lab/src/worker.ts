@@ -7,11 +7,10 @@
 // Inputs are standardised by the training mean and std, outputs scaled by the training std.
 import { generateBurgers, generateDarcy } from '@basiskit/datasets';
 import { FNO } from '@basiskit/fourier-operators';
-import { createRng, initBackend, tf, type BackendInfo } from '@basiskit/tensor';
+import { postSnapshot, serveRequests, startWorkerBackend } from '@basiskit/app-shell/worker';
+import { createRng, tf } from '@basiskit/tensor';
 import { LpLoss } from '@basiskit/training';
-import type { BackendSummary, FieldSet, GenerateArgs, GenerateSummary, LossPoint, ModelArgs, Request, Response, Snapshot, WorkerEvent } from './protocol';
-
-const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null; crossOriginIsolated?: boolean };
+import type { FieldSet, GenerateArgs, GenerateSummary, LossPoint, ModelArgs, Request, Snapshot } from './protocol';
 
 /** Test samples shown as rows of the 1-D heatmaps. */
 const ROWS_1D = 16;
@@ -43,20 +42,6 @@ const lp = { 1: new LpLoss({ d: 1, p: 2, reduction: 'mean' }), 2: new LpLoss({ d
 function need<T>(v: T | null, what: string): T {
   if (v === null) throw new Error(`${what}: ${what === 'build' || what === 'train' ? 'generate data first' : 'not ready'}`);
   return v;
-}
-
-async function startBackend(requested?: string): Promise<BackendSummary> {
-  // tfjs-backend-wasm's threaded build does not start inside a bundled module worker, so the
-  // worker runs the single-threaded SIMD build (the worker keeps the page's thread free)
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const info: BackendInfo = await initBackend({ backend: (requested || 'auto') as 'auto' });
-  return {
-    name: info.name,
-    simd: info.simd,
-    threads: info.threads,
-    crossOriginIsolated: scope.crossOriginIsolated === true,
-    fallbacks: info.fallbacks.map((f) => `${f.name}: ${f.reason}`),
-  };
 }
 
 /** Every other point along each spatial axis of [N, C, ...spatial]. */
@@ -200,8 +185,7 @@ async function train(steps: number, every: number): Promise<Snapshot> {
     losses.push({ step, split: 'train', loss: value });
     if (step % every === 0 && s < steps - 1) {
       msPerStep = (performance.now() - t0) / done;
-      const event: WorkerEvent = { event: 'snapshot', snapshot: snapshot() };
-      scope.postMessage(event);
+      postSnapshot(snapshot());
       await new Promise((r) => setTimeout(r, 0));
     }
   }
@@ -212,7 +196,7 @@ async function train(steps: number, every: number): Promise<Snapshot> {
 async function handle(req: Request): Promise<unknown> {
   switch (req.cmd) {
     case 'init':
-      return startBackend(req.backend);
+      return startWorkerBackend(req.backend);
     case 'generate':
       return generate(req.args);
     case 'build':
@@ -225,10 +209,4 @@ async function handle(req: Request): Promise<unknown> {
   }
 }
 
-scope.onmessage = (e: MessageEvent) => {
-  const { id, ...req } = e.data as Request & { id: number };
-  handle(req as Request).then(
-    (result) => scope.postMessage({ id, ok: true, result } satisfies Response),
-    (err: unknown) => scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Response),
-  );
-};
+serveRequests(handle);

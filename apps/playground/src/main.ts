@@ -4,45 +4,13 @@
 import { BASES, CLASSIFICATION_NAMES, FEATURED_FUNCTIONS, type Basis, type ClassificationName } from './choices';
 import type { TaskSpec } from './data';
 import { edgeCharts, lossChart, surfaceChart } from './plots';
-import type { BackendSummary, Request, Response, SetupArgs, Snapshot, SymbolicResult, WorkerEvent } from './protocol';
+import { actionRunner, byId, showBackend, showError, WorkerClient } from '@basiskit/app-shell';
+import type { BackendSummary, Request, SetupArgs, Snapshot, SymbolicResult } from './protocol';
 
-/** A promise-based client of the worker: one request, one response (by id); snapshots as events. */
-class TrainerClient {
-  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  private next = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
-  constructor(onSnapshot: (s: Snapshot) => void) {
-    this.worker.onmessage = (e: MessageEvent<Response | WorkerEvent>) => {
-      const m = e.data;
-      if ('event' in m) return onSnapshot(m.snapshot);
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (m.ok) p?.resolve(m.result);
-      else p?.reject(new Error(m.error));
-    };
-    this.worker.onerror = (e) => showError(`worker: ${e.message}`);
-  }
-
-  call<T>(req: Request, transfer: Transferable[] = []): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, ...req }, transfer);
-    });
-  }
-}
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = byId;
 
 function fill(select: HTMLSelectElement, entries: [string, string][]): void {
   select.replaceChildren(...entries.map(([value, text]) => Object.assign(document.createElement('option'), { value, textContent: text })));
-}
-
-function showError(message: string): void {
-  const s = $('status');
-  s.textContent = message;
-  s.classList.add('error');
 }
 
 /** What the tests read. */
@@ -94,7 +62,7 @@ function render(s: Snapshot): void {
   $('pykan-tools').title = kan ? '' : "pykan's tools act on the B-spline KAN: choose that basis";
 }
 
-const client = new TrainerClient(render);
+const client = new WorkerClient<Request, Snapshot>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), render);
 
 function setBusy(busy: boolean): void {
   hook.busy = busy;
@@ -104,21 +72,7 @@ function setBusy(busy: boolean): void {
 }
 
 /** Runs one worker action with the controls disabled; errors go to the status line. */
-async function act<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
-  setBusy(true);
-  try {
-    const out = await fn();
-    hook.lastError = null;
-    return out;
-  } catch (e) {
-    hook.lastError = `${what}: ${(e as Error).message}`;
-    showError(hook.lastError);
-    return undefined;
-  } finally {
-    hook.actions += 1;
-    setBusy(false);
-  }
-}
+const act = actionRunner(hook, setBusy);
 
 function taskSpec(): TaskSpec {
   const kind = ($('task-kind') as HTMLSelectElement).value;
@@ -233,11 +187,7 @@ async function start(): Promise<void> {
       $('function'),
       [...FEATURED_FUNCTIONS, ...info.functions.filter((n) => !FEATURED_FUNCTIONS.includes(n))].map((n) => [n, n]),
     );
-    $('backend').textContent =
-      `backend: ${info.name}` +
-      (info.name === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread${info.threads === 1 ? '' : 's'})` : '') +
-      (info.crossOriginIsolated ? ', cross-origin isolated' : '');
-    $('backend').title = info.fallbacks.join('\n');
+    showBackend(info);
   } catch (e) {
     showError(`backend: ${(e as Error).message}`);
     return;

@@ -1,4 +1,6 @@
-// Messages between the page and the training worker (plain data: structured clone).
+// Messages between the page and the training worker (plain data: structured clone; the response
+// and snapshot-event envelopes are @basiskit/app-shell's).
+import type { BackendSummary as ShellBackendSummary } from '@basiskit/app-shell';
 import type { TaskSpec } from './data';
 import type { Basis, EdgePlot, ModelConfig } from './models';
 
@@ -45,14 +47,8 @@ export interface Snapshot {
   parameters: number;
 }
 
-/** Backend description shown on the page. */
-export interface BackendSummary {
-  name: string;
-  simd?: boolean;
-  threads?: number;
-  crossOriginIsolated: boolean;
-  fallbacks: string[];
-  /** Every function suite name of @basiskit/datasets (for the picker). */
+/** Backend description shown on the page, with every function suite name of @basiskit/datasets (for the picker). */
+export interface BackendSummary extends ShellBackendSummary {
   functions: string[];
 }
 
@@ -76,7 +72,3 @@ export type Request =
   | { cmd: 'export' }
   | { cmd: 'import'; bytes: Uint8Array }
   | { cmd: 'predict' };
-
-export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-
-export type WorkerEvent = { event: 'snapshot'; snapshot: Snapshot };

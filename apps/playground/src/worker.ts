@@ -4,17 +4,12 @@
 // and symbolic fitting. Models cross to the page as safetensors bytes (tensor's saveSafetensors /
 // loadSafetensors), with the architecture in the file's metadata.
 import { KAN, symbolicNames } from '@basiskit/kan';
-import { initBackend, loadSafetensors, readSafetensorsHeader, saveSafetensors, tf, type BackendInfo } from '@basiskit/tensor';
+import { postSnapshot, serveRequests, startWorkerBackend } from '@basiskit/app-shell/worker';
+import { loadSafetensors, readSafetensorsHeader, saveSafetensors, tf } from '@basiskit/tensor';
 import { functionSuiteNames } from '@basiskit/datasets';
 import { prepareData, type PreparedData } from './data';
 import { buildNetwork, edgePlots, efficientKanConfig, type ModelConfig, type Network } from './models';
-import type { BackendSummary, LossPoint, Request, Response, SetupArgs, Snapshot, Surface, SymbolicResult, WorkerEvent } from './protocol';
-
-const scope = self as unknown as {
-  postMessage(m: unknown, transfer?: Transferable[]): void;
-  onmessage: ((e: MessageEvent) => void) | null;
-  crossOriginIsolated?: boolean;
-};
+import type { BackendSummary, LossPoint, Request, SetupArgs, Snapshot, Surface, SymbolicResult } from './protocol';
 
 const SURFACE_N = 40;
 const CONFIG_KEY = 'basiskit.playground.config';
@@ -38,19 +33,7 @@ function need<T>(v: T | null, what: string): T {
 }
 
 async function startBackend(requested?: string): Promise<BackendSummary> {
-  // tfjs-backend-wasm's threaded build does not start inside a bundled module worker (its pthread
-  // workers' blob script cannot find the bundled factory), so the worker runs the single-threaded
-  // SIMD build: the worker itself keeps training off the page's thread.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const info: BackendInfo = await initBackend({ backend: (requested || 'auto') as 'auto' });
-  return {
-    name: info.name,
-    simd: info.simd,
-    threads: info.threads,
-    crossOriginIsolated: scope.crossOriginIsolated === true,
-    fallbacks: info.fallbacks.map((f) => `${f.name}: ${f.reason}`),
-    functions: functionSuiteNames(),
-  };
+  return { ...(await startWorkerBackend(requested)), functions: functionSuiteNames() };
 }
 
 function resetOptimizer(): void {
@@ -156,10 +139,6 @@ function snapshot(): Snapshot {
   };
 }
 
-function post(e: WorkerEvent): void {
-  scope.postMessage(e);
-}
-
 function doSetup(args: SetupArgs): Snapshot {
   // the data stay the same across model seeds (seed 0), so models built with different seeds compare
   const next = prepareData(args.task, 0);
@@ -205,7 +184,7 @@ async function doTrain(steps: number, every: number): Promise<Snapshot> {
     losses.push({ step, split: 'train', loss: value });
     if (step % every === 0 || s === steps - 1) {
       msPerStep = (performance.now() - t0) / done;
-      post({ event: 'snapshot', snapshot: snapshot() });
+      postSnapshot(snapshot());
       // let 'stop' and other messages in
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -313,16 +292,4 @@ async function handle(req: Request): Promise<unknown> {
   }
 }
 
-scope.onmessage = (e: MessageEvent) => {
-  const { id, ...req } = e.data as Request & { id: number };
-  handle(req as Request).then(
-    (result) => {
-      const msg: Response = { id, ok: true, result };
-      scope.postMessage(msg, result instanceof Uint8Array ? [result.buffer as ArrayBuffer] : []);
-    },
-    (err: unknown) => {
-      const msg: Response = { id, ok: false, error: err instanceof Error ? err.message : String(err) };
-      scope.postMessage(msg);
-    },
-  );
-};
+serveRequests(handle);

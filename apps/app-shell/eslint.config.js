@@ -1,0 +1,3 @@
+import base from '@basiskit/eslint-config';
+
+export default [...base, { ignores: ['dist/**'] }];
