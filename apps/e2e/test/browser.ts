@@ -1,26 +1,14 @@
 // Shared by the app tests: build an app with Vite when its dist/ is missing, serve the dist on
 // 127.0.0.1 with the COOP/COEP headers (cross-origin isolation, as `vite preview` sends them),
 // and open it in Debian's Chromium (never a downloaded browser), headless, as root, without
-// network (tooling/published's browser smoke test launches it the same way).
+// network (@basiskit/test-utils' launchChromium, as tooling/published's browser smoke test does).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from '@basiskit/test-utils/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** apps/ */
 export const appsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,35 +81,13 @@ export interface OpenBrowser {
 
 /** Starts Debian's Chromium headless (throws with the apt command when it is missing). */
 export async function openBrowser(): Promise<OpenBrowser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}. These tests use Debian's Chromium and never download a browser; ` +
-        'install it with `apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does this).',
-    );
-  }
-  const userDataDir = mkdtempSync(join(tmpdir(), 'basiskit-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    ignoreDefaultArgs: ['--headless'],
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-    viewport: { width: 1360, height: 900 },
-    acceptDownloads: true,
-  });
+  const chromium = await launchChromium({ who: 'the app tests', viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  const context = chromium.context;
   context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageLog: string[] = [];
   page.on('console', (m) => pageLog.push(`console.${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => pageLog.push(`page error: ${e.stack ?? e.message}`));
   page.on('requestfailed', (r) => pageLog.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  return {
-    context,
-    page,
-    pageLog,
-    close: async () => {
-      await context.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return { context, page, pageLog, close: chromium.close };
 }

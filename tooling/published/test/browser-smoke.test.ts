@@ -3,12 +3,11 @@
 // tfjs-backend-wasm's .wasm files (at the URL the page passes as initBackend({ wasmPaths })).
 // The page starts the backend (it must be wasm, not cpu), checks tensor methods and trains a
 // small KAN; then @basiskit/training's Adam trains one too. Every wait is bounded.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumMissing, launchChromium, type LaunchedChromium } from '@basiskit/test-utils/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { context } from './context';
@@ -17,17 +16,6 @@ import type { BundleResult } from './esbuild';
 import { fixturesDir, requireInstall } from './helpers';
 import type { StepResult } from './helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEPS = 10;
 const LAUNCH_TIMEOUT_MS = 60_000;
 const PAGE_TIMEOUT_MS = 30_000;
@@ -84,7 +72,7 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
   let trainingResult: StepResult | undefined;
   let server: Server | undefined;
   let browser: BrowserContext | undefined;
-  let userDataDir: string | undefined;
+  let chromium: LaunchedChromium | undefined;
   const pageLog: string[] = [];
   const serverLog: string[] = [];
 
@@ -94,11 +82,7 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
       .join('\n');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      chromiumError =
-        `Chromium is not installed at ${CHROMIUM}. The browser smoke test uses Debian's Chromium and never downloads a browser; ` +
-        'install it with `apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does this in CI).';
-    }
+    chromiumError = chromiumMissing('the browser smoke test');
     let root: string;
     try {
       root = requireInstall(context().consumer, 'the browser smoke test');
@@ -149,14 +133,8 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
 
     let page: Page;
     try {
-      userDataDir = mkdtempSync(join(tmpdir(), 'basiskit-chromium-'));
-      browser = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        ignoreDefaultArgs: ['--headless'],
-        args: CHROMIUM_ARGS,
-        timeout: LAUNCH_TIMEOUT_MS,
-      });
+      chromium = await launchChromium({ timeout: LAUNCH_TIMEOUT_MS });
+      browser = chromium.context;
       browser.setDefaultTimeout(PAGE_TIMEOUT_MS);
       page = browser.pages()[0] ?? (await browser.newPage());
     } catch (e) {
@@ -203,9 +181,8 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    await chromium?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   }, 30_000);
 
   function ran(): Record<string, StepResult> {
