@@ -3,25 +3,17 @@
 // and open it in Debian's Chromium (never a downloaded browser), headless, as root, without
 // network (@basiskit/test-utils' launchChromium, as tooling/published's browser smoke test does).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '@basiskit/test-utils/chromium';
+import { serveFolders, type StaticServer } from '@basiskit/test-utils/static-server';
 import type { BrowserContext, Page } from 'playwright-core';
+
+export type { StaticServer };
 
 /** apps/ */
 export const appsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
 
 /** The app's dist/ (built with `vite build` when missing). */
 export function appDist(app: string): string {
@@ -35,40 +27,9 @@ export function appDist(app: string): string {
   return dist;
 }
 
-/** A running static server of one folder. */
-export interface StaticServer {
-  origin: string;
-  log: string[];
-  close(): Promise<void>;
-}
-
 /** Serves `root` on a free port of 127.0.0.1, with cross-origin isolation headers. */
-export async function serveStatic(root: string): Promise<StaticServer> {
-  const log: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const rel = normalize(path === '/' ? 'index.html' : path.slice(1));
-    const file = rel.startsWith('..') ? undefined : join(root, rel);
-    if (!file || !existsSync(file)) {
-      log.push(`404 ${req.method} ${path}`);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-    });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the server has no port');
-  return { origin: `http://127.0.0.1:${address.port}`, log, close: () => new Promise<void>((r) => server.close(() => r())) };
+export function serveStatic(root: string): Promise<StaticServer> {
+  return serveFolders({ '/': root }, { crossOriginIsolated: true });
 }
 
 /** A headless Chromium with one page, its console and errors collected. */

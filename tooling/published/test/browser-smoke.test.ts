@@ -3,11 +3,10 @@
 // tfjs-backend-wasm's .wasm files (at the URL the page passes as initBackend({ wasmPaths })).
 // The page starts the backend (it must be wasm, not cpu), checks tensor methods and trains a
 // small KAN; then @basiskit/training's Adam trains one too. Every wait is bounded.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHROMIUM, chromiumMissing, launchChromium, type LaunchedChromium } from '@basiskit/test-utils/chromium';
+import { serveFolders, type StaticServer } from '@basiskit/test-utils/static-server';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { context } from './context';
@@ -21,45 +20,12 @@ const LAUNCH_TIMEOUT_MS = 60_000;
 const PAGE_TIMEOUT_MS = 30_000;
 const EVALUATE_TIMEOUT_MS = 90_000;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Serves `routes` (URL prefix -> folder) on 127.0.0.1, on a free port. */
-async function serve(routes: Record<string, string>, log: string[]): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const prefix = Object.keys(routes)
-      .filter((p) => path.startsWith(p))
-      .sort((a, b) => b.length - a.length)[0];
-    const rel = prefix === undefined ? undefined : normalize(path.slice(prefix.length) || 'index.html');
-    const file = rel === undefined || rel.startsWith('..') ? undefined : join(routes[prefix!], rel);
-    if (!file || !existsSync(file)) {
-      log.push(`404 ${req.method} ${path}`);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the server has no port');
-  return { server, origin: `http://127.0.0.1:${address.port}` };
 }
 
 describe('browser smoke test (headless Chromium, wasm backend)', () => {
@@ -70,7 +36,7 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
   let loadError: string | undefined;
   let results: Record<string, StepResult> | undefined;
   let trainingResult: StepResult | undefined;
-  let server: Server | undefined;
+  let server: StaticServer | undefined;
   let browser: BrowserContext | undefined;
   let chromium: LaunchedChromium | undefined;
   const pageLog: string[] = [];
@@ -128,8 +94,8 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
           : 'none'
       }`,
     );
-    let origin: string;
-    ({ server, origin } = await serve({ '/wasm/': wasmDir, '/': out }, serverLog));
+    server = await serveFolders({ '/wasm/': wasmDir, '/': out }, { log: serverLog });
+    const origin = server.origin;
 
     let page: Page;
     try {
@@ -182,7 +148,7 @@ describe('browser smoke test (headless Chromium, wasm backend)', () => {
 
   afterAll(async () => {
     await chromium?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
   }, 30_000);
 
   function ran(): Record<string, StepResult> {
