@@ -9,10 +9,17 @@
 //   d/d dy = h gelu'(pre)  (gelu's backward kernel),   d/d pre = h dy gelu''(pre)  (plain ops),
 // d/d pre going to x and skip as it is and to bias summed over the rows.
 import { ShapeError, checkTensor, formatShape, tf } from '@basiskit/tensor';
-import { BIAS_GELU_GRAD_KERNEL, BIAS_GELU_KERNEL, BIAS_SKIP_GELU_GRAD_KERNEL, BIAS_SKIP_GELU_KERNEL } from './bias_gelu_kernel';
+import {
+  BIAS_GELU_GRAD_KERNEL,
+  BIAS_GELU_KERNEL,
+  BIAS_SKIP_GELU_GRAD_KERNEL,
+  BIAS_SKIP_GELU_KERNEL,
+  biasGeluKernel,
+  biasSkipGeluKernel,
+} from './bias_gelu_kernel';
 import { biasGeluReference } from './bias_gelu_reference';
 import { geluSecondDerivative } from './gelu';
-import { GELU_GRAD_KERNEL } from './gelu_kernel';
+import { GELU_GRAD_KERNEL, geluKernel } from './gelu_kernel';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 /** Options of {@link biasGelu}. */
@@ -42,7 +49,7 @@ export function biasGelu(x: tf.Tensor, bias: tf.Tensor, options: BiasGeluOptions
       throw new ShapeError('skip must have the shape of x', { where, argument: 'skip', expected: formatShape(x.shape), got: formatShape(skip.shape) });
     }
   }
-  if (!useFusedKernel(options.impl, where)) return biasGeluReference(x, bias, skip);
+  if (!useFusedKernel(options.impl, where, [skip ? biasSkipGeluKernel : biasGeluKernel, geluKernel])) return biasGeluReference(x, bias, skip);
   registerSecondDerivatives();
   return (skip ? runFusedKernel(BIAS_SKIP_GELU_KERNEL, { x, bias, skip }) : runFusedKernel(BIAS_GELU_KERNEL, { x, bias })) as tf.Tensor;
 }

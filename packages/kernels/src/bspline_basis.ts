@@ -9,7 +9,7 @@
 // bspline_basis_kernel.ts evaluate only the k+1 nonzero bases per input (de Boor) and write the
 // dense output; elsewhere the plain-ops reference (bspline_basis_reference.ts) runs.
 import { ConfigError, ShapeError, checkInt, checkTensor, formatShape, tf } from '@basiskit/tensor';
-import { BSPLINE_BASIS_KERNEL } from './bspline_basis_kernel';
+import { BSPLINE_BASIS_KERNEL, bsplineBasisKernel } from './bspline_basis_kernel';
 import { bsplineBasisReference } from './bspline_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -66,6 +66,6 @@ export function bsplineBasis(x: tf.Tensor, grid: tf.Tensor, options: BsplineBasi
   }
   const k = options.splineOrder;
   checkSplineArgs(x, grid, null, k, 'bsplineBasis');
-  if (!useFusedKernel(options.impl, 'bsplineBasis')) return bsplineBasisReference(x, grid, k);
+  if (!useFusedKernel(options.impl, 'bsplineBasis', bsplineBasisKernel)) return bsplineBasisReference(x, grid, k);
   return runFusedKernel(BSPLINE_BASIS_KERNEL, { x, grid }, { splineOrder: k }) as tf.Tensor;
 }

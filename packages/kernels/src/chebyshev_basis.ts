@@ -9,7 +9,7 @@
 // the recurrence (its later version) is equal on [-1, 1] and, unlike acos, has a finite
 // derivative at |t| = 1 (tanh x rounds to ±1 for |x| > ~9 in float32, ~19 in float64).
 import { ConfigError, checkInt, checkTensor, tf } from '@basiskit/tensor';
-import { CHEBYSHEV_BASIS_KERNEL } from './chebyshev_basis_kernel';
+import { CHEBYSHEV_BASIS_KERNEL, chebyshevBasisKernel } from './chebyshev_basis_kernel';
 import { chebyshevBasisReference } from './chebyshev_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -36,6 +36,6 @@ export function chebyshevBasis(x: tf.Tensor, options: ChebyshevBasisOptions): tf
   }
   checkInt(options.degree, 0, where, 'degree');
   const degree = options.degree;
-  if (!useFusedKernel(options.impl, where)) return chebyshevBasisReference(x, degree);
+  if (!useFusedKernel(options.impl, where, chebyshevBasisKernel)) return chebyshevBasisReference(x, degree);
   return runFusedKernel(CHEBYSHEV_BASIS_KERNEL, { x }, { degree }) as tf.Tensor;
 }

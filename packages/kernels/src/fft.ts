@@ -3,7 +3,7 @@
 // (fft_reference.ts). Complex values are `{ real, imag }` pairs of float32 tensors of one shape
 // (tfjs's wasm backend has no complex dtype).
 import { ConfigError, ShapeError, checkNumber, checkOptions, checkTensor, formatShape, isRecord, show, tf } from '@basiskit/tensor';
-import { FFT_KERNEL, IRFFT_KERNEL, RFFT_KERNEL } from './fft_kernel';
+import { FFT_KERNEL, fftKernel, IRFFT_KERNEL, irfftKernel, RFFT_KERNEL, rfftKernel } from './fft_kernel';
 import { fftReference, fftScale, irfftReference, rfftReference, type ComplexTensor, type FFTNorm } from './fft_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -77,7 +77,7 @@ function complexTransform(x: ComplexTensor, options: FFTOptions | undefined, inv
   checkComplex(x, where);
   const r = resolve(options, x.real.shape, where);
   const n = r.n ?? lengthAt(x.real.shape, r.axis, where);
-  if (!useFusedKernel(r.impl, where)) return fftReference(x, { axis: r.axis, n, norm: r.norm, inverse });
+  if (!useFusedKernel(r.impl, where, fftKernel)) return fftReference(x, { axis: r.axis, n, norm: r.norm, inverse });
   const scale = fftScale(r.norm, n, inverse);
   const [real, imag] = runFusedKernel(FFT_KERNEL, { real: x.real, imag: x.imag }, { axis: r.axis, n, inverse, scale }) as tf.Tensor[];
   return { real, imag };
@@ -109,7 +109,7 @@ export function rfft(x: tf.Tensor, options?: FFTOptions): ComplexTensor {
   checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   const r = resolve(options, x.shape, where);
   const n = r.n ?? lengthAt(x.shape, r.axis, where);
-  if (!useFusedKernel(r.impl, where)) return rfftReference(x, { axis: r.axis, n, norm: r.norm });
+  if (!useFusedKernel(r.impl, where, rfftKernel)) return rfftReference(x, { axis: r.axis, n, norm: r.norm });
   const scale = fftScale(r.norm, n, false);
   const [real, imag] = runFusedKernel(RFFT_KERNEL, { x }, { axis: r.axis, n, inverse: false, scale }) as tf.Tensor[];
   return { real, imag };
@@ -138,7 +138,7 @@ export function irfft(x: ComplexTensor, options?: FFTOptions): tf.Tensor {
     }
     n = 2 * (m - 1);
   }
-  if (!useFusedKernel(r.impl, where)) return irfftReference(x, { axis: r.axis, n, norm: r.norm });
+  if (!useFusedKernel(r.impl, where, irfftKernel)) return irfftReference(x, { axis: r.axis, n, norm: r.norm });
   const scale = fftScale(r.norm, n, true);
   return runFusedKernel(IRFFT_KERNEL, { real: x.real, imag: x.imag }, { axis: r.axis, n, inverse: true, scale }) as tf.Tensor;
 }

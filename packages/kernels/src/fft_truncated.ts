@@ -15,7 +15,7 @@
 import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
 import { checkComplex, irfft, rfft } from './fft';
 import { fftScale, fitLast, type ComplexTensor, type FFTNorm } from './fft_reference';
-import { RFFT_KERNEL } from './fft_kernel';
+import { RFFT_KERNEL, rfftKernel } from './fft_kernel';
 import { hasFusedKernels, runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 /** Options of {@link truncatedRfft}. */
@@ -148,7 +148,7 @@ export function truncatedRfft(x: tf.Tensor, options: TruncatedRfftOptions): Comp
   const s = fftScale(norm, n, false);
   if (!useMatmul(o.impl, n, m, false, where)) {
     // the rfft kernel writes only the first m bins (no slice); without it, the reference and a slice
-    if (useFusedKernel('auto', where)) {
+    if (useFusedKernel('auto', where, rfftKernel)) {
       const [real, imag] = runFusedKernel(RFFT_KERNEL, { x }, { axis, n, inverse: false, scale: s, bins: m }) as tf.Tensor[];
       return { real, imag };
     }

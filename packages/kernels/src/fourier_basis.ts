@@ -8,7 +8,7 @@
 //   out[..., i, k-1] = cos(k x_i),   out[..., i, G + k-1] = sin(k x_i)
 // (FourierKAN's `fouriercoeffs[0]` multiplies the cosines, `fouriercoeffs[1]` the sines).
 import { ConfigError, checkInt, checkTensor, tf } from '@basiskit/tensor';
-import { FOURIER_BASIS_KERNEL } from './fourier_basis_kernel';
+import { FOURIER_BASIS_KERNEL, fourierBasisKernel } from './fourier_basis_kernel';
 import { fourierBasisReference } from './fourier_basis_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -35,6 +35,6 @@ export function fourierBasis(x: tf.Tensor, options: FourierBasisOptions): tf.Ten
   }
   checkInt(options.gridSize, 1, where, 'gridSize');
   const gridSize = options.gridSize;
-  if (!useFusedKernel(options.impl, where)) return fourierBasisReference(x, gridSize);
+  if (!useFusedKernel(options.impl, where, fourierBasisKernel)) return fourierBasisReference(x, gridSize);
   return runFusedKernel(FOURIER_BASIS_KERNEL, { x }, { gridSize }) as tf.Tensor;
 }

@@ -8,7 +8,7 @@
 //   d/d dy = g gelu'(x)  (the backward kernel again),   d/dx = g dy gelu''(x),
 //   gelu''(x) = phi(x) (2 - x^2)  (plain ops, x clamped to ±40 where phi is already 0, so no 0 * Inf).
 import { checkTensor, tf } from '@basiskit/tensor';
-import { GELU_GRAD_KERNEL, GELU_KERNEL } from './gelu_kernel';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, geluKernel } from './gelu_kernel';
 import { geluReference } from './gelu_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -26,7 +26,7 @@ export interface GeluKernelOptions {
 export function gelu(x: tf.Tensor, options: GeluKernelOptions = {}): tf.Tensor {
   const where = 'gelu';
   checkTensor(x, { where, dtype: 'float32' });
-  if (!useFusedKernel(options.impl, where)) return geluReference(x);
+  if (!useFusedKernel(options.impl, where, geluKernel)) return geluReference(x);
   registerSecondDerivative();
   return runFusedKernel(GELU_KERNEL, { x }) as tf.Tensor;
 }

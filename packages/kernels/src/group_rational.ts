@@ -6,7 +6,7 @@
 // kernels of group_rational_kernel.ts (forward, and one backward pass for x, numerator and
 // denominator); elsewhere the plain-ops reference (group_rational_reference.ts).
 import { ConfigError, ShapeError, checkTensor, formatShape, tf } from '@basiskit/tensor';
-import { GROUP_RATIONAL_KERNEL } from './group_rational_kernel';
+import { GROUP_RATIONAL_KERNEL, groupRationalKernel } from './group_rational_kernel';
 import { groupRationalReference } from './group_rational_reference';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
@@ -54,6 +54,6 @@ export interface GroupRationalOptions {
 export function groupRational(x: tf.Tensor, numerator: tf.Tensor, denominator: tf.Tensor, options: GroupRationalOptions = {}): tf.Tensor {
   const where = 'groupRational';
   const groups = validate(x, numerator, denominator, where);
-  if (!useFusedKernel(options.impl, where)) return groupRationalReference(x, numerator, denominator);
+  if (!useFusedKernel(options.impl, where, groupRationalKernel)) return groupRationalReference(x, numerator, denominator);
   return runFusedKernel(GROUP_RATIONAL_KERNEL, { x, numerator, denominator }, { groups }) as tf.Tensor;
 }

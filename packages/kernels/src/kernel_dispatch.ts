@@ -1,25 +1,44 @@
 // How an op picks and runs its fused kernel: `useFusedKernel` resolves the `impl` option
-// against what the active backend has (registering every fused kernel on first use),
-// `runFusedKernel` runs one. Backends without the kernels (webgl, webgpu) take the op's
-// plain-ops reference.
+// against what the active backend has and registers the op's own kernel configs on first use
+// (per op, the way tfjs registers kernels: a bundle that uses only gelu carries only gelu's
+// kernels), `runFusedKernel` runs one. Backends without the kernels (webgl, webgpu) take the
+// op's plain-ops reference.
 import { ConfigError, tf } from '@basiskit/tensor';
-import { GROUP_RATIONAL_KERNEL } from './group_rational_kernel';
-import { registerAllKernels } from './register_all_kernels';
-import { hasKernel, runKernel } from './typed_array_kernel';
+import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
+import { runKernel, TYPED_ARRAY_BACKENDS } from './typed_array_kernel';
+
+/** A fused kernel config of any attribute and SIMD export types. */
+type AnyFusedKernel = FusedKernelConfig<any, any>;
+
+const registered = new Set<AnyFusedKernel>();
 
 /** Whether the active backend runs basiskit's fused kernels (cpu and wasm do). */
 export function hasFusedKernels(): boolean {
-  registerAllKernels();
-  // every fused kernel is registered for the same backends: one stands for all
-  return hasKernel(GROUP_RATIONAL_KERNEL);
+  // every fused kernel is registered for the same backends (on its op's first use)
+  return (TYPED_ARRAY_BACKENDS as readonly string[]).includes(tf.getBackend());
+}
+
+/** Registers `kernels` (forward, backward and gradient, for cpu and wasm) unless already done. */
+export function ensureRegistered(kernels: AnyFusedKernel | readonly AnyFusedKernel[]): void {
+  for (const config of Array.isArray(kernels) ? kernels : [kernels as AnyFusedKernel]) {
+    if (registered.has(config)) continue;
+    registerFusedKernel(config);
+    registered.add(config);
+  }
 }
 
 /**
  * Whether to run a fused kernel for `impl` ('auto': when the backend has it); throws for an
- * unknown `impl`, and for 'fused' on a backend without the kernels. `fusedNames` are the
- * values that ask for the fused kernel (default `['fused']`).
+ * unknown `impl`, and for 'fused' on a backend without the kernels. When it returns true, the
+ * `kernels` the op runs (its configs, and those its gradients run) are registered. `fusedNames`
+ * are the values that ask for the fused kernel (default `['fused']`).
  */
-export function useFusedKernel(impl: string | undefined, where: string, fusedNames: readonly string[] = ['fused']): boolean {
+export function useFusedKernel(
+  impl: string | undefined,
+  where: string,
+  kernels: AnyFusedKernel | readonly AnyFusedKernel[],
+  fusedNames: readonly string[] = ['fused'],
+): boolean {
   const mode = impl ?? 'auto';
   if (mode !== 'auto' && mode !== 'reference' && !fusedNames.includes(mode)) {
     const names = ['auto', ...fusedNames, 'reference'].map((n) => `'${n}'`);
@@ -40,6 +59,7 @@ export function useFusedKernel(impl: string | undefined, where: string, fusedNam
       got: `'${mode}' on ${tf.getBackend()}`,
     });
   }
+  if (available) ensureRegistered(kernels);
   return available;
 }
 

@@ -6,7 +6,7 @@
 // operands in place); elsewhere `tf.matMul(a, b, true, false)`.
 import { ShapeError, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
-import { MATMUL_TN_KERNEL } from './matmul_tn_kernel';
+import { MATMUL_TN_KERNEL, matMulTNKernel } from './matmul_tn_kernel';
 
 /** Options of {@link matMulTN}. */
 export interface MatMulTNOptions {
@@ -25,6 +25,6 @@ export function matMulTN(a: tf.Tensor, b: tf.Tensor, options: MatMulTNOptions = 
   if (a.shape[0] !== b.shape[0]) {
     throw new ShapeError('row counts differ', { where, argument: 'b', expected: `[${a.shape[0]}, Q] (a ${formatShape(a.shape)})`, got: formatShape(b.shape) });
   }
-  if (!useFusedKernel(options.impl, where)) return tf.matMul(a, b, true, false);
+  if (!useFusedKernel(options.impl, where, matMulTNKernel)) return tf.matMul(a, b, true, false);
   return runFusedKernel(MATMUL_TN_KERNEL, { a, b }) as tf.Tensor;
 }

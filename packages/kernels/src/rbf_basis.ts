@@ -10,7 +10,7 @@
 // parameter `rbf.grid`, so a checkpoint's grid is used as stored); h is a constant attribute.
 import { ConfigError, ShapeError, checkInt, checkNumber, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
-import { RBF_BASIS_KERNEL } from './rbf_basis_kernel';
+import { RBF_BASIS_KERNEL, rbfBasisKernel } from './rbf_basis_kernel';
 import { rbfBasisReference } from './rbf_basis_reference';
 
 /** Options of {@link rbfBasis}: FastKAN's grid and the implementation. */
@@ -79,7 +79,7 @@ export function rbfBasis(x: tf.Tensor, options: RBFBasisOptions = {}): tf.Tensor
   const where = 'rbfBasis';
   checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   const r = resolveRBF(options ?? {}, where);
-  const fused = useFusedKernel(options?.impl, where);
+  const fused = useFusedKernel(options?.impl, where, rbfBasisKernel);
   return tf.tidy(() => {
     const grid = options.grid ?? tf.linspace(r.gridMin, r.gridMax, r.numGrids);
     if (!fused) return rbfBasisReference(x, grid, r.denominator);

@@ -1,7 +1,8 @@
 // Every fused kernel of the package, as data (each `*_kernel.ts` exports its config), registered
 // for cpu and wasm with its gradient in one place, the way tfjs's register_all_kernels.ts lists
-// its kernel configs. Registration is lazy: the first op that asks for a fused kernel
-// (kernel_dispatch.ts) registers them all, once; importing the package registers nothing.
+// its kernel configs. Ops do not use this list: each registers only its own configs on first
+// use (kernel_dispatch.ts `useFusedKernel`), so a bundle carries only the kernels of the ops it
+// calls. `registerAllKernels` registers every one eagerly (tests, the testing entry).
 import { biasGeluKernel, biasSkipGeluKernel } from './bias_gelu_kernel';
 import { bsplineBasisKernel } from './bspline_basis_kernel';
 import { chebyshevBasisKernel } from './chebyshev_basis_kernel';

@@ -13,7 +13,7 @@
 // r stays the constant above (as in ReLU-KAN, where training s, e leaves r unchanged).
 import { ConfigError, ShapeError, checkInt, checkTensor, formatShape, tf } from '@basiskit/tensor';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
-import { RELU_KAN_BASIS_KERNEL } from './relu_kan_basis_kernel';
+import { RELU_KAN_BASIS_KERNEL, reluKanBasisKernel } from './relu_kan_basis_kernel';
 import { reluKanBasisReference } from './relu_kan_basis_reference';
 
 /** Options of {@link reluKanBasis}. */
@@ -104,7 +104,7 @@ export function reluKanBasis(x: tf.Tensor, options: ReLUKANBasisOptions): tf.Ten
   checkTensor(x, { where, dtype: 'float32', minRank: 1 });
   const { gridSize, k } = checkSizes(options, where);
   checkPhases(x, options, gridSize + k, where);
-  const fused = useFusedKernel(options.impl, where);
+  const fused = useFusedKernel(options.impl, where, reluKanBasisKernel);
   const r = reluKanScale(gridSize, k);
   return tf.tidy(() => {
     const [phaseLow, phaseHeight] = options.phaseLow && options.phaseHeight ? [options.phaseLow, options.phaseHeight] : defaultPhases(gridSize, k);

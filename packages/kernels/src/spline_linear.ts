@@ -15,7 +15,7 @@
 import { linear, tf } from '@basiskit/tensor';
 import { bsplineBasis, checkSplineArgs } from './bspline_basis';
 import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
-import { SPLINE_LINEAR_LOCAL_KERNEL } from './spline_linear_kernel';
+import { SPLINE_LINEAR_LOCAL_KERNEL, splineLinearLocalKernel } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
 
 /** Options of {@link splineLinear}. */
@@ -59,7 +59,7 @@ export function splineLinear(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, o
   const k = options.splineOrder;
   checkSplineArgs(x, grid, weight, k, 'splineLinear');
   const impl = options.impl ?? 'auto';
-  if (!useFusedKernel(impl, 'splineLinear', ['local', 'dense'])) return splineLinearReference(x, grid, weight, k);
+  if (!useFusedKernel(impl, 'splineLinear', splineLinearLocalKernel, ['local', 'dense'])) return splineLinearReference(x, grid, weight, k);
   // (an empty batch goes local: tfjs-wasm's matMul fails on a zero-row operand and leaves garbage)
   const useDense = x.shape[0] !== 0 && (impl === 'dense' || (impl === 'auto' && autoPrefersDense(weight.shape[0] as number, weight.shape[2] as number, k)));
   return useDense ? densePath(x, grid, weight, k) : localPath(x, grid, weight, k);

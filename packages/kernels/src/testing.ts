@@ -25,3 +25,4 @@ export { FFT_KERNEL, FFT_GRAD_KERNEL, RFFT_KERNEL, RFFT_GRAD_KERNEL, IRFFT_KERNE
 export { GELU_KERNEL, GELU_GRAD_KERNEL } from './gelu_kernel';
 export { BIAS_GELU_KERNEL, BIAS_GELU_GRAD_KERNEL, BIAS_SKIP_GELU_KERNEL, BIAS_SKIP_GELU_GRAD_KERNEL } from './bias_gelu_kernel';
 export { MATMUL_TN_KERNEL, MATMUL_TN_GRAD_KERNEL } from './matmul_tn_kernel';
+export { FUSED_KERNELS, registerAllKernels } from './register_all_kernels';
