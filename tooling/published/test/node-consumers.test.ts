@@ -36,7 +36,7 @@ describe.each(consumers)('$kind consumer ($file)', ({ kind, file, verb, steps })
   beforeAll(async () => {
     try {
       const dir = requireInstall(context().consumer, `the ${kind} consumer`);
-      copyFileSync(join(fixturesDir, 'consumers', file), join(dir, file));
+      for (const f of [file, 'checks.cjs']) copyFileSync(join(fixturesDir, 'consumers', f), join(dir, f));
       const r = await run(process.execPath, [file, String(steps)], { cwd: dir, env: scratchEnv(), timeoutMs: 120_000 });
       results = parseConsumer(`node ${file}`, r);
       if (r.code !== 0) failure = describeRun(`node ${file}`, r);
