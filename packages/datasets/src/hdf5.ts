@@ -11,7 +11,7 @@
 // bundle (the specifier is a variable, so bundlers leave it alone; bundled browser code passes the
 // module itself as the `h5wasm` option).
 import { BasiskitError, ConfigError, FormatError, formatShape, isRecord, show, tf } from '@basiskit/tensor';
-import { npyToTensor, reorder, type NpyArray, type NpyDType, type NpyTypedArray } from './npy';
+import { npyArrayConstructor, npyToTensor, reorder, type NpyArray, type NpyDType, type NpyTypedArray } from './npy';
 
 /** Options of {@link readHdf5} and {@link loadHdf5}. */
 export interface Hdf5ReadOptions {
@@ -126,20 +126,6 @@ function dtypeOf(meta: H5Entity['metadata']): NpyDType | undefined {
   return undefined;
 }
 
-const ARRAYS: Record<NpyDType, new (n: number) => NpyTypedArray> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-};
-
 let fileCounter = 0;
 /** Distinguishes this module instance's temporary files in h5wasm's file system. */
 const FILE_PREFIX = `/basiskit-${Math.random().toString(36).slice(2, 8)}`;
@@ -249,7 +235,8 @@ async function read(bytes: unknown, options: unknown, where: string): Promise<Re
           got: 'another HDF5 type (string, compound, reference)',
         });
       const n = info.shape.reduce((a, b) => a * b, 1);
-      const bytesNeeded = n * new ARRAYS[info.dtype](0).BYTES_PER_ELEMENT;
+      const C = npyArrayConstructor(info.dtype);
+      const bytesNeeded = n * new C(0).BYTES_PER_ELEMENT;
       if (bytesNeeded > o.maxSize)
         throw new FormatError('dataset too large', {
           where,
@@ -258,7 +245,6 @@ async function read(bytes: unknown, options: unknown, where: string): Promise<Re
           got: `${formatShape(info.shape)} ${info.dtype}: ${bytesNeeded} bytes`,
         });
       const value = (file.get(key) as H5Entity).value;
-      const C = ARRAYS[info.dtype];
       if (!ArrayBuffer.isView(value) || (value as NpyTypedArray).length !== n || !(value instanceof C))
         throw new FormatError('dataset could not be read', { where, argument: `${o.name}:${key}`, expected: `${n} ${info.dtype} values`, got: show(value) });
       let data = value as NpyTypedArray;

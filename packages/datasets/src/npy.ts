@@ -95,6 +95,11 @@ const DTYPES: Record<NpyDType, DTypeInfo> = {
 /** The dtypes this module reads and writes. */
 export const NPY_DTYPES: readonly NpyDType[] = Object.keys(DTYPES) as NpyDType[];
 
+/** The typed-array class that holds `dtype`'s values (bool: Uint8Array). @internal */
+export function npyArrayConstructor(dtype: NpyDType): new (n: number) => NpyTypedArray {
+  return DTYPES[dtype].create(0).constructor as new (n: number) => NpyTypedArray;
+}
+
 const BY_CODE = new Map(Object.entries(DTYPES).map(([k, v]) => [v.code, k as NpyDType]));
 const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
