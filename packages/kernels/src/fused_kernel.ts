@@ -18,6 +18,34 @@ export interface KernelSide<A extends object, E> extends KernelBody<A> {
    * tables into `scratch`; views on it are valid until the next heap allocation).
    */
   wasm?(simd: E, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number, memory: WebAssembly.Memory): boolean;
+  /** The multi-threaded wasm SIMD version (replaces `wasm` where the module has a shared-memory build). */
+  parallel?: ParallelSide<A, E>;
+}
+
+/**
+ * One step of a parallel wasm kernel: `fn(...args, chunk, thread)` runs for every chunk in
+ * 0..chunks-1, on any thread, in any order (`thread`, 0..threads-1, only picks the caller's
+ * part of the scratch). Phases run one after another.
+ */
+export interface ParallelPhase<E> {
+  fn: keyof E & string;
+  args: number[];
+  chunks: number;
+}
+
+/**
+ * A kernel side split into chunks that the thread pool (@basiskit/tensor's `threadPool`) runs
+ * on all cores, with the wasm SIMD module instantiated on shared memory. A chunk's results
+ * must not depend on which thread runs it or on how many threads there are (disjoint outputs;
+ * reductions as per-chunk partial sums that a later one-chunk phase adds in a fixed order), so
+ * every thread count gives the same bits. On the wasm backend with one thread the same phases
+ * run in place on the tfjs heap (thread 0); on cpu, inputs are copied into the pool's memory.
+ */
+export interface ParallelSide<A extends object, E> {
+  /** Bytes of zeroed scratch the phases need with `threads` threads (a shared part and one part per thread). */
+  scratchBytes(shapes: number[][], attrs: A, threads: number): number;
+  /** The phases, from the byte offsets of the inputs, the (zeroed) outputs and the scratch (16-byte aligned). */
+  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): ParallelPhase<E>[];
 }
 
 /** A fused op's kernels: forward, backward and how the gradient maps onto the inputs. */
@@ -49,6 +77,12 @@ export interface FusedKernelConfig<A extends object, E = never> {
    * name and what the caller should do instead.
    */
   notDifferentiable?: { where: string; expected: string };
+  /**
+   * An input whose gradient the backward can skip (a network's first layer: its input needs
+   * none). The backward then gets the attribute `skipInputGradient: true`, and leaves that
+   * output zero.
+   */
+  skippable?: string;
 }
 
 /** `config`, typed (lets TypeScript infer the attribute and SIMD export types). */

@@ -11,6 +11,11 @@ export interface SimdModuleSource<E> {
   readonly name: string;
   /** The compiled module, base64. */
   readonly base64: string;
+  /**
+   * The same module compiled against a shared memory (`--sharedMemory`), base64: what the
+   * thread pool's workers instantiate. Absent for modules without parallel kernels.
+   */
+  readonly base64Shared?: string;
   /** Type carrier only (never set): the module's exports. */
   readonly exports?: E;
 }
