@@ -1,11 +1,11 @@
 export { Optimizer } from './optimizer';
-export type { ClipOptions, ParamGroup, ResolvedParamGroup, OptimizerState, ParamState } from './optimizer';
+export type { ClipOptions, ParamGroup, ResolvedParamGroup, OptimizerState, ParamState, ParamUpdate } from './optimizer';
 export { clipGradNorm, clipGradValue } from './clip';
 export type { ClipGradNormResult } from './clip';
 export { SGD } from './sgd';
 export type { SGDOptions, SGDGroupOptions } from './sgd';
 export { Adam, AdamW } from './adam';
-export type { AdamOptions, AdamGroupOptions } from './adam';
+export type { AdamOptions, AdamGroupOptions, AdamForeachOptions } from './adam';
 export { RMSprop } from './rmsprop';
 export type { RMSpropOptions, RMSpropGroupOptions } from './rmsprop';
 export { LBFGS } from './lbfgs';

@@ -81,6 +81,16 @@ export interface StateSpec {
   together: readonly string[];
 }
 
+/** One parameter's update in a step: the parameter, its (clipped) gradient, its state index and its group. */
+export interface ParamUpdate {
+  param: Parameter;
+  grad: tf.Tensor;
+  /** Index over all groups (PyTorch's packed state index). */
+  index: number;
+  /** Index of its parameter group. */
+  group: number;
+}
+
 interface Slot {
   param: Parameter;
   /** Index over all groups (PyTorch's packed state index). */
@@ -395,13 +405,33 @@ export abstract class Optimizer<O extends { lr: number }> {
         closure,
         slots.map((s) => s.param),
       );
+      const updates: ParamUpdate[] = [];
       grads.forEach((g, i) => {
-        if (g == null) return;
-        const s = slots[i];
-        this.updateParam(s.param, g, this.paramGroups[s.group], this.stateOf(s.index));
+        if (g != null) updates.push({ param: slots[i].param, grad: g, index: slots[i].index, group: slots[i].group });
       });
+      this.applyUpdates(updates);
       return value;
     });
+  }
+
+  /**
+   * Applies the updates of one step (parameters with a gradient, in order over all groups).
+   * Called inside `tf.tidy`. The default calls {@link Optimizer.updateParam} for each in turn;
+   * Adam overrides it to update a whole group with one set of ops.
+   */
+  protected applyUpdates(updates: readonly ParamUpdate[]): void {
+    for (const u of updates) this.updateParam(u.param, u.grad, this.paramGroups[u.group], this.stateOf(u.index));
+  }
+
+  /**
+   * The state tensors of parameter `index` for {@link Optimizer.stateDict}, as new tensors
+   * the caller owns, in PyTorch's layout (each shaped like its parameter). The default copies
+   * `state.tensors`; an optimizer that keeps some state elsewhere (Adam's flat state) adds it.
+   */
+  protected exportStateTensors(_index: number, state: ParamState): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = {};
+    for (const [name, t] of Object.entries(state.tensors)) out[name] = tf.clone(t);
+    return out;
   }
 
   /** The state of parameter `index`, created (empty) on first use. */
@@ -436,7 +466,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     const indices = [...this.state.keys()].sort((a, b) => a - b);
     for (const i of indices) {
       const st = this.state.get(i)!;
-      for (const [name, t] of Object.entries(st.tensors)) tensors[`state.${i}.${name}`] = tf.keep(tf.clone(t));
+      for (const [name, t] of Object.entries(this.exportStateTensors(i, st))) tensors[`state.${i}.${name}`] = tf.keep(t);
       if (Object.keys(st.scalars).length) perParam[String(i)] = { ...st.scalars };
     }
     const paramGroups = this.paramGroups.map((g) => {
