@@ -8,6 +8,10 @@ repeated to every group, x viewed [B, L, groups, D/groups] and permuted group-ma
 8 groups, input [8, 197, 768]; forward + backward from an upstream gradient (gradients of x and
 both coefficient tables). Prints the median ms.
 
+KAT_Group_Torch's denominator is 1 + |b1| z + ... + |b4| z^4 (coefficient magnitudes times signed
+powers), not its CUDA kernel's (and basiskit's) 1 + |b1 z| + ... + |b4 z^4|: the two differ where z < 0
+(up to ~5e-3 on the gelu start over [-3, 3]); the work is the same, and only the time is compared.
+
 Run: python3 bench/kat_group_torch.py [threads] [coefficients JSON {"numerator": [6 numbers], "denominator": [4 numbers]}]
 threads defaults to all cores; the coefficients default to a gelu fit (bench/run.mjs passes
 basiskit's own gelu fit, so both sides start from the same function).
