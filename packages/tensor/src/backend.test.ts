@@ -18,6 +18,8 @@ describe('initBackend (Node)', () => {
     expect(info.simd).toBe(true);
     expect(info.threads).toBe(1);
     expect(info.fallbacks).toEqual([]);
+    expect(info.kernelThreads.sharedMemory).toBe(true);
+    expect(info.kernelThreads.threads).toBeGreaterThanOrEqual(1);
     expect(tf.getBackend()).toBe('wasm');
   });
 
@@ -155,5 +157,17 @@ describe('chained ops', () => {
       return x.add(1).mul(tf.scalar(2)).reshape([2, 3]).transpose().sum(1).arraySync();
     });
     expect(out).toEqual([4, 4, 4]);
+  });
+});
+
+describe('initBackend threads', () => {
+  it('sets the kernel threads, reports them, and rejects a bad count before starting anything', async () => {
+    try {
+      expect((await initBackend({ backend: 'cpu', threads: 2 })).kernelThreads).toEqual({ threads: 2, requested: 2, sharedMemory: true });
+      await expect(initBackend({ threads: 0 })).rejects.toThrow(/initBackend.*threads.*positive integer/s);
+      expect(tf.getBackend()).toBe('cpu');
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
   });
 });

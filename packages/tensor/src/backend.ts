@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, ConfigError } from './errors';
+import { setKernelThreads, type ThreadPoolInfo } from './thread_pool';
 import { defaultWasmPaths } from './wasm_paths';
 
 /** Names of the backends basiskit knows how to start. */
@@ -32,6 +33,13 @@ export interface InitBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** Threads for the wasm backend where the platform supports them (browsers with COOP/COEP). */
   wasmThreads?: number;
+  /**
+   * Threads for basiskit's fused kernels (the thread pool, {@link threadPool}), the calling
+   * thread included. Default: `BASISKIT_THREADS` when set, else all cores. Where worker threads
+   * cannot share memory (a page without COOP/COEP headers) the kernels run on one thread, and
+   * `kernelThreads.note` says why.
+   */
+  threads?: number;
 }
 
 /** One backend that was tried and could not be started. */
@@ -57,6 +65,8 @@ export interface BackendInfo {
   threads?: number;
   /** Backends tried before this one, with the reason each failed (empty when the first worked). */
   fallbacks: BackendAttempt[];
+  /** The threads basiskit's fused kernels run on (see {@link InitBackendOptions.threads}). */
+  kernelThreads: ThreadPoolInfo;
 }
 
 /** Whether this is Node (or Bun/Deno with process.versions.node), not a browser. */
@@ -337,12 +347,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       got: JSON.stringify(requested),
     });
   }
+  const kernelThreads = setKernelThreads(options.threads);
   const order = requested === 'auto' ? defaultBackendOrder() : [requested];
   const fallbacks: BackendAttempt[] = [];
   for (const name of order) {
     try {
       if (tf.getBackend() !== name) await start(name, options);
-      return describeBackend(name, requested, fromEnvValue !== undefined, fallbacks);
+      return describeBackend(name, requested, fromEnvValue !== undefined, fallbacks, kernelThreads);
     } catch (e) {
       const url = (e as StartError).url;
       fallbacks.push(url !== undefined ? { name, reason: (e as Error).message, url } : { name, reason: (e as Error).message });
@@ -356,8 +367,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   });
 }
 
-function describeBackend(name: BackendName, requested: BackendName | 'auto', fromEnv: boolean, fallbacks: BackendAttempt[]): BackendInfo {
-  const info: BackendInfo = { name, requested, fromEnv, fallbacks };
+function describeBackend(
+  name: BackendName,
+  requested: BackendName | 'auto',
+  fromEnv: boolean,
+  fallbacks: BackendAttempt[],
+  kernelThreads: ThreadPoolInfo,
+): BackendInfo {
+  const info: BackendInfo = { name, requested, fromEnv, fallbacks, kernelThreads };
   if (name === 'wasm') {
     info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     info.threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;
