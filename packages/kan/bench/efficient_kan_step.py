@@ -2,19 +2,37 @@
 
 The same math as efficient-kan's KANLinear (Cox-de Boor bases on the extended uniform grid,
 silu base branch, scaled spline weight, F.linear contractions), written here for timing only:
-KAN([64, 64, 64]), batch 1024, G = 5, k = 3, one Adam step (zero_grad, forward, MSE, backward,
-step). Prints the median step time in ms. Run: python3 bench/efficient_kan_step.py
+a KAN (default [64, 64, 64]), batch 1024, G = 5, k = 3, one Adam step (zero_grad, forward, MSE,
+backward, step). Prints the median step time in ms, the number of timed steps, and the growth of
+the process's peak resident memory (ru_maxrss) from before the model and data are built to after
+the last step.
+
+Run: python3 bench/efficient_kan_step.py [threads] [--width W | --dims 64,64,64] [--batch N]
+     [--runs R] [--warmup W]
+threads defaults to all cores (Debian's build otherwise starts with one); --width W means [W, W, W].
 """
+import argparse
 import math
-import sys
+import os
+import resource
 import time
 
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads())
+parser = argparse.ArgumentParser()
+parser.add_argument("threads", nargs="?", type=int, default=os.cpu_count())
+parser.add_argument("--width", type=int)
+parser.add_argument("--dims", default="64,64,64")
+parser.add_argument("--batch", type=int, default=1024)
+parser.add_argument("--runs", type=int, default=30)
+parser.add_argument("--warmup", type=int, default=5)
+args = parser.parse_args()
+torch.set_num_threads(args.threads)
 torch.manual_seed(0)
-G, K, N, DIMS = 5, 3, 1024, [64, 64, 64]
+G, K, N = 5, 3, args.batch
+DIMS = [args.width] * 3 if args.width else [int(d) for d in args.dims.split(",")]
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 class Layer(torch.nn.Module):
@@ -54,12 +72,16 @@ def step():
     opt.step()
 
 
-for _ in range(5):
+for _ in range(args.warmup):
     step()
 times = []
-for _ in range(30):
+for _ in range(args.runs):
     t0 = time.perf_counter()
     step()
     times.append((time.perf_counter() - t0) * 1000)
 times.sort()
-print(f"torch {torch.__version__} threads {torch.get_num_threads()}: efficient-kan KAN([64,64,64]) b1024 Adam step {times[len(times) // 2]:.2f} ms")
+rss_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+print(
+    f"torch {torch.__version__} threads {torch.get_num_threads()}: efficient-kan KAN({DIMS}) b{N} Adam step {times[len(times) // 2]:.2f} ms"
+    f" (median of {args.runs} steps after {args.warmup}); peak RSS growth {rss_mb:.1f} MB"
+)
