@@ -12,11 +12,24 @@ type AnyFusedKernel = FusedKernelConfig<any, any>;
 
 const registered = new Set<AnyFusedKernel>();
 
-/** Whether the active backend runs basiskit's fused kernels (cpu and wasm do). */
-export function hasFusedKernels(): boolean {
-  // every fused kernel is registered for the same backends (on its op's first use)
-  return (TYPED_ARRAY_BACKENDS as readonly string[]).includes(tf.getBackend());
+/**
+ * Whether the active backend runs basiskit's fused kernels: cpu and wasm do; webgpu does once
+ * `registerWebGPUKernels()` (from '@basiskit/kernels/webgpu') has registered the WGSL kernels.
+ * With `kernels`, whether it runs those (on webgpu, only ops with a WGSL kernel: others take
+ * their plain-ops reference there).
+ */
+export function hasFusedKernels(kernels?: AnyFusedKernel | readonly AnyFusedKernel[]): boolean {
+  const backend = tf.getBackend();
+  // every fused kernel is registered for cpu and wasm (on its op's first use)
+  if ((TYPED_ARRAY_BACKENDS as readonly string[]).includes(backend)) return true;
+  if (backend !== 'webgpu') return false;
+  if (kernels === undefined) return tf.getKernel(WEBGPU_MARKER_KERNEL, 'webgpu') != null;
+  const list = Array.isArray(kernels) ? kernels : [kernels as AnyFusedKernel];
+  return list.every((c) => tf.getKernel(c.name, 'webgpu') != null && tf.getKernel(c.gradName, 'webgpu') != null);
 }
+
+/** A kernel every WGSL registration includes (the GELU's): its presence means registerWebGPUKernels() ran. */
+const WEBGPU_MARKER_KERNEL = 'BasiskitGelu';
 
 /** Registers `kernels` (forward, backward and gradient, for cpu and wasm) unless already done. */
 export function ensureRegistered(kernels: AnyFusedKernel | readonly AnyFusedKernel[]): void {
@@ -50,7 +63,7 @@ export function useFusedKernel(
     });
   }
   if (mode === 'reference') return false;
-  const available = hasFusedKernels();
+  const available = hasFusedKernels(kernels);
   if (mode !== 'auto' && !available) {
     throw new ConfigError('no fused kernel on this backend', {
       where,
