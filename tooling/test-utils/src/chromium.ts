@@ -31,7 +31,16 @@ export interface LaunchChromiumOptions {
   viewport?: { width: number; height: number };
   /** Whether downloads are accepted (page.waitForEvent('download')). Default false. */
   acceptDownloads?: boolean;
+  /** Flags added to {@link CHROMIUM_ARGS}, e.g. {@link WEBGPU_ARGS}. Default none. */
+  args?: readonly string[];
 }
+
+/**
+ * Flags that give headless Chromium a WebGPU adapter without a GPU: SwiftShader's Vulkan
+ * (`navigator.gpu.requestAdapter()` reports architecture 'swiftshader'; Debian's Chromium 156
+ * needs only `--enable-unsafe-webgpu` for that, the adapter flag makes the choice explicit).
+ */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] as const;
 
 /** A running Chromium: its persistent context, and `close()`, which also removes its profile folder. */
 export interface LaunchedChromium {
@@ -59,7 +68,7 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
       executablePath: CHROMIUM,
       headless: true,
       ignoreDefaultArgs: ['--headless'],
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
       timeout: options.timeout ?? 60_000,
       ...(options.viewport ? { viewport: options.viewport } : {}),
       acceptDownloads: options.acceptDownloads ?? false,
