@@ -1,0 +1,213 @@
+// Page of test/webgpu.test.ts: in Chromium's WebGPU (SwiftShader), every WGSL kernel of
+// @basiskit/kernels/webgpu against its plain-ops reference on the same backend (forward, and the
+// gradient of sum(y * w) by autograd), the gradient by a central finite difference along a
+// random direction, and no leaked tensors or GPU buffers. Results go to `window.__webgpuResults`.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgpu';
+import { registerWebGPUKernels, WEBGPU_KERNELS } from '../../src/webgpu';
+import { hasFusedKernels } from '../../src/kernel_dispatch';
+import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
+import { uniformGrid } from '../../src/bspline_grid';
+import * as T from '../../src/testing';
+
+interface Check {
+  kernel: string;
+  check: string;
+  err: number;
+  tol: number;
+  ok: boolean;
+}
+
+let seed = 12345;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+const arr = (n: number, scale = 1, shift = 0) => Array.from({ length: n }, () => rand() * scale + shift);
+const t = (shape: number[], scale = 1, shift = 0) =>
+  tf.tensor(
+    arr(
+      shape.reduce((a, b) => a * b, 1),
+      scale,
+      shift,
+    ),
+    shape,
+  );
+
+interface Case {
+  name: string;
+  kernel: string;
+  inputs: () => Record<string, tf.Tensor>;
+  attrs: Record<string, number>;
+  reference: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
+  differentiates: string[];
+}
+
+const phases = (perFeature: number) => {
+  const { phaseLow, phaseHeight } = reluKanPhases(4, 2);
+  const row = (p: number[]) => tf.tensor2d(Array.from({ length: perFeature }, () => p.map((v) => v + rand() * 0.05)).flat(), [perFeature, p.length]);
+  return { x: t([6, 5], 0.6, 0.5), phaseLow: row(phaseLow), phaseHeight: row(phaseHeight) };
+};
+
+const CASES: Case[] = [
+  { name: 'gelu', kernel: T.GELU_KERNEL, inputs: () => ({ x: t([4, 33], 4) }), attrs: {}, reference: (i) => T.geluReference(i.x), differentiates: ['x'] },
+  {
+    name: 'biasGelu',
+    kernel: T.BIAS_GELU_KERNEL,
+    inputs: () => ({ x: t([70, 24], 3), bias: t([24]) }),
+    attrs: {},
+    reference: (i) => T.biasGeluReference(i.x, i.bias),
+    differentiates: ['x', 'bias'],
+  },
+  {
+    name: 'biasSkipGelu',
+    kernel: T.BIAS_SKIP_GELU_KERNEL,
+    inputs: () => ({ x: t([9, 8], 3), bias: t([8]), skip: t([9, 8]) }),
+    attrs: {},
+    reference: (i) => T.biasGeluReference(i.x, i.bias, i.skip),
+    differentiates: ['x', 'bias', 'skip'],
+  },
+  {
+    name: 'groupRational',
+    kernel: T.GROUP_RATIONAL_KERNEL,
+    inputs: () => ({ x: t([3, 7, 16], 3), numerator: t([4, 6]), denominator: t([4, 4]) }),
+    attrs: { groups: 4 },
+    reference: (i) => T.groupRationalReference(i.x, i.numerator, i.denominator),
+    differentiates: ['x', 'numerator', 'denominator'],
+  },
+  {
+    name: 'groupRational shared numerator, zero in b',
+    kernel: T.GROUP_RATIONAL_KERNEL,
+    inputs: () => ({ x: t([40, 12], 3), numerator: t([1, 4]), denominator: tf.tensor2d([0.5, 0, -0.3, 0], [2, 2]) }),
+    attrs: { groups: 2 },
+    reference: (i) => T.groupRationalReference(i.x, i.numerator, i.denominator),
+    differentiates: ['x', 'numerator', 'denominator'],
+  },
+  {
+    name: 'rbfBasis',
+    kernel: T.RBF_BASIS_KERNEL,
+    inputs: () => ({ x: t([6, 5], 2), grid: tf.linspace(-2, 2, 8) }),
+    attrs: { denominator: 0.5 },
+    reference: (i) => T.rbfBasisReference(i.x, i.grid, 0.5),
+    differentiates: ['x', 'grid'],
+  },
+  {
+    name: 'chebyshevBasis',
+    kernel: T.CHEBYSHEV_BASIS_KERNEL,
+    inputs: () => ({ x: t([6, 5], 2) }),
+    attrs: { degree: 4 },
+    reference: (i) => T.chebyshevBasisReference(i.x, 4),
+    differentiates: ['x'],
+  },
+  {
+    name: 'fourierBasis',
+    kernel: T.FOURIER_BASIS_KERNEL,
+    inputs: () => ({ x: t([6, 5], 2) }),
+    attrs: { gridSize: 3 },
+    reference: (i) => T.fourierBasisReference(i.x, 3),
+    differentiates: ['x'],
+  },
+  {
+    name: 'reluKanBasis shared phases',
+    kernel: T.RELU_KAN_BASIS_KERNEL,
+    inputs: () => phases(1),
+    attrs: { r: reluKanScale(4, 2) },
+    reference: (i) => T.reluKanBasisReference(i.x, i.phaseLow, i.phaseHeight, reluKanScale(4, 2)),
+    differentiates: ['x', 'phaseLow', 'phaseHeight'],
+  },
+  {
+    name: 'reluKanBasis per-feature phases',
+    kernel: T.RELU_KAN_BASIS_KERNEL,
+    inputs: () => phases(5),
+    attrs: { r: reluKanScale(4, 2) },
+    reference: (i) => T.reluKanBasisReference(i.x, i.phaseLow, i.phaseHeight, reluKanScale(4, 2)),
+    differentiates: ['x', 'phaseLow', 'phaseHeight'],
+  },
+  {
+    name: 'bsplineBasis',
+    kernel: T.BSPLINE_BASIS_KERNEL,
+    inputs: () => ({ x: t([6, 5], 1.1), grid: uniformGrid(5, 5, 3) }),
+    attrs: { splineOrder: 3 },
+    reference: (i) => T.bsplineBasisReference(i.x, i.grid, 3),
+    differentiates: ['x'],
+  },
+];
+
+async function maxErr(a: tf.Tensor, b: tf.Tensor): Promise<[number, number]> {
+  const [x, y] = [await a.data(), await b.data()];
+  let err = x.length === y.length ? 0 : Infinity;
+  let scale = 0;
+  for (let i = 0; i < y.length; i++) {
+    err = Math.max(err, Math.abs(x[i] - y[i]));
+    scale = Math.max(scale, Math.abs(y[i]));
+  }
+  return [err, scale];
+}
+
+async function runCase(c: Case, out: Check[]): Promise<void> {
+  const add = (check: string, err: number, tol: number) => out.push({ kernel: c.name, check, err, tol, ok: err <= tol });
+  const inputs = c.inputs();
+  const engineBackend = tf.engine().backend as unknown as { numDataIds(): number };
+  const run = (ins: Record<string, tf.Tensor>) => tf.engine().runKernel(c.kernel, ins as tf.NamedTensorMap, c.attrs) as tf.Tensor;
+  const y = run(inputs);
+  const yRef = c.reference(inputs);
+  const w = tf.randomUniform(y.shape, -1, 1, 'float32', 7);
+  const [e, s] = await maxErr(y, yRef);
+  add('forward vs reference', e, 2e-5 * (1 + s));
+  // loss(diff inputs) = sum(f(inputs) * w)
+  const loss =
+    (f: (ins: Record<string, tf.Tensor>) => tf.Tensor) =>
+    (...vals: tf.Tensor[]) => {
+      const ins = { ...inputs };
+      c.differentiates.forEach((n, i) => (ins[n] = vals[i]));
+      return tf.sum(tf.mul(f(ins), w));
+    };
+  const diffs = c.differentiates.map((n) => inputs[n]);
+  // leaks of the WGSL forward + backward (and their intermediates): counted around one more run
+  const tensorsBefore = tf.memory().numTensors;
+  const buffersBefore = engineBackend.numDataIds();
+  tf.dispose(tf.grads(loss(run))(diffs));
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  const leakedBuffers = engineBackend.numDataIds() - buffersBefore;
+  add('no leaked tensors / GPU buffers', Math.abs(leaked) + Math.abs(leakedBuffers), 0);
+  const grads = tf.grads(loss(run))(diffs);
+  const gradsRef = tf.grads(loss(c.reference))(diffs);
+  for (let i = 0; i < diffs.length; i++) {
+    const [ge, gs] = await maxErr(grads[i], gradsRef[i]);
+    add(`d${c.differentiates[i]} vs reference autograd`, ge, 1e-4 * (1 + gs));
+  }
+  // central difference along v: (L(x + hv) - L(x - hv)) / 2h vs <grad, v>
+  const h = 1e-2;
+  const v = diffs.map((d) => tf.randomUniform(d.shape, -1, 1, 'float32', 3));
+  const shift = (sgn: number) => loss(run)(...diffs.map((d, i) => tf.add(d, tf.mul(v[i], sgn * h))));
+  const [lp, lm] = tf.tidy(() => [shift(1), shift(-1)]);
+  const fd = ((await lp.data())[0] - (await lm.data())[0]) / (2 * h);
+  tf.dispose([lp, lm]);
+  let dir = 0;
+  let mag = 0;
+  for (let i = 0; i < diffs.length; i++) {
+    const [gd, vd] = [await grads[i].data(), await v[i].data()];
+    for (let j = 0; j < gd.length; j++) {
+      dir += gd[j] * vd[j];
+      mag += Math.abs(gd[j] * vd[j]);
+    }
+  }
+  add('gradient vs finite difference', Math.abs(fd - dir), 1e-2 * (1 + mag));
+  tf.dispose([inputs, y, yRef, w, grads, gradsRef, v] as unknown as tf.Tensor[]);
+}
+
+async function main(): Promise<void> {
+  const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> } }).gpu?.requestAdapter();
+  const info = { adapter: adapter ? (adapter.info?.architecture ?? 'unknown') : null, backend: '', hasFused: false, kernels: WEBGPU_KERNELS.length };
+  const checks: Check[] = [];
+  try {
+    registerWebGPUKernels();
+    await tf.setBackend('webgpu');
+    await tf.ready();
+    info.backend = tf.getBackend();
+    info.hasFused = hasFusedKernels();
+    for (const c of CASES) await runCase(c, checks);
+    (window as unknown as Record<string, unknown>).__webgpuResults = { info, checks };
+  } catch (e) {
+    (window as unknown as Record<string, unknown>).__webgpuResults = { info, checks, error: String((e as Error).stack ?? e) };
+  }
+}
+
+void main();
