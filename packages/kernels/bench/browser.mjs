@@ -1,3 +1,4 @@
+/* global window */
 // Headless runner of bench/browser/page.ts: bundles it with esbuild, serves it, runs it in Debian's
 // Chromium with SwiftShader's WebGPU adapter and prints ms per forward + backward.
 // Usage: cd packages/kernels && node bench/browser.mjs
