@@ -14,6 +14,9 @@ export function basiskitVitestConfig(options = {}) {
       setupFiles: [leakGuard, ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? 30_000,
       pool: 'forks',
+      // vitest already runs test files on every core: the kernels' thread pool runs on one
+      // thread in tests (the tests of the pool itself ask for more with initBackend({ threads }))
+      env: { BASISKIT_THREADS: '1' },
       // tfjs-core's gradient files are extensionless ESM that Node cannot load: let vite
       // transform them (the package's own entry, dist/tf-core.node.js, stays external).
       server: { deps: { inline: [/@tensorflow\/tfjs-core\/dist\/(?!tf-core)/] } },

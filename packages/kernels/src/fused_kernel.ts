@@ -6,7 +6,7 @@
 // turns a config into two tfjs kernels for cpu and wasm (typed_array_kernel.ts) and the
 // gradient that runs the backward kernel.
 import { ConfigError, tf } from '@basiskit/tensor';
-import { registerTypedArrayKernel, runKernel, type KernelBody } from './typed_array_kernel';
+import { registerTypedArrayKernel, runKernel, type KernelBody, type PoolKernel } from './typed_array_kernel';
 import { simdModule, type SimdModuleSource } from './wasm_simd_module';
 
 /** One direction (forward or backward) of a fused kernel. `E`: the SIMD module's exports. */
@@ -28,7 +28,10 @@ export interface KernelSide<A extends object, E> extends KernelBody<A> {
  * part of the scratch). Phases run one after another.
  */
 export interface ParallelPhase<E> {
-  fn: keyof E & string;
+  /** The export's name (checked when it runs). */
+  fn: string;
+  /** Type carrier only (never set): the module's exports. */
+  readonly exports?: E;
   args: number[];
   chunks: number;
 }
@@ -90,20 +93,39 @@ export function defineFusedKernel<A extends object, E = never>(config: FusedKern
   return config;
 }
 
+/** Runs `phases` one chunk after another on thread 0 (the one-thread path, in place on the tfjs heap). */
+function runPhases<E>(exports: E, phases: ParallelPhase<E>[]): void {
+  for (const { fn, args, chunks } of phases) {
+    const f = (exports as Record<string, (...a: number[]) => void>)[fn];
+    for (let c = 0; c < chunks; c++) f(...args, c, 0);
+  }
+}
+
 function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSide<A, E>, kernelName: string, inputNames: readonly string[]) {
-  const { wasm, ...body } = s;
+  const { wasm, parallel, ...body } = s;
   const source = config.simd;
+  const pooled = parallel && source?.base64Shared ? parallel : undefined;
+  let wasmCompute;
+  if (pooled && source) {
+    wasmCompute = (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
+      const exports = simdModule(source, memory);
+      if (!exports) return false;
+      runPhases(exports, pooled.phases(ins, outs, scratch, shapes, attrs, 1));
+      return true;
+    };
+  } else if (wasm && source) {
+    wasmCompute = (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
+      const exports = simdModule(source, memory);
+      return exports && memory ? wasm(exports, ins, outs, shapes, attrs, scratch, memory) : false;
+    };
+  }
   return {
     ...body,
     kernelName,
     inputNames,
-    wasmCompute:
-      wasm && source
-        ? (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
-            const exports = simdModule(source, memory);
-            return exports && memory ? wasm(exports, ins, outs, shapes, attrs, scratch, memory) : false;
-          }
-        : undefined,
+    wasmCompute,
+    wasmScratchBytes: pooled ? (shapes: number[][], attrs: A) => pooled.scratchBytes(shapes, attrs, 1) : body.wasmScratchBytes,
+    pool: pooled && source ? { source, scratchBytes: pooled.scratchBytes, phases: pooled.phases as PoolKernel<A>['phases'] } : undefined,
   };
 }
 
@@ -123,10 +145,17 @@ export function registerFusedKernel<A extends object, E>(config: FusedKernelConf
       const inputs: Record<string, tf.Tensor> = {};
       cotangents.forEach((n, i) => (inputs[n] = dys[i]));
       config.inputs.forEach((n, i) => (inputs[n] = saved[i]));
-      // one backward kernel gives every gradient (tensors made here live in the backward's scope)
-      const out = runKernel(config.gradName, inputs, attrs as object);
-      const grads = Array.isArray(out) ? out : [out];
+      const backward = (extra?: object) => {
+        const out = runKernel(config.gradName, inputs, extra ? { ...attrs, ...extra } : (attrs as object));
+        return Array.isArray(out) ? out : [out];
+      };
       const result: Record<string, () => tf.Tensor> = {};
+      if (config.skippable) {
+        lazyGradients(config, differentiates, backward, result);
+        return result;
+      }
+      // one backward kernel gives every gradient (tensors made here live in the backward's scope)
+      const grads = backward();
       for (const n of config.inputs) {
         const alias = config.sharesGradientWith?.[n];
         const i = differentiates.indexOf(alias ?? n);
@@ -135,6 +164,44 @@ export function registerFusedKernel<A extends object, E>(config: FusedKernelConf
       return result;
     },
   });
+}
+
+/**
+ * Gradients of a config with a `skippable` input, run when tfjs asks for them. tfjs asks only
+ * for the inputs on a path from what it differentiates, in input order (the skippable input,
+ * x, comes first): when x's gradient is asked for, one backward gives every gradient and the
+ * others wait as plain arrays (no tensor to leak if they are never asked for); when it is not,
+ * the backward runs with `skipInputGradient` and computes no dx.
+ */
+function lazyGradients(
+  config: FusedKernelConfig<object, unknown>,
+  differentiates: readonly string[],
+  backward: (extra?: object) => tf.Tensor[],
+  result: Record<string, () => tf.Tensor>,
+): void {
+  const skippable = config.skippable!;
+  let waiting: ({ values: Float32Array; shape: number[] } | null)[] | null = null;
+  for (const n of config.inputs) {
+    const i = differentiates.indexOf(n);
+    if (i < 0) {
+      result[n] = notDifferentiable(config, n);
+    } else if (n === skippable) {
+      result[n] = () => {
+        const grads = backward();
+        waiting = grads.map((g, j) => (j === i ? null : { values: g.dataSync() as Float32Array, shape: g.shape }));
+        return grads[i];
+      };
+    } else {
+      result[n] = () => {
+        const w = waiting?.[i];
+        if (w) {
+          waiting![i] = null;
+          return tf.tensor(w.values, w.shape, 'float32');
+        }
+        return backward({ skipInputGradient: true })[i];
+      };
+    }
+  }
 }
 
 function notDifferentiable(config: FusedKernelConfig<object, unknown>, input: string): () => tf.Tensor {

@@ -5,8 +5,8 @@
 //         input and output is viewed in place with `backend.typedArrayFromHeap` (views are
 //         taken after all allocations, since growing the heap detaches earlier views).
 // Backends without a registration (webgl, webgpu) use the op's plain-ops reference instead.
-import { tf } from '@basiskit/tensor';
-import { tfjsWasmMemory } from './wasm_simd_module';
+import { tf, threadPool, type PoolModuleSource, type PoolPhase } from '@basiskit/tensor';
+import { tfjsWasmMemory, wasmSimdEnabled } from './wasm_simd_module';
 
 type TensorInfo = tf.TensorInfo;
 type NamedAttrMap = tf.NamedAttrMap;
@@ -41,6 +41,52 @@ export interface TypedArrayKernel<A extends object> extends KernelBody<A> {
    * to `compute` on heap views.
    */
   wasmCompute?(memory: WebAssembly.Memory | null, inputs: number[], outputs: number[], shapes: number[][], attrs: A, scratch: number): boolean;
+  /**
+   * Optional multi-threaded wasm SIMD path on the thread pool's memory (@basiskit/tensor's
+   * `threadPool`): cpu always takes it (one thread or more); wasm takes it with more than one
+   * thread and at least {@link POOL_MIN_FLOATS} input floats (else `wasmCompute`, in place).
+   */
+  pool?: PoolKernel<A>;
+}
+
+/** A kernel's chunked phases, run by the thread pool (see fused_kernel.ts's `ParallelSide`). */
+export interface PoolKernel<A extends object> {
+  /** The module: its shared-memory build runs on the workers. */
+  source: PoolModuleSource;
+  scratchBytes(shapes: number[][], attrs: A, threads: number): number;
+  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): PoolPhase[];
+}
+
+/** Below this many input floats, the wasm backend runs a kernel in place on one thread (copying costs more). */
+export const POOL_MIN_FLOATS = 32768;
+
+/** Modules the pool could not compile here (no wasm SIMD): their kernels run in JavaScript. */
+const poolFailed = new Set<string>();
+
+/**
+ * Runs `kernel` on the thread pool: copies `inputs` into the pool's memory, runs the phases,
+ * returns the outputs (copies), or null where the module does not compile here.
+ */
+function runOnPool(kernel: TypedArrayKernel<object>, inputs: Float32Array[], shapes: number[][], attrs: object, outShapes: number[][]): Float32Array[] | null {
+  const spec = kernel.pool!;
+  if (poolFailed.has(spec.source.name)) return null;
+  const pool = threadPool();
+  pool.reset();
+  const ins = inputs.map((a) => {
+    const at = pool.alloc(a.length * 4, false);
+    pool.f32(at, a.length).set(a);
+    return at;
+  });
+  const outs = outShapes.map((sh) => pool.alloc(size(sh) * 4));
+  const scratch = pool.alloc(spec.scratchBytes(shapes, attrs, pool.threads));
+  try {
+    pool.run(spec.source, spec.phases(ins, outs, scratch, shapes, attrs, pool.threads));
+  } catch (e) {
+    if (!(e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError)) throw e;
+    poolFailed.add(spec.source.name);
+    return null;
+  }
+  return outs.map((at, i) => pool.f32(at, size(outShapes[i])).slice());
 }
 
 interface CpuBackend {
@@ -75,8 +121,11 @@ function cpuKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const arrays = ins.map((t) => b.data.get(t.dataId).values as Float32Array);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
-    const outs = outShapes.map((s) => new Float32Array(size(s)));
-    kernel.compute(arrays, outs, shapes, attrs as object);
+    let outs = kernel.pool && wasmSimdEnabled() ? runOnPool(kernel, arrays, shapes, attrs as object, outShapes) : null;
+    if (!outs) {
+      outs = outShapes.map((s) => new Float32Array(size(s)));
+      kernel.compute(arrays, outs, shapes, attrs as object);
+    }
     const infos = outShapes.map((s, i) => b.makeTensorInfo(s, 'float32', outs[i]));
     return infos.length === 1 ? infos[0] : infos;
   };
@@ -89,6 +138,19 @@ function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
     const infos = outShapes.map((s) => b.makeOutput(s, 'float32'));
+    if (kernel.pool && wasmSimdEnabled() && threadPool().threads > 1 && ins.reduce((n, t) => n + size(t.shape), 0) >= POOL_MIN_FLOATS) {
+      const outs = runOnPool(
+        kernel,
+        ins.map((t) => b.typedArrayFromHeap(t)),
+        shapes,
+        attrs as object,
+        outShapes,
+      );
+      if (outs) {
+        infos.forEach((t, i) => b.typedArrayFromHeap(t).set(outs[i]));
+        return infos.length === 1 ? infos[0] : infos;
+      }
+    }
     // scratch: a heap block of its own (allocated before any view is taken), 16 extra bytes
     // so that its start can be aligned
     const scratchBytes = kernel.wasmCompute ? (kernel.wasmScratchBytes?.(shapes, attrs as object) ?? 0) : 0;

@@ -37,6 +37,11 @@ export function setWasmSimd(enabled: boolean): void {
   simdEnabled = enabled;
 }
 
+/** Whether the wasm SIMD kernels are switched on ({@link setWasmSimd}). */
+export function wasmSimdEnabled(): boolean {
+  return simdEnabled;
+}
+
 function decode(base64: string): Uint8Array {
   const g = globalThis as { Buffer?: { from(s: string, e: string): Uint8Array }; atob?: (s: string) => string };
   if (g.Buffer) return new Uint8Array(g.Buffer.from(base64, 'base64'));

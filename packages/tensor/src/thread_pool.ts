@@ -225,8 +225,11 @@ export class ThreadPool {
     this.top = 64;
   }
 
-  /** Allocates `bytes` (16-byte aligned, zeroed) in {@link ThreadPool.memory}, growing it; returns the offset. */
-  alloc(bytes: number): number {
+  /**
+   * Allocates `bytes` (16-byte aligned; zeroed unless `zero` is false) in
+   * {@link ThreadPool.memory}, growing it; returns the offset.
+   */
+  alloc(bytes: number, zero = true): number {
     const at = (this.top + 15) & ~15;
     const end = at + Math.max(0, bytes);
     const have = this.memory.buffer.byteLength;
@@ -241,7 +244,7 @@ export class ThreadPool {
         });
       }
       this.memory.grow(pages);
-    } else if (bytes > 0) {
+    } else if (bytes > 0 && zero) {
       new Uint8Array(this.memory.buffer, at, bytes).fill(0);
     }
     this.top = end;
