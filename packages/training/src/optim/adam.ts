@@ -2,7 +2,17 @@
 // the flat concatenation of a group's float32 parameters, like torch's foreach/fused flags) and
 // the single-tensor path (`_single_tensor_adam`), bit-identical to each other.
 import { ConfigError, collectBool, collectNumber, definedOnly, numberOk, show, tf, type Parameter, type Problem } from '@basiskit/tensor';
-import { Optimizer, checkLr, type ClipOptions, type ParamGroup, type ParamState, type ParamUpdate, type ResolvedParamGroup, type StateSpec } from './optimizer';
+import {
+  Optimizer,
+  checkLr,
+  type ClipOptions,
+  type OptimizerState,
+  type ParamGroup,
+  type ParamState,
+  type ParamUpdate,
+  type ResolvedParamGroup,
+  type StateSpec,
+} from './optimizer';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's argument names in camelCase). */
 export interface AdamOptions {
@@ -71,6 +81,19 @@ interface FlatState {
 /** `t` as a rank-1 tensor (itself when it already is). */
 function flatten(t: tf.Tensor): tf.Tensor {
   return t.rank === 1 ? t : tf.reshape(t, [-1]);
+}
+
+/**
+ * `flat` cut into `f`'s parameters (each shaped like its parameter on cpu and wasm, rank 1
+ * elsewhere). On cpu and wasm, whose data lives in this thread, one read and a typed-array copy
+ * per part: tfjs-wasm's Slice/SplitV copy element by element in JS (~1.5 ms for 100k floats,
+ * more than the whole update); elsewhere `tf.split` keeps the data on the device.
+ */
+function splitFlat(flat: tf.Tensor, f: FlatState): tf.Tensor[] {
+  const backend = tf.getBackend();
+  if (backend !== 'cpu' && backend !== 'wasm') return tf.split(flat, f.sizes);
+  const data = flat.dataSync() as Float32Array;
+  return f.sizes.map((n, k) => tf.tensor(data.slice(f.offsets[k], f.offsets[k] + n), f.shapes[k], 'float32'));
 }
 
 /**
@@ -231,8 +254,8 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     this.setFlat(f, 'exp_avg', r.m);
     this.setFlat(f, 'exp_avg_sq', r.v);
     if (r.vmax) this.setFlat(f, 'max_exp_avg_sq', r.vmax);
-    const parts = us.length === 1 ? [r.p] : tf.split(r.p, f.sizes);
-    us.forEach((u, k) => u.param.value.assign(u.param.value.rank === 1 ? parts[k] : tf.reshape(parts[k], f.shapes[k])));
+    const parts = us.length === 1 ? [r.p] : splitFlat(r.p, f);
+    us.forEach((u, k) => u.param.value.assign(parts[k].rank === f.shapes[k].length ? parts[k] : tf.reshape(parts[k], f.shapes[k])));
   }
 
   private setFlat(f: FlatState, name: (typeof MOMENTS)[number], t: tf.Tensor): void {
@@ -312,6 +335,31 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     }
     for (const [name, t] of Object.entries(own)) if (!(name in out)) out[name] = t;
     return out;
+  }
+
+  /**
+   * {@link Optimizer.loadStateDict}, then (with `foreach`) the loaded moments laid out flat as
+   * the next step would (per group and step count), so a save/load round trip leaves the
+   * optimizer holding the same tensors as before.
+   */
+  override loadStateDict(state: OptimizerState): void {
+    super.loadStateDict(state);
+    if (!this.foreach) return;
+    const buckets = new Map<string, number[]>();
+    let index = 0;
+    this.paramGroups.forEach((g, gi) => {
+      for (const p of g.params) {
+        const st = this.state.get(index);
+        if (st?.tensors.exp_avg && p.dtype === 'float32' && p.size > 0) {
+          const key = `${gi}:${st.scalars.step ?? 0}`;
+          const b = buckets.get(key);
+          if (b) b.push(index);
+          else buckets.set(key, [index]);
+        }
+        index++;
+      }
+    });
+    for (const indices of buckets.values()) this.flatFor(indices);
   }
 
   protected override clearExtra(): void {

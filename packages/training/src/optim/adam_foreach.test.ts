@@ -237,9 +237,6 @@ describe('Adam foreach', () => {
     };
     const fused = await count(true);
     const single = await count(false);
-    console.log(
-      `${backend}: kernels per AdamW step on 5 parameters: foreach ${fused.step} (update ${fused.update}), per parameter ${single.step} (update ${single.update})`,
-    );
     expect(fused.step - fused.update).toBe(single.step - single.update);
     expect(single.update).toBeGreaterThanOrEqual(10 * SHAPES.length);
     expect(fused.update).toBeLessThan(single.update / 2);
