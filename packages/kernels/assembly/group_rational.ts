@@ -15,6 +15,14 @@
 // JavaScript kernel's arithmetic, finite for every float32 x at degrees 5/4. Results out of
 // float32's range become +-Infinity at the store, never NaN (db is selected by sign(b), not
 // multiplied by it). Checking the bound costs ~5-10% of the kernels' time.
+//
+// Parallel form (src/fused_kernel.ts ParallelSide): every export is fn(..., chunk, thread) and
+// handles one chunk (`thread` is unused: the wasm globals are per instance, one per thread).
+// forward54: chunk = (group, block of rows). backward54: chunk = (group, block of tiles of
+// tileRows rows): dx, and each tile's 10 float64 partial sums into the scratch; then
+// backward54Finish (1 chunk) adds them per group in tile order and writes da (accumulated over
+// groups, in group order, when the numerator is shared) and db. The same arithmetic as the
+// earlier single-thread functions, so the same bits.
 
 @inline function hsum(v: v128): f64 {
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
@@ -89,10 +97,17 @@ function f32Bound(ao: usize, bo: usize): f32 {
   return 0;
 }
 
-export function forward54(x: usize, a: usize, b: usize, y: usize, rows: i32, channels: i32, groups: i32, shared: i32): void {
+/** y = P(x)/Q(x) for group g = chunk / blocks, rows (chunk % blocks) * rowsPerChunk.. (blocks = ceil(rows / rowsPerChunk)). */
+export function forward54(
+  x: usize, a: usize, b: usize, y: usize, rows: i32, channels: i32, groups: i32, shared: i32, rowsPerChunk: i32, chunk: i32, thread: i32,
+): void {
   const per = channels / groups;
   const vecEnd = per & ~3;
-  for (let g = 0; g < groups; g++) {
+  const blocks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+  const g = chunk / blocks;
+  const rStart = (chunk % blocks) * rowsPerChunk;
+  const rEnd = min(rows, rStart + rowsPerChunk);
+  {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
     const bo = b + <usize>(g * 4 * 4);
     setCoefficients(ao, bo);
@@ -103,7 +118,7 @@ export function forward54(x: usize, a: usize, b: usize, y: usize, rows: i32, cha
     const one = f32x4.splat(1);
     const boundS = f32Bound(ao, bo);
     const bound = f32x4.splat(boundS);
-    for (let r = 0; r < rows; r++) {
+    for (let r = rStart; r < rEnd; r++) {
       const base = <usize>(r * channels + g * per) << 2;
       // lanes beyond the bound are only flagged here, then recomputed in float64 below
       let beyond = f32x4.splat(0);
@@ -131,23 +146,35 @@ export function forward54(x: usize, a: usize, b: usize, y: usize, rows: i32, cha
   }
 }
 
+/** Float64 words of one tile's partial sums (da 0..5, db 1..4) in the scratch. */
+const PARTIALS: i32 = 10;
+
+/**
+ * dx of group g = chunk / blocks and tiles (chunk % blocks) * tilesPerChunk.. of tileRows rows
+ * (tiles = ceil(rows / tileRows), blocks = ceil(tiles / tilesPerChunk)); tile T's partial sums
+ * of the coefficient gradients go to the scratch at (g * tiles + T) * 10 float64.
+ */
 export function backward54(
-  dy: usize, x: usize, a: usize, b: usize, dx: usize, da: usize, db: usize,
-  rows: i32, channels: i32, groups: i32, shared: i32, tileRows: i32,
+  dy: usize, x: usize, a: usize, b: usize, dx: usize,
+  rows: i32, channels: i32, groups: i32, shared: i32, tileRows: i32, tilesPerChunk: i32, scratch: usize, chunk: i32, thread: i32,
 ): void {
   const per = channels / groups;
   const vecEnd = per & ~3;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   const signBit = i32x4.splat(<i32>0x80000000);
-  for (let g = 0; g < groups; g++) {
+  const tiles = (rows + tileRows - 1) / tileRows;
+  const blocks = (tiles + tilesPerChunk - 1) / tilesPerChunk;
+  const g = chunk / blocks;
+  const tStart = (chunk % blocks) * tilesPerChunk;
+  const tEnd = min(tiles, tStart + tilesPerChunk);
+  {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
     const bo = b + <usize>(g * 4 * 4);
     setCoefficients(ao, bo);
     const bound = f32x4.splat(f32Bound(ao, bo));
-    let TA0: f64 = 0, TA1: f64 = 0, TA2: f64 = 0, TA3: f64 = 0, TA4: f64 = 0, TA5: f64 = 0;
-    let TB1: f64 = 0, TB2: f64 = 0, TB3: f64 = 0, TB4: f64 = 0;
-    for (let r0 = 0; r0 < rows; r0 += tileRows) {
+    for (let T = tStart; T < tEnd; T++) {
+      const r0 = T * tileRows;
       let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
       let u1 = zero, u2 = zero, u3 = zero, u4 = zero;
       SA0 = 0; SA1 = 0; SA2 = 0; SA3 = 0; SA4 = 0; SA5 = 0;
@@ -217,8 +244,33 @@ export function backward54(
           backwardScalar(dy + off, x + off, dx + off);
         }
       }
-      TA0 += hsum(t0) + SA0; TA1 += hsum(t1) + SA1; TA2 += hsum(t2) + SA2; TA3 += hsum(t3) + SA3; TA4 += hsum(t4) + SA4; TA5 += hsum(t5) + SA5;
-      TB1 += hsum(u1) + SB1; TB2 += hsum(u2) + SB2; TB3 += hsum(u3) + SB3; TB4 += hsum(u4) + SB4;
+      const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
+      store<f64>(pt, hsum(t0) + SA0); store<f64>(pt, hsum(t1) + SA1, 8); store<f64>(pt, hsum(t2) + SA2, 16);
+      store<f64>(pt, hsum(t3) + SA3, 24); store<f64>(pt, hsum(t4) + SA4, 32); store<f64>(pt, hsum(t5) + SA5, 40);
+      store<f64>(pt, hsum(u1) + SB1, 48); store<f64>(pt, hsum(u2) + SB2, 56); store<f64>(pt, hsum(u3) + SB3, 64);
+      store<f64>(pt, hsum(u4) + SB4, 72);
+    }
+  }
+}
+
+/**
+ * The finish of backward54 (1 chunk): per group, in group order, the tiles' partial sums added
+ * in tile order; da accumulated (shared numerator: over groups), db selected by sign(b).
+ */
+export function backward54Finish(
+  a: usize, b: usize, da: usize, db: usize, rows: i32, groups: i32, shared: i32, tileRows: i32, scratch: usize, chunk: i32, thread: i32,
+): void {
+  const tiles = (rows + tileRows - 1) / tileRows;
+  for (let g = 0; g < groups; g++) {
+    const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
+    const bo = b + <usize>(g * 4 * 4);
+    let TA0: f64 = 0, TA1: f64 = 0, TA2: f64 = 0, TA3: f64 = 0, TA4: f64 = 0, TA5: f64 = 0;
+    let TB1: f64 = 0, TB2: f64 = 0, TB3: f64 = 0, TB4: f64 = 0;
+    for (let T = 0; T < tiles; T++) {
+      const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
+      TA0 += load<f64>(pt); TA1 += load<f64>(pt, 8); TA2 += load<f64>(pt, 16);
+      TA3 += load<f64>(pt, 24); TA4 += load<f64>(pt, 32); TA5 += load<f64>(pt, 40);
+      TB1 += load<f64>(pt, 48); TB2 += load<f64>(pt, 56); TB3 += load<f64>(pt, 64); TB4 += load<f64>(pt, 72);
     }
     const dao = ao - a + da;
     store<f32>(dao, load<f32>(dao) + <f32>TA0);

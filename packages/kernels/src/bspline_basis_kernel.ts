@@ -190,9 +190,17 @@ export function bsplineBasisBackward(dy: Float32Array, x: Float32Array, t: Float
   }
 }
 
+const round16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Rows per chunk of the parallel basis kernels: ~2048 inputs (de Boor each, tens of microseconds). */
+export function basisRowsPerChunk(inF: number): number {
+  return Math.max(1, Math.ceil(2048 / Math.max(1, inF)));
+}
+
 /**
  * The B-spline basis kernels: inputs x [N, in], grid [in, M] (attribute `splineOrder`); the
- * backward gives dx (the grid is a constant). The wasm SIMD module is assembly/bspline.ts.
+ * backward gives dx (the grid is a constant). The wasm SIMD module is assembly/bspline.ts, run
+ * as a parallel side: the knot tables, then blocks of rows.
  */
 export const bsplineBasisKernel = /* @__PURE__ */ defineFusedKernel<BSplineAttrs, BsplineWasm>({
   name: BSPLINE_BASIS_KERNEL,
@@ -204,20 +212,32 @@ export const bsplineBasisKernel = /* @__PURE__ */ defineFusedKernel<BSplineAttrs
   forward: {
     outputShapes: ([xs, gs], { splineOrder }) => [[xs[0], xs[1], gs[1] - splineOrder - 1]],
     compute: ([x, grid], [out], [xs, gs], { splineOrder }) => bsplineBasisForward(x, grid, out, bsplineLayout(xs, gs, splineOrder)),
-    wasmScratchBytes: ([xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + 4 * (splineOrder + 1),
-    wasm: (simd, [x, grid], [out], [xs, gs], { splineOrder }, scratch) => {
-      simd.basisForward(x, grid, out, xs[0], xs[1], gs[1], splineOrder, scratch);
-      return true;
+    parallel: {
+      // the knot tables (shared), then per thread a window of k+1 f32
+      scratchBytes: ([xs, gs], { splineOrder: k }, threads) => wasmTableBytes(xs[1], gs[1], k) + threads * round16(4 * (k + 1)),
+      phases: ([x, grid], [out], scratch, [xs, gs], { splineOrder: k }) => {
+        const rows = basisRowsPerChunk(xs[1]);
+        return [
+          { fn: 'tables', args: [grid, xs[1], gs[1], k, scratch], chunks: 1 },
+          { fn: 'basisForward', args: [x, grid, out, xs[0], xs[1], gs[1], k, rows, scratch], chunks: Math.ceil(xs[0] / rows) },
+        ];
+      },
     },
   },
   backward: {
     outputShapes: ([, xs]) => [xs],
     accumulates: [],
     compute: ([dy, x, grid], [dx], [, xs, gs], { splineOrder }) => bsplineBasisBackward(dy, x, grid, dx, bsplineLayout(xs, gs, splineOrder)),
-    wasmScratchBytes: ([, xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + 8 * (splineOrder + 1),
-    wasm: (simd, [dy, x, grid], [dx], [, xs, gs], { splineOrder }, scratch) => {
-      simd.basisBackward(dy, x, grid, dx, xs[0], xs[1], gs[1], splineOrder, scratch);
-      return true;
+    parallel: {
+      // the knot tables (shared), then per thread a window of 2(k+1) f32
+      scratchBytes: ([, xs, gs], { splineOrder: k }, threads) => wasmTableBytes(xs[1], gs[1], k) + threads * round16(8 * (k + 1)),
+      phases: ([dy, x, grid], [dx], scratch, [, xs, gs], { splineOrder: k }) => {
+        const rows = basisRowsPerChunk(xs[1]);
+        return [
+          { fn: 'tables', args: [grid, xs[1], gs[1], k, scratch], chunks: 1 },
+          { fn: 'basisBackward', args: [dy, x, grid, dx, xs[0], xs[1], gs[1], k, rows, scratch], chunks: Math.ceil(xs[0] / rows) },
+        ];
+      },
     },
   },
 });

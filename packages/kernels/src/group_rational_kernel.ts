@@ -23,7 +23,7 @@
 //   da_j += dy sign(x)^j |x|^(j-e) / Q~,   db_k += -dy y |x|^(k-e) / Q~  (k <= e; for k > e b_k = 0)
 // Results out of float32's range become +-Infinity at the store, never NaN: a coefficient
 // gradient is selected by the sign of b (0 for b = 0), not multiplied by it.
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, type ParallelPhase, type ParallelSide } from './fused_kernel';
 import { GROUP_RATIONAL_WASM, type GroupRationalWasm } from './generated/group_rational_wasm';
 
 /** tfjs kernel names of the fused group rational. */
@@ -32,6 +32,15 @@ export const GROUP_RATIONAL_GRAD_KERNEL = 'BasiskitGroupRationalGrad';
 
 /** Rows per tile of the coefficient-gradient reduction. */
 export const GROUP_RATIONAL_TILE_ROWS = 64;
+
+/** Elements per forward chunk of the parallel SIMD kernel (half as many backward): tens of microseconds. */
+export const GROUP_RATIONAL_CHUNK_ELEMENTS = 32768;
+
+/**
+ * What the parallel side's `phases` returns where the SIMD module has no kernel (degrees other
+ * than 5/4): null, for the caller to run `compute` instead.
+ */
+const FALL_BACK = null as unknown as ParallelPhase<GroupRationalWasm>[];
 
 /** Attributes of the group-rational kernels. */
 export interface GroupRationalAttrs {
@@ -402,9 +411,60 @@ function backward54(
 }
 
 /**
+ * The parallel wasm SIMD sides of the group rational (degrees 5/4; `phases` returns null for
+ * others: run `compute`). Not yet the kernels' `parallel` field: fused_kernel.ts has no fallback
+ * for a null `phases`; until it has, the `wasm` fields run these phases on one thread.
+ */
+export const groupRationalParallel: {
+  forward: ParallelSide<GroupRationalAttrs, GroupRationalWasm>;
+  backward: ParallelSide<GroupRationalAttrs, GroupRationalWasm>;
+} = {
+  forward: {
+    scratchBytes: () => 0,
+    phases: ([x, a, b], [y], _scratch, [xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      if (L.numLen !== 6 || L.denLen !== 4) return FALL_BACK;
+      const rows = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
+      const args = [x, a, b, y, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0, rows];
+      return [{ fn: 'forward54', args, chunks: L.groups * Math.ceil(L.rows / rows) }];
+    },
+  },
+  backward: {
+    // every tile's 10 float64 partial sums of the coefficient gradients, per group
+    scratchBytes: ([, xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      return L.groups * Math.ceil(L.rows / GROUP_RATIONAL_TILE_ROWS) * 80;
+    },
+    phases: ([dy, x, a, b], [dx, da, db], scratch, [, xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      if (L.numLen !== 6 || L.denLen !== 4) return FALL_BACK;
+      const shared = L.sharedNumerator ? 1 : 0;
+      const tiles = Math.ceil(L.rows / GROUP_RATIONAL_TILE_ROWS);
+      const perChunk = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
+      return [
+        {
+          fn: 'backward54',
+          args: [dy, x, a, b, dx, L.rows, L.channels, L.groups, shared, GROUP_RATIONAL_TILE_ROWS, perChunk, scratch],
+          chunks: L.groups * Math.ceil(tiles / perChunk),
+        },
+        { fn: 'backward54Finish', args: [a, b, da, db, L.rows, L.groups, shared, GROUP_RATIONAL_TILE_ROWS, scratch], chunks: 1 },
+      ];
+    },
+  },
+};
+
+function runOnThread0(simd: GroupRationalWasm, phases: ParallelPhase<GroupRationalWasm>[] | null): boolean {
+  if (phases === null) return false;
+  const fns = simd as unknown as Record<string, (...args: number[]) => void>;
+  for (const { fn, args, chunks } of phases) for (let c = 0; c < chunks; c++) fns[fn](...args, c, 0);
+  return true;
+}
+
+/**
  * The group rational's kernels: inputs x, numerator, denominator (attribute `groups`); the
- * backward gives dx, dnumerator, ddenominator. The wasm SIMD module (assembly/group_rational.ts)
- * covers degrees 5/4 (KAT's); other degrees run the JavaScript kernel on the heap.
+ * backward gives dx, dnumerator, ddenominator. The wasm SIMD module (assembly/group_rational.ts,
+ * a parallel side: chunks of (group, rows), then a 1-chunk finish of the backward's coefficient
+ * gradients) covers degrees 5/4 (KAT's); for other degrees `phases` returns null (run `compute`).
  */
 export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRationalAttrs, GroupRationalWasm>({
   name: GROUP_RATIONAL_KERNEL,
@@ -415,23 +475,14 @@ export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRation
     outputShapes: ([xs]) => [xs],
     accumulates: [],
     compute: ([x, a, b], [y], [xs, as, bs], { groups }) => groupRationalForward(x, a, b, y, groupRationalLayout(xs, as, bs, groups)),
-    wasm: (simd, [x, a, b], [y], [xs, as, bs], { groups }) => {
-      const L = groupRationalLayout(xs, as, bs, groups);
-      if (L.numLen !== 6 || L.denLen !== 4) return false;
-      simd.forward54(x, a, b, y, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0);
-      return true;
-    },
+    wasm: (simd, ins, outs, shapes, attrs) => runOnThread0(simd, groupRationalParallel.forward.phases(ins, outs, 0, shapes, attrs, 1)),
   },
   backward: {
     outputShapes: ([, xs, as, bs]) => [xs, as, bs],
     accumulates: [1], // da (shared numerators sum over groups); dx and db are overwritten
     compute: ([dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) =>
       groupRationalBackward(dy, x, a, b, dx, da, db, groupRationalLayout(xs, as, bs, groups)),
-    wasm: (simd, [dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) => {
-      const L = groupRationalLayout(xs, as, bs, groups);
-      if (L.numLen !== 6 || L.denLen !== 4) return false;
-      simd.backward54(dy, x, a, b, dx, da, db, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0, GROUP_RATIONAL_TILE_ROWS);
-      return true;
-    },
+    wasmScratchBytes: (shapes, attrs) => groupRationalParallel.backward.scratchBytes(shapes, attrs, 1),
+    wasm: (simd, ins, outs, shapes, attrs, scratch) => runOnThread0(simd, groupRationalParallel.backward.phases(ins, outs, scratch, shapes, attrs, 1)),
   },
 });

@@ -183,7 +183,7 @@ describe('splineLinear wasm SIMD kernels', () => {
     const memory = tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);
     expect(memory).toBeInstanceOf(WebAssembly.Memory);
     const exports = simdModule(BSPLINE_WASM, memory);
-    expect(Object.keys(exports ?? {}).sort()).toEqual(['basisBackward', 'basisForward', 'localBackward', 'localForward']);
+    expect(Object.keys(exports ?? {}).sort()).toEqual(['basisBackward', 'basisForward', 'localBackward', 'localForward', 'tables']);
   });
 
   it.each([
@@ -264,5 +264,31 @@ describe('splineLinear errors', () => {
     );
     expect(() => splineLinear(x, grid, w, { splineOrder: 2.5 })).toThrow(/argument splineOrder: invalid value/);
     tf.dispose([grid, x, w, x2, ...bad]);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('splineLinear with baseWeight (fused KANLinear) on %s', (backend) => {
+  it.each(impls)('%s equals linear(silu(x), baseWeight) + splineLinear (values and gradients), and passes a finite-difference check', async (impl) => {
+    await initBackend({ backend });
+    const grid = testGrid(3, 5, 3, 'random', 91);
+    const x = testInputs(grid, 19, 92, false);
+    const w = tf.randomNormal([6, 3, 8], 0, 1, 'float32', 93);
+    const bw = tf.randomNormal([6, 3], 0, 1, 'float32', 94);
+    const r = tf.randomNormal([19, 6], 0, 1, 'float32', 95);
+    const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => splineLinear(xx, grid, ww, { splineOrder: 3, impl, baseWeight: bb });
+    const composed = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.add(tf.matMul(tf.mul(xx, tf.sigmoid(xx)), bb, false, true), splineLinearReference(xx, grid, ww, 3));
+    const run = (f: typeof fused) => [
+      tf.tidy(() => f(x, w, bw)),
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), r)))([x, w, bw]),
+    ];
+    const got = run(fused);
+    const want = run(composed);
+    ['y', 'dx', 'dW', 'dBaseW'].forEach((label, i) => assertClose(got[i], data(want[i]), { rtol: 1e-4, atol: 1e-4 }, `${impl} ${label}`));
+    const xs = tf.tidy(() => tf.slice(x, [0, 0], [4, 3]));
+    gradCheck((a, b, c) => fused(a, b, c), [xs, w, bw], { eps: 1e-2, rtol: 3e-2, atol: 5e-3 });
+    const bad = tf.zeros([3, 6]);
+    expect(() => splineLinear(x, grid, w, { splineOrder: 3, impl, baseWeight: bad })).toThrow(/argument baseWeight: wrong shape \(expected \[6, 3\]/);
+    tf.dispose([grid, x, w, bw, r, xs, bad, ...got, ...want]);
   });
 });

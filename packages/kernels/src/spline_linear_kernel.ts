@@ -12,8 +12,21 @@
 // The backward runs feature by feature: dWt[i] accumulates over the batch in a float64 slab of
 // (G+k) x out, rounded once. Extra memory: O(out) forward, O((G+k) out) backward; nothing of
 // size N in (G+k).
+//
+// With the base branch (efficient-kan KANLinear: y = silu(x) base_weight^T + spline(x);
+// kanLinearLocalKernel, baseWT = base_weight^T [in, out]) each feature adds one more "row":
+//
+//   y[b, o]      += silu(x[b,i]) baseWT[i, o]
+//   dx[b, i]     += silu'(x[b,i]) (dy[b, :] . baseWT[i, :]),   silu' = sig (1 + x (1 - sig))
+//   dBaseWT[i,o]  = sum_b silu(x[b,i]) dy[b, o]                  (in the feature's float64 slab)
+//
+// With the attribute skipInputGradient (a first layer: `skippable: 'x'`) the backward leaves dx
+// zero and forms neither the bases' derivatives nor the dy . W products.
+//
+// The wasm SIMD version (assembly/bspline.ts) is a parallel side: phase 1 the knot tables, then
+// forward blocks of rows, backward one feature per chunk (its own slabs per thread).
 import { deBoor, findSpan, knotTables, KNOTS_NOT_DIFFERENTIABLE, wasmTableBytes } from './bspline_basis_kernel';
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, type KernelSide, type ParallelSide } from './fused_kernel';
 import { BSPLINE_WASM, type BsplineWasm } from './generated/bspline_wasm';
 
 /** tfjs kernel name of the fused local spline contraction (inputs x, grid, weightT [in, G+k, out]). */
@@ -24,9 +37,16 @@ export const SPLINE_LINEAR_LOCAL_GRAD_KERNEL = 'BasiskitSplineLinearLocalGrad';
 /** Rows per tile of the SIMD backward's float32 partial sums of dW (then added in float64). */
 export const SPLINE_TILE_ROWS = 128;
 
+/** tfjs kernel name of the fused KANLinear (inputs x, grid, weightT [in, G+k, out], baseWeightT [in, out]). */
+export const KAN_LINEAR_LOCAL_KERNEL = 'BasiskitKANLinearLocal';
+/** tfjs kernel name of its backward (dx, dweightT, dbaseWeightT). */
+export const KAN_LINEAR_LOCAL_GRAD_KERNEL = 'BasiskitKANLinearLocalGrad';
+
 /** Attributes of the local spline kernels. */
 export interface SplineLocalAttrs {
   splineOrder: number;
+  /** Backward only: leave dx zero (set by the gradient when x needs none). */
+  skipInputGradient?: boolean;
 }
 
 /** Sizes from x [N, in], grid [in, M], Wt [in, nb, out]. */
@@ -36,8 +56,10 @@ export function splineLocalLayout(xShape: number[], gridShape: number[], wtShape
 
 type Layout = ReturnType<typeof splineLocalLayout>;
 
-/** Forward: y [N, out] from x, grid and Wt [in, nb, out]. */
-export function splineLocalForward(x: Float32Array, t: Float32Array, wt: Float32Array, y: Float32Array, L: Layout): void {
+const silu = (x: number) => x / (1 + Math.exp(-x));
+
+/** Forward: y [N, out] from x, grid, Wt [in, nb, out] and (optional) baseWt [in, out]. */
+export function splineLocalForward(x: Float32Array, t: Float32Array, wt: Float32Array, y: Float32Array, L: Layout, bwt: Float32Array | null = null): void {
   const { n, inF, m, k, nb, out } = L;
   const T = knotTables(t, inF, m, k);
   const vals = new Float64Array(k + 1);
@@ -50,6 +72,10 @@ export function splineLocalForward(x: Float32Array, t: Float32Array, wt: Float32
       if (xi !== xi) {
         nan = true;
         continue;
+      }
+      if (bwt) {
+        const v = silu(xi);
+        for (let o = 0; o < out; o++) acc[o] += v * bwt[i * out + o];
       }
       const s = findSpan(t, i * m, m, xi, T.hinv[i]);
       if (s < 0) continue;
@@ -78,9 +104,16 @@ export function splineLocalForward(x: Float32Array, t: Float32Array, wt: Float32
   }
 }
 
+/** The base branch of {@link splineLocalBackward}: baseWt [in, out] and its gradient. */
+export interface BaseBranch {
+  bwt: Float32Array;
+  dbwt: Float32Array;
+}
+
 /**
- * Backward: dx [N, in] and dWt [in, nb, out] from dy [N, out]; both are overwritten. Feature by
- * feature: dWt[i] (nb x out) accumulates over the batch in a float64 slab, rounded once.
+ * Backward: dx [N, in] and dWt [in, nb, out] (and dBaseWt [in, out]) from dy [N, out]; all are
+ * overwritten. Feature by feature: dWt[i] (nb x out) and dBaseWt[i] accumulate over the batch in
+ * a float64 slab, rounded once. `skipDx`: dx all zero, no derivatives or dy . W products.
  */
 export function splineLocalBackward(
   dy: Float32Array,
@@ -90,14 +123,19 @@ export function splineLocalBackward(
   dx: Float32Array,
   dwt: Float32Array,
   L: Layout,
+  base: BaseBranch | null = null,
+  skipDx = false,
 ): void {
   const { n, inF, m, k, nb, out } = L;
   const T = knotTables(t, inF, m, k);
   const vals = new Float64Array(k + 1);
-  const ders = new Float64Array(k + 1);
+  const ders = skipDx ? null : new Float64Array(k + 1);
   const slab = new Float64Array(nb * out);
+  const bslab = new Float64Array(base ? out : 0);
+  if (skipDx) dx.fill(0);
   for (let i = 0; i < inF; i++) {
     slab.fill(0);
+    bslab.fill(0);
     const off = i * m;
     const wi = i * nb * out;
     let nan = false;
@@ -106,19 +144,41 @@ export function splineLocalBackward(
       const xi = x[e];
       if (xi !== xi) {
         // the dense recursion makes every basis of this feature NaN: so do dx and dW[:, i, :]
-        dx[e] = NaN;
+        if (!skipDx) dx[e] = NaN;
         nan = true;
         continue;
       }
+      const gy = b * out;
+      let baseDx = 0;
+      if (base) {
+        const sig = 1 / (1 + Math.exp(-xi));
+        const v = xi * sig;
+        const bi = i * out;
+        let dot = 0;
+        for (let o = 0; o < out; o++) {
+          const g = dy[gy + o];
+          bslab[o] += v * g;
+          dot += g * base.bwt[bi + o];
+        }
+        baseDx = sig * (1 + xi * (1 - sig)) * dot;
+      }
       const s = findSpan(t, off, m, xi, T.hinv[i]);
       if (s < 0) {
-        dx[e] = 0;
+        if (!skipDx) dx[e] = baseDx;
         continue;
       }
       deBoor(T, i, s, xi, k, vals, ders);
       const q0 = Math.max(0, k - s);
       const q1 = Math.min(k, nb - 1 - s + k);
-      const gy = b * out;
+      if (ders === null) {
+        // dW only
+        for (let q = q0; q <= q1; q++) {
+          const v = vals[q];
+          const j = (s - k + q) * out;
+          if (v !== 0) for (let o = 0; o < out; o++) slab[j + o] += v * dy[gy + o];
+        }
+        continue;
+      }
       if (q1 - q0 === 3) {
         // the common cubic case: four weight rows and four slab rows in one pass over dy
         const r0 = (s - k + q0) * out;
@@ -139,10 +199,10 @@ export function splineLocalBackward(
           slab[r0 + 2 * out + o] += v2 * g;
           slab[r0 + 3 * out + o] += v3 * g;
         }
-        dx[e] = ders[q0] * d0 + ders[q0 + 1] * d1 + ders[q0 + 2] * d2 + ders[q0 + 3] * d3;
+        dx[e] = ders[q0] * d0 + ders[q0 + 1] * d1 + ders[q0 + 2] * d2 + ders[q0 + 3] * d3 + baseDx;
         continue;
       }
-      let acc = 0;
+      let acc = baseDx;
       for (let q = q0; q <= q1; q++) {
         const v = vals[q];
         const d = ders[q];
@@ -158,13 +218,84 @@ export function splineLocalBackward(
     }
     if (nan) dwt.fill(NaN, wi, wi + nb * out);
     else dwt.set(slab, wi);
+    if (base) {
+      if (nan) base.dbwt.fill(NaN, i * out, (i + 1) * out);
+      else base.dbwt.set(bslab, i * out);
+    }
   }
 }
 
+const round16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Rows per forward chunk: ~2^18 multiply-adds (tens of microseconds of SIMD work). */
+export function splineForwardRowsPerChunk(inF: number, out: number, k: number): number {
+  return Math.max(1, Math.ceil(2 ** 18 / (Math.max(1, inF) * (k + 2) * Math.max(4, out))));
+}
+
+/** The parallel wasm sides of the local kernels, with (`base`) or without the base branch. */
+function parallelSides(base: boolean): { forward: ParallelSide<SplineLocalAttrs, BsplineWasm>; backward: ParallelSide<SplineLocalAttrs, BsplineWasm> } {
+  return {
+    forward: {
+      // the knot tables (shared), then per thread one row's records of (k+3) words per feature
+      scratchBytes: ([xs, gs], { splineOrder: k }, threads) => wasmTableBytes(xs[1], gs[1], k) + threads * round16(xs[1] * (k + 3) * 4),
+      phases: ([x, grid, wt, bwt], [y], scratch, [xs, gs, ws], { splineOrder }) => {
+        const L = splineLocalLayout(xs, gs, ws, splineOrder);
+        const rows = splineForwardRowsPerChunk(L.inF, L.out, L.k);
+        return [
+          { fn: 'tables', args: [grid, L.inF, L.m, L.k, scratch], chunks: 1 },
+          {
+            fn: 'localForward',
+            args: [x, grid, wt, base ? bwt : 0, y, L.n, L.inF, L.out, L.m, L.k, rows, scratch],
+            chunks: Math.ceil(L.n / rows),
+          },
+        ];
+      },
+    },
+    backward: {
+      // the knot tables, then per thread: f32 tile and f64 total slabs of (nb (+1 base)) x out, a 2(k+1) window
+      scratchBytes: ([, xs, gs, ws], { splineOrder: k }, threads) => {
+        const slab = (ws[1] + (base ? 1 : 0)) * ws[2];
+        return wasmTableBytes(xs[1], gs[1], k) + threads * (round16(slab * 4) + slab * 8 + round16(8 * (k + 1)));
+      },
+      phases: ([dy, x, grid, wt, bwt], [dx, dwt, dbwt], scratch, [, xs, gs, ws], { splineOrder, skipInputGradient }) => {
+        const L = splineLocalLayout(xs, gs, ws, splineOrder);
+        return [
+          { fn: 'tables', args: [grid, L.inF, L.m, L.k, scratch], chunks: 1 },
+          {
+            fn: 'localBackward',
+            args: [
+              dy,
+              x,
+              grid,
+              wt,
+              base ? bwt : 0,
+              dx,
+              dwt,
+              base ? dbwt : 0,
+              L.n,
+              L.inF,
+              L.out,
+              L.m,
+              L.k,
+              SPLINE_TILE_ROWS,
+              skipInputGradient ? 1 : 0,
+              scratch,
+            ],
+            chunks: L.inF,
+          },
+        ];
+      },
+    },
+  };
+}
+
+const splineSides = /* @__PURE__ */ parallelSides(false);
+const kanSides = /* @__PURE__ */ parallelSides(true);
+
 /**
  * The local spline contraction's kernels: inputs x [N, in], grid [in, M], weightT [in, G+k, out]
- * (attribute `splineOrder`); the backward gives dx and dweightT (the grid is a constant). The
- * wasm SIMD module is assembly/bspline.ts.
+ * (attribute `splineOrder`); the backward gives dx and dweightT (the grid is a constant; dx is
+ * skippable). The wasm SIMD module is assembly/bspline.ts.
  */
 export const splineLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineLocalAttrs, BsplineWasm>({
   name: SPLINE_LINEAR_LOCAL_KERNEL,
@@ -173,30 +304,49 @@ export const splineLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineL
   simd: BSPLINE_WASM,
   differentiates: ['x', 'weightT'],
   notDifferentiable: { where: 'splineLinear', expected: KNOTS_NOT_DIFFERENTIABLE },
+  skippable: 'x',
   forward: {
     outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
     accumulates: [],
     compute: ([x, grid, wt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder)),
-    // knot tables, then per feature of the current row: its span and k+1 bases
-    wasmScratchBytes: ([xs, gs], { splineOrder }) => wasmTableBytes(xs[1], gs[1], splineOrder) + xs[1] * (splineOrder + 2) * 4,
-    wasm: (simd, [x, grid, wt], [y], [xs, gs, ws], { splineOrder }, scratch) => {
-      const L = splineLocalLayout(xs, gs, ws, splineOrder);
-      simd.localForward(x, grid, wt, y, L.n, L.inF, L.out, L.m, L.k, scratch);
-      return true;
-    },
+    parallel: splineSides.forward,
   },
   backward: {
     outputShapes: ([, xs, , ws]) => [xs, ws],
     accumulates: [],
-    compute: ([dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }) =>
-      splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder)),
-    // knot tables, one feature's dW tile slab (f32, 16-byte rounded) and total slab (f64), a 2(k+1) window
-    wasmScratchBytes: ([, xs, gs, ws], { splineOrder }) =>
-      wasmTableBytes(xs[1], gs[1], splineOrder) + Math.ceil((ws[1] * ws[2] * 4) / 16) * 16 + ws[1] * ws[2] * 8 + 8 * (splineOrder + 1),
-    wasm: (simd, [dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder }, scratch) => {
-      const L = splineLocalLayout(xs, gs, ws, splineOrder);
-      simd.localBackward(dy, x, grid, wt, dx, dwt, L.n, L.inF, L.out, L.m, L.k, SPLINE_TILE_ROWS, scratch);
-      return true;
-    },
+    compute: ([dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
+      splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder), null, skipInputGradient === true),
+    parallel: splineSides.backward,
   },
+});
+
+const kanBackward: KernelSide<SplineLocalAttrs, BsplineWasm> = {
+  outputShapes: ([, xs, , ws, bs]) => [xs, ws, bs],
+  accumulates: [],
+  compute: ([dy, x, grid, wt, bwt], [dx, dwt, dbwt], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
+    splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder), { bwt, dbwt }, skipInputGradient === true),
+  parallel: kanSides.backward,
+};
+
+/**
+ * efficient-kan's KANLinear fused (base branch and spline branch in one pass): inputs x [N, in],
+ * grid [in, M], weightT [in, G+k, out], baseWeightT [in, out] (attribute `splineOrder`);
+ * y = silu(x) baseWeightT + the local spline contraction. The backward gives dx, dweightT and
+ * dbaseWeightT (dx skippable). The wasm SIMD module is assembly/bspline.ts.
+ */
+export const kanLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineLocalAttrs, BsplineWasm>({
+  name: KAN_LINEAR_LOCAL_KERNEL,
+  gradName: KAN_LINEAR_LOCAL_GRAD_KERNEL,
+  inputs: ['x', 'grid', 'weightT', 'baseWeightT'],
+  simd: BSPLINE_WASM,
+  differentiates: ['x', 'weightT', 'baseWeightT'],
+  notDifferentiable: { where: 'splineLinear', expected: KNOTS_NOT_DIFFERENTIABLE },
+  skippable: 'x',
+  forward: {
+    outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
+    accumulates: [],
+    compute: ([x, grid, wt, bwt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder), bwt),
+    parallel: kanSides.forward,
+  },
+  backward: kanBackward,
 });
