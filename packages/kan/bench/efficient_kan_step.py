@@ -8,7 +8,7 @@ the process's peak resident memory (ru_maxrss) from before the model and data ar
 the last step.
 
 Run: python3 bench/efficient_kan_step.py [threads] [--width W | --dims 64,64,64] [--batch N]
-     [--runs R] [--warmup W]
+     [--runs R] [--warmup W] [--budget SECONDS]
 threads defaults to all cores (Debian's build otherwise starts with one); --width W means [W, W, W].
 """
 import argparse
@@ -27,6 +27,7 @@ parser.add_argument("--dims", default="64,64,64")
 parser.add_argument("--batch", type=int, default=1024)
 parser.add_argument("--runs", type=int, default=30)
 parser.add_argument("--warmup", type=int, default=5)
+parser.add_argument("--budget", type=float, help="seconds: fewer warm-up and timed steps (at least 1 and 3) for slow cases")
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
@@ -72,10 +73,17 @@ def step():
     opt.step()
 
 
-for _ in range(args.warmup):
+warmup, runs = args.warmup, args.runs
+if args.budget:
+    t0 = time.perf_counter()
+    step()
+    first = time.perf_counter() - t0
+    warmup = max(0, min(warmup, int(args.budget * 0.4 / first)) - 1)
+    runs = max(3, min(runs, int(args.budget / first))) if first < args.budget else 1  # one timed step past the first when a step takes longer
+for _ in range(warmup):
     step()
 times = []
-for _ in range(args.runs):
+for _ in range(runs):
     t0 = time.perf_counter()
     step()
     times.append((time.perf_counter() - t0) * 1000)
@@ -83,5 +91,5 @@ times.sort()
 rss_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
 print(
     f"torch {torch.__version__} threads {torch.get_num_threads()}: efficient-kan KAN({DIMS}) b{N} Adam step {times[len(times) // 2]:.2f} ms"
-    f" (median of {args.runs} steps after {args.warmup}); peak RSS growth {rss_mb:.1f} MB"
+    f" (median of {runs} steps after {warmup + (1 if args.budget else 0)}); peak RSS growth {rss_mb:.1f} MB"
 )
