@@ -6,6 +6,7 @@
 import { tf } from '@basiskit/tensor';
 import { ensureRegistered } from '../kernel_dispatch';
 import { biasGeluWebGPU, biasSkipGeluWebGPU } from './bias_gelu_webgpu';
+import { fftWebGPU, irfftWebGPU, rfftWebGPU } from './fft_webgpu';
 import { bsplineBasisWebGPU } from './bspline_basis_webgpu';
 import { chebyshevBasisWebGPU } from './chebyshev_basis_webgpu';
 import { fourierBasisWebGPU } from './fourier_basis_webgpu';
@@ -26,6 +27,9 @@ export const WEBGPU_KERNELS: readonly WebGPUKernelConfig[] = [
   fourierBasisWebGPU,
   reluKanBasisWebGPU,
   bsplineBasisWebGPU,
+  fftWebGPU,
+  rfftWebGPU,
+  irfftWebGPU,
 ];
 
 function kernelFunc(side: WGSLSide<object>, inputNames: readonly string[], outputShapes: (shapes: number[][], attrs: object) => number[][]): tf.KernelFunc {
@@ -50,7 +54,7 @@ function kernelFunc(side: WGSLSide<object>, inputNames: readonly string[], outpu
  * Registers the WGSL kernels for the 'webgpu' backend (and, for their gradients, the same ops'
  * cpu/wasm kernels); later calls do nothing. Import '@tensorflow/tfjs-backend-webgpu' first (it
  * registers the backend), then call this, then `tf.setBackend('webgpu')`. Ops without a WGSL
- * kernel (FFT, spline contraction, matMulTN) keep their plain-ops reference on webgpu.
+ * kernel (spline contraction, matMulTN) keep their plain-ops reference on webgpu.
  */
 export function registerWebGPUKernels(): void {
   for (const k of WEBGPU_KERNELS) {
