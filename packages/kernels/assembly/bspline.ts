@@ -22,6 +22,8 @@
 // chunk (local backward: dx[:, i], dWt[i], dBaseWt[i]). The arithmetic per row / feature is
 // that of the earlier single-thread functions, so results are bit-identical to theirs.
 
+import { exp64 } from './lib/exp64';
+
 @inline function knot(t: usize, j: i32): f32 {
   return load<f32>(t + (<usize>j << 2));
 }
@@ -122,19 +124,9 @@ function deBoor(kn: usize, P: i32, s: i32, x: f32, k: i32, w: usize, ders: usize
   return (bytes + 15) & ~15;
 }
 
-/**
- * 1 / (1 + e^-x) in float64, without Math.exp (whose lookup tables would be a data segment,
- * written into the imported memory at instantiation): e^-x = 2^j e^r, r = -x - j ln 2,
- * |r| <= ln2/2, e^r by its Taylor series to r^12 (relative error < 1e-16).
- */
+/** 1 / (1 + e^-x) in float64 (exp64: no Math.exp, whose tables would be a data segment). */
 function sigmoid(x: f32): f64 {
-  const z = min(200.0, max(-200.0, -<f64>x));
-  const j = Math.floor(z * 1.4426950408889634 + 0.5);
-  const r = z - j * 0.6931471805599453;
-  let p: f64 = 1;
-  for (let d = 12; d >= 1; d--) p = 1 + (p * r) / <f64>d;
-  const e = p * reinterpret<f64>(<i64>(<i32>j + 1023) << 52);
-  return 1 / (1 + e);
+  return 1 / (1 + exp64(-<f64>x));
 }
 
 /** x / (1 + e^-x), rounded to float32. */

@@ -12,6 +12,8 @@
 // bits), 0 below ln(2^-126) (no subnormal results: there Phi < 1e-38). The elements past the
 // last multiple of four take the float64 scalar path. No data segments, no allocation.
 
+import { exp64 } from './lib/exp64';
+
 const SQRT1_2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
 // erfcx(z) = exp(z^2) erfc(z) = R(u) = sum_k R_k u^k, u = (3 - z)/(3 + z), z >= 0 (src/gelu_kernel.ts)
@@ -88,7 +90,7 @@ let gaussS: f64 = 0;
 function phiScalar(x: f64): f64 {
   const zs = x * <f64>SQRT1_2;
   const z = Math.min(Math.abs(zs), <f64>Z_MAX);
-  gaussS = Math.exp(-zs * zs);
+  gaussS = exp64(-zs * zs);
   const u = (3 - z) / (3 + z);
   const r =
     <f64>R0 +

@@ -47,8 +47,12 @@ export interface ParallelPhase<E> {
 export interface ParallelSide<A extends object, E> {
   /** Bytes of zeroed scratch the phases need with `threads` threads (a shared part and one part per thread). */
   scratchBytes(shapes: number[][], attrs: A, threads: number): number;
-  /** The phases, from the byte offsets of the inputs, the (zeroed) outputs and the scratch (16-byte aligned). */
-  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): ParallelPhase<E>[];
+  /**
+   * The phases, from the byte offsets of the inputs, the (zeroed) outputs and the scratch
+   * (16-byte aligned); null where the module does not cover these shapes or attributes (then
+   * the JavaScript `compute` runs).
+   */
+  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): ParallelPhase<E>[] | null;
 }
 
 /** A fused op's kernels: forward, backward and how the gradient maps onto the inputs. */
@@ -94,11 +98,13 @@ export function defineFusedKernel<A extends object, E = never>(config: FusedKern
 }
 
 /** Runs `phases` one chunk after another on thread 0 (the one-thread path, in place on the tfjs heap). */
-function runPhases<E>(exports: E, phases: ParallelPhase<E>[]): void {
+function runPhases<E>(exports: E, phases: ParallelPhase<E>[] | null): boolean {
+  if (!phases) return false;
   for (const { fn, args, chunks } of phases) {
     const f = (exports as Record<string, (...a: number[]) => void>)[fn];
     for (let c = 0; c < chunks; c++) f(...args, c, 0);
   }
+  return true;
 }
 
 function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSide<A, E>, kernelName: string, inputNames: readonly string[]) {
@@ -109,9 +115,7 @@ function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSid
   if (pooled && source) {
     wasmCompute = (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {
       const exports = simdModule(source, memory);
-      if (!exports) return false;
-      runPhases(exports, pooled.phases(ins, outs, scratch, shapes, attrs, 1));
-      return true;
+      return exports ? runPhases(exports, pooled.phases(ins, outs, scratch, shapes, attrs, 1)) : false;
     };
   } else if (wasm && source) {
     wasmCompute = (memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], attrs: A, scratch: number) => {

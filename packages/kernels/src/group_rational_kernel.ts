@@ -23,7 +23,7 @@
 //   da_j += dy sign(x)^j |x|^(j-e) / Q~,   db_k += -dy y |x|^(k-e) / Q~  (k <= e; for k > e b_k = 0)
 // Results out of float32's range become +-Infinity at the store, never NaN: a coefficient
 // gradient is selected by the sign of b (0 for b = 0), not multiplied by it.
-import { defineFusedKernel, type ParallelPhase, type ParallelSide } from './fused_kernel';
+import { defineFusedKernel, type ParallelSide } from './fused_kernel';
 import { GROUP_RATIONAL_WASM, type GroupRationalWasm } from './generated/group_rational_wasm';
 
 /** tfjs kernel names of the fused group rational. */
@@ -35,12 +35,6 @@ export const GROUP_RATIONAL_TILE_ROWS = 64;
 
 /** Elements per forward chunk of the parallel SIMD kernel (half as many backward): tens of microseconds. */
 export const GROUP_RATIONAL_CHUNK_ELEMENTS = 32768;
-
-/**
- * What the parallel side's `phases` returns where the SIMD module has no kernel (degrees other
- * than 5/4): null, for the caller to run `compute` instead.
- */
-const FALL_BACK = null as unknown as ParallelPhase<GroupRationalWasm>[];
 
 /** Attributes of the group-rational kernels. */
 export interface GroupRationalAttrs {
@@ -412,8 +406,7 @@ function backward54(
 
 /**
  * The parallel wasm SIMD sides of the group rational (degrees 5/4; `phases` returns null for
- * others: run `compute`). Not yet the kernels' `parallel` field: fused_kernel.ts has no fallback
- * for a null `phases`; until it has, the `wasm` fields run these phases on one thread.
+ * others: `compute` runs).
  */
 export const groupRationalParallel: {
   forward: ParallelSide<GroupRationalAttrs, GroupRationalWasm>;
@@ -423,7 +416,7 @@ export const groupRationalParallel: {
     scratchBytes: () => 0,
     phases: ([x, a, b], [y], _scratch, [xs, as, bs], { groups }) => {
       const L = groupRationalLayout(xs, as, bs, groups);
-      if (L.numLen !== 6 || L.denLen !== 4) return FALL_BACK;
+      if (L.numLen !== 6 || L.denLen !== 4) return null;
       const rows = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
       const args = [x, a, b, y, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0, rows];
       return [{ fn: 'forward54', args, chunks: L.groups * Math.ceil(L.rows / rows) }];
@@ -437,7 +430,7 @@ export const groupRationalParallel: {
     },
     phases: ([dy, x, a, b], [dx, da, db], scratch, [, xs, as, bs], { groups }) => {
       const L = groupRationalLayout(xs, as, bs, groups);
-      if (L.numLen !== 6 || L.denLen !== 4) return FALL_BACK;
+      if (L.numLen !== 6 || L.denLen !== 4) return null;
       const shared = L.sharedNumerator ? 1 : 0;
       const tiles = Math.ceil(L.rows / GROUP_RATIONAL_TILE_ROWS);
       const perChunk = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
@@ -452,13 +445,6 @@ export const groupRationalParallel: {
     },
   },
 };
-
-function runOnThread0(simd: GroupRationalWasm, phases: ParallelPhase<GroupRationalWasm>[] | null): boolean {
-  if (phases === null) return false;
-  const fns = simd as unknown as Record<string, (...args: number[]) => void>;
-  for (const { fn, args, chunks } of phases) for (let c = 0; c < chunks; c++) fns[fn](...args, c, 0);
-  return true;
-}
 
 /**
  * The group rational's kernels: inputs x, numerator, denominator (attribute `groups`); the
@@ -475,14 +461,13 @@ export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRation
     outputShapes: ([xs]) => [xs],
     accumulates: [],
     compute: ([x, a, b], [y], [xs, as, bs], { groups }) => groupRationalForward(x, a, b, y, groupRationalLayout(xs, as, bs, groups)),
-    wasm: (simd, ins, outs, shapes, attrs) => runOnThread0(simd, groupRationalParallel.forward.phases(ins, outs, 0, shapes, attrs, 1)),
+    parallel: groupRationalParallel.forward,
   },
   backward: {
     outputShapes: ([, xs, as, bs]) => [xs, as, bs],
     accumulates: [1], // da (shared numerators sum over groups); dx and db are overwritten
     compute: ([dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) =>
       groupRationalBackward(dy, x, a, b, dx, da, db, groupRationalLayout(xs, as, bs, groups)),
-    wasmScratchBytes: (shapes, attrs) => groupRationalParallel.backward.scratchBytes(shapes, attrs, 1),
-    wasm: (simd, ins, outs, shapes, attrs, scratch) => runOnThread0(simd, groupRationalParallel.backward.phases(ins, outs, scratch, shapes, attrs, 1)),
+    parallel: groupRationalParallel.backward,
   },
 });

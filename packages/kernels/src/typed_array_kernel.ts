@@ -54,7 +54,8 @@ export interface PoolKernel<A extends object> {
   /** The module: its shared-memory build runs on the workers. */
   source: PoolModuleSource;
   scratchBytes(shapes: number[][], attrs: A, threads: number): number;
-  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): PoolPhase[];
+  /** The phases, or null where the module does not cover these shapes (then `compute` runs). */
+  phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): PoolPhase[] | null;
 }
 
 /** Below this many input floats, the wasm backend runs a kernel in place on one thread (copying costs more). */
@@ -79,8 +80,10 @@ function runOnPool(kernel: TypedArrayKernel<object>, inputs: Float32Array[], sha
   });
   const outs = outShapes.map((sh) => pool.alloc(size(sh) * 4));
   const scratch = pool.alloc(spec.scratchBytes(shapes, attrs, pool.threads));
+  const phases = spec.phases(ins, outs, scratch, shapes, attrs, pool.threads);
+  if (!phases) return null;
   try {
-    pool.run(spec.source, spec.phases(ins, outs, scratch, shapes, attrs, pool.threads));
+    pool.run(spec.source, phases);
   } catch (e) {
     if (!(e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError)) throw e;
     poolFailed.add(spec.source.name);
