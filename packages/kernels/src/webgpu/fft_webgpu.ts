@@ -43,10 +43,26 @@ function spread(program: WGSLProgram, threads: number): WGSLProgram {
   return { ...program, dispatch: [65535, Math.ceil(groups / 65535), 1] };
 }
 
+// e^{dir 2 pi i num/den} with the angle reduced in integers to the nearest quarter turn j plus
+// phi in [-pi/4, pi/4], then Taylor polynomials (error < 2e-9 there): WGSL's cos/sin may be off
+// by 2^-11 (its spec's bound, met by SwiftShader), far above float32 rounding.
 const COMPLEX_WGSL = `
-  const TAU = 6.283185307179586;
   fn cmul(a : vec2<f32>, b : vec2<f32>) -> vec2<f32> { return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
-  fn root(num : i32, den : i32, dir : f32) -> vec2<f32> { let a = dir * TAU * f32(num) / f32(den); return vec2<f32>(cos(a), sin(a)); }`;
+  fn root(num : i32, den : i32, dir : f32) -> vec2<f32> {
+    let j = (4 * num + den / 2) / den;
+    let phi = 1.5707963267948966 * f32(4 * num - j * den) / f32(den);
+    let x2 = phi * phi;
+    let s = phi * (1.0 + x2 * (-1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 * (-1.0 / 5040.0 + x2 * (1.0 / 362880.0)))));
+    let c = 1.0 + x2 * (-0.5 + x2 * (1.0 / 24.0 + x2 * (-1.0 / 720.0 + x2 * (1.0 / 40320.0 + x2 * (-1.0 / 3628800.0)))));
+    var v = vec2<f32>(c, s);
+    switch (j & 3) {
+      case 1: { v = vec2<f32>(-s, c); }
+      case 2: { v = vec2<f32>(-c, -s); }
+      case 3: { v = vec2<f32>(s, -c); }
+      default: {}
+    }
+    return vec2<f32>(v.x, dir * v.y);
+  }`;
 
 /** Element (o, t, ii) of an [outer, size, inner] layout from a flat index `index`: `o`, `t`, `ii` (WGSL). */
 const coords = (size: string) => `
