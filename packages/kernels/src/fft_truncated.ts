@@ -15,7 +15,7 @@
 import { ConfigError, checkNumber, checkOptions, checkTensor, tf } from '@basiskit/tensor';
 import { checkComplex, irfft, rfft } from './fft';
 import { fftScale, fitLast, type ComplexTensor, type FFTNorm } from './fft_reference';
-import { RFFT_KERNEL, rfftKernel } from './fft_kernel';
+import { irfftKernel, RFFT_KERNEL, rfftKernel } from './fft_kernel';
 import { hasFusedKernels, runFusedKernel, useFusedKernel } from './kernel_dispatch';
 
 /** Options of {@link truncatedRfft}. */
@@ -237,8 +237,9 @@ function useMatmul(impl: unknown, n: number, m: number, inverse: boolean, where:
     throw new ConfigError('invalid value', { where, argument: 'impl', expected: "'auto', 'matmul' or 'fft'", got: String(impl) });
   }
   if (mode !== 'auto') return mode === 'matmul';
-  // without the fused FFT kernels (webgl, webgpu, tfjs-node) rfft is the O(n^2) plain-ops reference
-  if (!hasFusedKernels()) return true;
+  // without the fused FFT kernels (webgl, webgpu before registerWebGPUKernels, tfjs-node) rfft is the O(n^2) plain-ops reference;
+  // webgpu with the WGSL kernels follows the cpu row (not measured there)
+  if (!hasFusedKernels(inverse ? irfftKernel : rfftKernel)) return true;
   const row = MATMUL_MAX_MODES[tf.getBackend() === 'wasm' ? 'wasm' : 'cpu'][(n & (n - 1)) === 0 ? 'powerOfTwo' : 'other'];
   return m <= (inverse ? row.inverse : row.forward);
 }
