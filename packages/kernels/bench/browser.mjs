@@ -49,7 +49,7 @@ try {
   await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 600_000 });
   const rows = await page.evaluate(() => window.__bench);
   if (typeof rows === 'string') throw new Error(rows);
-  console.log('WebGPU (SwiftShader), [8, 197, 768], ms per forward + backward');
+  console.log('WebGPU (SwiftShader), ms per step ([8, 197, 768] forward + backward unless the name says otherwise)');
   for (const [name, ms] of rows) console.log(`${name.padEnd(36)} ${ms.toFixed(1)}`);
 } finally {
   await context.close();
