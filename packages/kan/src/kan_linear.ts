@@ -279,8 +279,14 @@ export class KANLinear extends Module {
     }
     return tf.tidy(() => {
       const x2 = tf.reshape(x, [rows, this.inFeatures]);
-      const spline = splineLinear(x2, this.grid, this.splineWeights(true), { splineOrder: this.splineOrder, impl: this.impl });
-      let y = tf.add(linear(this.baseActivation(x2), this.baseWeights()), spline);
+      // with SiLU (efficient-kan's default) the base branch runs inside the spline kernel
+      const fuseBase = this.baseActivationName === 'silu';
+      const spline = splineLinear(x2, this.grid, this.splineWeights(true), {
+        splineOrder: this.splineOrder,
+        impl: this.impl,
+        ...(fuseBase ? { baseWeight: this.baseWeights() } : {}),
+      });
+      let y = fuseBase ? spline : tf.add(linear(this.baseActivation(x2), this.baseWeights()), spline);
       if (this._symbolic) y = tf.add(y, this._symbolic.forward(x2));
       return tf.reshape(y, [...lead, this.outFeatures]);
     });

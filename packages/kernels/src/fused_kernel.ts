@@ -184,25 +184,26 @@ function lazyGradients(
   result: Record<string, () => tf.Tensor>,
 ): void {
   const skippable = config.skippable!;
-  let waiting: ({ values: Float32Array; shape: number[] } | null)[] | null = null;
+  const skipIndex = differentiates.indexOf(skippable);
+  // the gradients a backward computed beyond the one asked for, until they are asked for
+  let waiting: ({ values: Float32Array; shape: number[] } | null)[] = [];
+  const run = (i: number, withInputGradient: boolean) => {
+    const grads = backward(withInputGradient ? undefined : { skipInputGradient: true });
+    waiting = grads.map((g, j) => (j === i || (!withInputGradient && j === skipIndex) ? null : { values: g.dataSync() as Float32Array, shape: g.shape }));
+    return grads[i];
+  };
   for (const n of config.inputs) {
     const i = differentiates.indexOf(n);
     if (i < 0) {
       result[n] = notDifferentiable(config, n);
     } else if (n === skippable) {
-      result[n] = () => {
-        const grads = backward();
-        waiting = grads.map((g, j) => (j === i ? null : { values: g.dataSync() as Float32Array, shape: g.shape }));
-        return grads[i];
-      };
+      result[n] = () => run(i, true);
     } else {
       result[n] = () => {
-        const w = waiting?.[i];
-        if (w) {
-          waiting![i] = null;
-          return tf.tensor(w.values, w.shape, 'float32');
-        }
-        return backward({ skipInputGradient: true })[i];
+        const w = waiting[i];
+        if (!w) return run(i, false);
+        waiting[i] = null;
+        return tf.tensor(w.values, w.shape, 'float32');
       };
     }
   }
