@@ -12,8 +12,11 @@
 import { bsplineBasisKernel, type BSplineAttrs } from '../bspline_basis_kernel';
 import { defineWebGPUKernel, elementwiseProgram, sizeOf } from './program';
 
-/** WGSL `span(i, x)` and `deBoor(i, s, x)` (-> values in `w`, derivatives in `ders`) for order k. */
-function deBoorWGSL(k: number): string {
+/**
+ * WGSL `span(i, x)` and `deBoor(i, s, x)` (-> values in `w`, derivatives in `ders`) for order k
+ * (reads input `Grid` [in, M] and `uniforms.M`).
+ */
+export function deBoorWGSL(k: number): string {
   return `
     const KO = ${k};
     var<private> w : array<f32, ${k + 1}>;

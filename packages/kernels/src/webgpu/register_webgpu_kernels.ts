@@ -12,9 +12,11 @@ import { chebyshevBasisWebGPU } from './chebyshev_basis_webgpu';
 import { fourierBasisWebGPU } from './fourier_basis_webgpu';
 import { geluWebGPU } from './gelu_webgpu';
 import { groupRationalWebGPU } from './group_rational_webgpu';
+import { matMulTNWebGPU } from './matmul_tn_webgpu';
 import { WGSLContext, type WebGPUBackendLike, type WebGPUKernelConfig, type WGSLSide } from './program';
 import { rbfBasisWebGPU } from './rbf_basis_webgpu';
 import { reluKanBasisWebGPU } from './relu_kan_basis_webgpu';
+import { kanLinearLocalWebGPU, splineLinearLocalWebGPU } from './spline_linear_webgpu';
 
 /** The WGSL kernels, one entry per fused op. */
 export const WEBGPU_KERNELS: readonly WebGPUKernelConfig[] = [
@@ -30,6 +32,9 @@ export const WEBGPU_KERNELS: readonly WebGPUKernelConfig[] = [
   fftWebGPU,
   rfftWebGPU,
   irfftWebGPU,
+  splineLinearLocalWebGPU,
+  kanLinearLocalWebGPU,
+  matMulTNWebGPU,
 ];
 
 function kernelFunc(side: WGSLSide<object>, inputNames: readonly string[], outputShapes: (shapes: number[][], attrs: object) => number[][]): tf.KernelFunc {
@@ -53,8 +58,8 @@ function kernelFunc(side: WGSLSide<object>, inputNames: readonly string[], outpu
 /**
  * Registers the WGSL kernels for the 'webgpu' backend (and, for their gradients, the same ops'
  * cpu/wasm kernels); later calls do nothing. Import '@tensorflow/tfjs-backend-webgpu' first (it
- * registers the backend), then call this, then `tf.setBackend('webgpu')`. Ops without a WGSL
- * kernel (spline contraction, matMulTN) keep their plain-ops reference on webgpu.
+ * registers the backend), then call this, then `tf.setBackend('webgpu')`. Every fused op of
+ * FUSED_KERNELS has a WGSL kernel.
  */
 export function registerWebGPUKernels(): void {
   for (const k of WEBGPU_KERNELS) {

@@ -10,6 +10,7 @@ import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
 import { uniformGrid } from '../../src/bspline_grid';
 import * as T from '../../src/testing';
 import { runFFTChecks } from './fft_cases';
+import { runSplineBackwardChecks, runSplineRuleChecks, SPLINE_CASES } from './spline_cases';
 
 interface Check {
   kernel: string;
@@ -204,7 +205,9 @@ async function main(): Promise<void> {
     await tf.ready();
     info.backend = tf.getBackend();
     info.hasFused = hasFusedKernels();
-    for (const c of CASES) await runCase(c, checks);
+    for (const c of [...CASES, ...SPLINE_CASES]) await runCase(c, checks);
+    await runSplineBackwardChecks(checks);
+    await runSplineRuleChecks(checks);
     await runFFTChecks(checks);
     (window as unknown as Record<string, unknown>).__webgpuResults = { info, checks };
   } catch (e) {
