@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultBackendOrder, describeWasmFailure, initBackend, isNode, traceStart, wasmBinaryUrl } from './backend';
 import { BackendError, ConfigError } from './errors';
+import { registerKernelReport, type FusedKernelReport } from './kernel_report';
 import './index';
 
 afterEach(() => {
@@ -169,5 +170,24 @@ describe('initBackend threads', () => {
     } finally {
       await initBackend({ backend: 'wasm' });
     }
+  });
+});
+
+describe('initBackend fusedKernels', () => {
+  it("says 'none' without @basiskit/kernels, else what the registered reporter says for the started backend", async () => {
+    expect((await initBackend({ backend: 'cpu' })).fusedKernels).toEqual({ kind: 'none' });
+    const asked: string[] = [];
+    registerKernelReport((backend): FusedKernelReport => {
+      asked.push(backend);
+      return backend === 'webgpu' ? { kind: 'webgpu', kernels: ['BasiskitGelu'] } : { kind: backend === 'cpu' || backend === 'wasm' ? 'typed-array' : 'none' };
+    });
+    try {
+      expect((await initBackend({ backend: 'cpu' })).fusedKernels).toEqual({ kind: 'typed-array' });
+      expect((await initBackend({ backend: 'wasm' })).fusedKernels).toEqual({ kind: 'typed-array' });
+      expect(asked).toEqual(['cpu', 'wasm']);
+    } finally {
+      registerKernelReport(undefined);
+    }
+    expect((await initBackend()).fusedKernels).toEqual({ kind: 'none' });
   });
 });

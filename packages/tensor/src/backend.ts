@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, ConfigError } from './errors';
+import { fusedKernelReport, type FusedKernelReport } from './kernel_report';
 import { setKernelThreads, type ThreadPoolInfo } from './thread_pool';
 import { defaultWasmPaths } from './wasm_paths';
 
@@ -67,6 +68,12 @@ export interface BackendInfo {
   fallbacks: BackendAttempt[];
   /** The threads basiskit's fused kernels run on (see {@link InitBackendOptions.threads}). */
   kernelThreads: ThreadPoolInfo;
+  /**
+   * Which of basiskit's fused kernels run on this backend (reported by @basiskit/kernels when it
+   * is loaded; `{ kind: 'none' }` without it): the cpu/wasm kernels, the WGSL kernels on webgpu
+   * (with their names), or none (plain-ops references).
+   */
+  fusedKernels: FusedKernelReport;
 }
 
 /** Whether this is Node (or Bun/Deno with process.versions.node), not a browser. */
@@ -374,7 +381,7 @@ function describeBackend(
   fallbacks: BackendAttempt[],
   kernelThreads: ThreadPoolInfo,
 ): BackendInfo {
-  const info: BackendInfo = { name, requested, fromEnv, fallbacks, kernelThreads };
+  const info: BackendInfo = { name, requested, fromEnv, fallbacks, kernelThreads, fusedKernels: fusedKernelReport(name) };
   if (name === 'wasm') {
     info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     info.threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;

@@ -7,6 +7,8 @@ export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Rank, DataType } from './tf';
 export { initBackend, defaultBackendOrder, isNode } from './backend';
 export type { BackendName, BackendInfo, BackendAttempt, InitBackendOptions } from './backend';
+export { registerKernelReport } from './kernel_report';
+export type { FusedKernelReport, KernelReporter } from './kernel_report';
 export { threadPool, ThreadPool } from './thread_pool';
 export type { ThreadPoolInfo, PoolModuleSource, PoolPhase } from './thread_pool';
 export { Module } from './module';
