@@ -134,15 +134,123 @@ function sigmoid(x: f32): f64 {
   return <f32>(<f64>x * sigmoid(x));
 }
 
+/**
+ * exp64 (assembly/lib/exp64.ts) on both lanes of an f64x2: the same operations in the same order,
+ * so the same bits per lane for every non-NaN input (a NaN lane gives some NaN).
+ */
+@inline function exp64x2(x: v128): v128 {
+  const z = f64x2.min(f64x2.splat(708.0), f64x2.max(f64x2.splat(-708.0), x));
+  const j = f64x2.floor(f64x2.add(f64x2.mul(z, f64x2.splat(1.4426950408889634)), f64x2.splat(0.5)));
+  const r = f64x2.sub(f64x2.sub(z, f64x2.mul(j, f64x2.splat(6.93147180369123816490e-1))), f64x2.mul(j, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const scale = i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(j), i32x4.splat(1023))), 52);
+  return f64x2.mul(p, scale);
+}
+
+/** sigmoid on two float64 lanes (the same bits as `sigmoid` per lane). */
+@inline function sigmoid2(x: v128): v128 {
+  const one = f64x2.splat(1);
+  return f64x2.div(one, f64x2.add(one, exp64x2(f64x2.neg(x))));
+}
+
+/** silu of four float32 lanes (the same bits as `silu` per lane): two float64 pairs. */
+@inline function silu4(x: v128): v128 {
+  const lo = f64x2.promote_low_f32x4(x);
+  const hi = f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1));
+  const a = f32x4.demote_f64x2_zero(f64x2.mul(lo, sigmoid2(lo)));
+  const b = f32x4.demote_f64x2_zero(f64x2.mul(hi, sigmoid2(hi)));
+  return i32x4.shuffle(a, b, 0, 1, 4, 5);
+}
+
+/**
+ * deBoor for k = 3 unrolled (w and ders in locals): the same operations in the same order as
+ * deBoor, so the same bits. `ders` 0: no derivatives.
+ */
+@inline function deBoor3(kn: usize, P: i32, s: i32, x: f32, w: usize, ders: usize): void {
+  const i1 = kn + (<usize>P << 2);
+  const i2 = kn + (<usize>(2 * P) << 2);
+  const i3 = kn + (<usize>(3 * P) << 2);
+  const ks = kn + (<usize>s << 2); // ks + 4u: padded knot u + s
+  const t1 = load<f32>(ks, 4);
+  const t2 = load<f32>(ks, 8);
+  const t3 = load<f32>(ks, 12);
+  const t4 = load<f32>(ks, 16);
+  const t5 = load<f32>(ks, 20);
+  const t6 = load<f32>(ks, 24);
+  // p = 1
+  let temp: f32 = <f32>1 * load<f32>(i1 + (<usize>(s + 3) << 2));
+  let w0: f32 = <f32>0 + (t4 - x) * temp;
+  let w1: f32 = (x - t3) * temp;
+  // p = 2
+  temp = w0 * load<f32>(i2 + (<usize>(s + 2) << 2));
+  w0 = <f32>0 + (t4 - x) * temp;
+  let saved: f32 = (x - t2) * temp;
+  temp = w1 * load<f32>(i2 + (<usize>(s + 3) << 2));
+  w1 = saved + (t5 - x) * temp;
+  let w2: f32 = (x - t3) * temp;
+  // p = 3
+  const kp: f32 = 3;
+  temp = w0 * load<f32>(i3 + (<usize>(s + 1) << 2));
+  let d0: f32 = <f32>0 - kp * temp;
+  let savedD: f32 = kp * temp;
+  w0 = <f32>0 + (t4 - x) * temp;
+  saved = (x - t1) * temp;
+  temp = w1 * load<f32>(i3 + (<usize>(s + 2) << 2));
+  const d1: f32 = savedD - kp * temp;
+  savedD = kp * temp;
+  w1 = saved + (t5 - x) * temp;
+  saved = (x - t2) * temp;
+  temp = w2 * load<f32>(i3 + (<usize>(s + 3) << 2));
+  const d2: f32 = savedD - kp * temp;
+  savedD = kp * temp;
+  w2 = saved + (t6 - x) * temp;
+  saved = (x - t3) * temp;
+  store<f32>(w, w0);
+  store<f32>(w, w1, 4);
+  store<f32>(w, w2, 8);
+  store<f32>(w, saved, 12);
+  if (ders) {
+    store<f32>(ders, d0);
+    store<f32>(ders, d1, 4);
+    store<f32>(ders, d2, 8);
+    store<f32>(ders, savedD, 12);
+  }
+}
+
+/** The local bases (and derivatives) of x in span s: deBoor3 for k = 3, else deBoor. */
+@inline function localBases(kn: usize, P: i32, s: i32, x: f32, k: i32, w: usize, ders: usize): void {
+  if (k == 3) deBoor3(kn, P, s, x, w, ders);
+  else deBoor(kn, P, s, x, k, w, ders);
+}
+
 /** Phase 1 of every kernel here (1 chunk): the knot tables of grid [inF, m] at scratch. */
 export function tables(grid: usize, inF: i32, m: i32, k: i32, scratch: usize, chunk: i32, thread: i32): void {
   buildTables(grid, inF, m, k, scratch);
 }
 
+/** a + v * row[o..o+16) for four accumulators: see localForward. */
+@inline function mac16(a: v128, v: v128, row: usize, off: usize): v128 {
+  return f32x4.add(a, f32x4.mul(v, v128.load(row + off)));
+}
+
 /**
  * Forward, rows chunk*rowsPerChunk.. of y [n, out] from x [n, inF], grid [inF, m], Wt [inF, nb,
  * out] and baseWt [inF, out] (0: none). Scratch: the knot tables, then per thread inF records of
- * (k+3) words (span, the k+1 local bases, silu(x)) for the current row.
+ * (k+2) words (span, the k+1 local bases) and inF words of silu(x) for the current row (silu four
+ * features at a time in float64 pairs, the same bits as one by one).
  */
 export function localForward(
   x: usize, grid: usize, wt: usize, bwt: usize, y: usize,
@@ -151,55 +259,90 @@ export function localForward(
   const nb = m - k - 1;
   const P = m + 2 * k;
   const TW = tableWords(m, k);
-  const stride = <usize>(k + 3) << 2;
-  const sOff = <usize>(k + 2) << 2; // silu(x) in a record
-  const recs = scratch + tablesBytes(inF, m, k) + <usize>thread * round16(<usize>inF * stride);
+  const stride = <usize>(k + 2) << 2;
+  const recs = scratch + tablesBytes(inF, m, k) + <usize>thread * round16(<usize>inF * (stride + 4));
+  const sil = recs + <usize>inF * stride; // silu(x[b, i]) per feature
   const zero = f32x4.splat(0);
+  const full = k == 3; // the unrolled q loop where all k+1 bases have a weight row
   const bEnd = min(n, (chunk + 1) * rowsPerChunk);
   for (let b = chunk * rowsPerChunk; b < bEnd; b++) {
     let rowNan = false;
+    const xrow = x + (<usize>(b * inF) << 2);
+    if (bwt) {
+      let i = 0;
+      for (; i + 4 <= inF; i += 4) v128.store(sil + (<usize>i << 2), silu4(v128.load(xrow + (<usize>i << 2))));
+      for (; i < inF; i++) store<f32>(sil + (<usize>i << 2), silu(load<f32>(xrow + (<usize>i << 2))));
+    }
     for (let i = 0; i < inF; i++) {
       const rec = recs + <usize>i * stride;
-      const xi = load<f32>(x + (<usize>(b * inF + i) << 2));
+      const xi = load<f32>(xrow + (<usize>i << 2));
       if (xi != xi) {
         rowNan = true;
         store<i32>(rec, -1);
         continue;
       }
-      if (bwt) store<f32>(rec + sOff, silu(xi));
       const kn = scratch + (<usize>(i * TW) << 2);
       const s = findSpan(grid + (<usize>(i * m) << 2), m, xi, load<f32>(kn + (<usize>(P * (k + 1)) << 2)));
       store<i32>(rec, s);
-      if (s >= 0) deBoor(kn, P, s, xi, k, rec + 4, 0);
+      if (s >= 0) localBases(kn, P, s, xi, k, rec + 4, 0);
     }
     const yrow = y + (<usize>(b * out) << 2);
     let o = 0;
     for (; o + 16 <= out; o += 16) {
       let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+      const ob = <usize>o << 2;
       for (let i = 0; i < inF; i++) {
         const rec = recs + <usize>i * stride;
         if (bwt) {
-          const v = v128.load32_splat(rec + sOff);
-          const brow = bwt + (<usize>(i * out + o) << 2);
-          a0 = f32x4.add(a0, f32x4.mul(v, v128.load(brow)));
-          a1 = f32x4.add(a1, f32x4.mul(v, v128.load(brow, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(v, v128.load(brow, 32)));
-          a3 = f32x4.add(a3, f32x4.mul(v, v128.load(brow, 48)));
+          const v = v128.load32_splat(sil + (<usize>i << 2));
+          const brow = bwt + (<usize>(i * out) << 2) + ob;
+          a0 = mac16(a0, v, brow, 0);
+          a1 = mac16(a1, v, brow, 16);
+          a2 = mac16(a2, v, brow, 32);
+          a3 = mac16(a3, v, brow, 48);
         }
         const s = load<i32>(rec);
         if (s < 0) continue;
+        if (full && s >= 3 && s <= nb - 1) {
+          const r0 = wt + (<usize>((i * nb + s - 3) * out) << 2) + ob;
+          const rs = <usize>out << 2;
+          let v = v128.load32_splat(rec, 4);
+          a0 = mac16(a0, v, r0, 0);
+          a1 = mac16(a1, v, r0, 16);
+          a2 = mac16(a2, v, r0, 32);
+          a3 = mac16(a3, v, r0, 48);
+          const r1 = r0 + rs;
+          v = v128.load32_splat(rec, 8);
+          a0 = mac16(a0, v, r1, 0);
+          a1 = mac16(a1, v, r1, 16);
+          a2 = mac16(a2, v, r1, 32);
+          a3 = mac16(a3, v, r1, 48);
+          const r2 = r1 + rs;
+          v = v128.load32_splat(rec, 12);
+          a0 = mac16(a0, v, r2, 0);
+          a1 = mac16(a1, v, r2, 16);
+          a2 = mac16(a2, v, r2, 32);
+          a3 = mac16(a3, v, r2, 48);
+          const r3 = r2 + rs;
+          v = v128.load32_splat(rec, 16);
+          a0 = mac16(a0, v, r3, 0);
+          a1 = mac16(a1, v, r3, 16);
+          a2 = mac16(a2, v, r3, 32);
+          a3 = mac16(a3, v, r3, 48);
+          continue;
+        }
         const q0 = max(0, k - s);
         const q1 = min(k, nb - 1 - s + k);
         for (let q = q0; q <= q1; q++) {
           const v = v128.load32_splat(rec + 4 + (<usize>q << 2));
-          const wrow = wt + (<usize>((i * nb + s - k + q) * out + o) << 2);
-          a0 = f32x4.add(a0, f32x4.mul(v, v128.load(wrow)));
-          a1 = f32x4.add(a1, f32x4.mul(v, v128.load(wrow, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(v, v128.load(wrow, 32)));
-          a3 = f32x4.add(a3, f32x4.mul(v, v128.load(wrow, 48)));
+          const wrow = wt + (<usize>((i * nb + s - k + q) * out) << 2) + ob;
+          a0 = mac16(a0, v, wrow, 0);
+          a1 = mac16(a1, v, wrow, 16);
+          a2 = mac16(a2, v, wrow, 32);
+          a3 = mac16(a3, v, wrow, 48);
         }
       }
-      const yo = yrow + (<usize>o << 2);
+      const yo = yrow + ob;
       v128.store(yo, a0);
       v128.store(yo, a1, 16);
       v128.store(yo, a2, 32);
@@ -209,7 +352,7 @@ export function localForward(
       let a0 = zero;
       for (let i = 0; i < inF; i++) {
         const rec = recs + <usize>i * stride;
-        if (bwt) a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(rec + sOff), v128.load(bwt + (<usize>(i * out + o) << 2))));
+        if (bwt) a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(sil + (<usize>i << 2)), v128.load(bwt + (<usize>(i * out + o) << 2))));
         const s = load<i32>(rec);
         if (s < 0) continue;
         const q0 = max(0, k - s);
@@ -225,7 +368,7 @@ export function localForward(
       let a: f32 = 0;
       for (let i = 0; i < inF; i++) {
         const rec = recs + <usize>i * stride;
-        if (bwt) a += load<f32>(rec + sOff) * load<f32>(bwt + (<usize>(i * out + o) << 2));
+        if (bwt) a += load<f32>(sil + (<usize>i << 2)) * load<f32>(bwt + (<usize>(i * out + o) << 2));
         const s = load<i32>(rec);
         if (s < 0) continue;
         const q0 = max(0, k - s);
@@ -240,16 +383,213 @@ export function localForward(
   }
 }
 
-/** Bytes of the f32 tile slab (nb x out), rounded up to 16. */
-@inline function slabBytes(nb: i32, out: i32): usize {
-  return ((<usize>(nb * out) << 2) + 15) & ~15;
+/** Padded count of local bases per record of the backward: k+1 rounded up to 4. */
+@inline function padQ(k: i32): i32 {
+  return (k + 4) & ~3;
+}
+
+/** Words per row record of the backward: b, silu(x), silu'(x), unused, then padQ bases and padQ derivatives. */
+@inline function recordWords(k: i32): i32 {
+  return 4 + 2 * padQ(k);
+}
+
+/**
+ * Per-thread scratch bytes of localBackward: the float64 totals ((nb + 1) x out), span counts
+ * (m + 1), per row its span and sigmoid (n each), the n records, a zero row of out floats.
+ */
+@inline function backwardThreadBytes(n: i32, out: i32, m: i32, k: i32): usize {
+  const nb = m - k - 1;
+  return (
+    (<usize>((nb + 1) * out) << 3) + round16(<usize>(m + 1) << 2) + 2 * round16(<usize>n << 2) + (<usize>(n * recordWords(k)) << 2) + round16(<usize>out << 2)
+  );
+}
+
+/** total[0..4) += the float32 lanes of a, in float64. */
+@inline function flush4(total: usize, a: v128): void {
+  v128.store(total, f64x2.add(v128.load(total), f64x2.promote_low_f32x4(a)));
+  v128.store(total, f64x2.add(v128.load(total, 16), f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1))), 16);
+}
+
+/**
+ * dW for the records [r0, r1) of one span (weight rows j0 + q, q = qa..qa+3, of which those in
+ * [jLo, jHi] are kept) and columns o..o+8 (`w2`: two f32x4, else one): every row adds v_q dy[b,
+ * o..] into f32x4 registers, which are then added into the float64 totals; with `base`, also
+ * silu(x) dy[b, o..] into the base row (nb) of the totals.
+ */
+@inline function dwTile(
+  recs: usize, rw: usize, r0: i32, r1: i32, dy: usize, out: i32, o: i32, qa: i32, j0: i32, jLo: i32, jHi: i32, nb: i32, total: usize, base: bool, w2: bool,
+): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, b0 = zero, b1 = zero, c0 = zero, c1 = zero, d0 = zero, d1 = zero, e0 = zero, e1 = zero;
+  const vo = <usize>(16 + (qa << 2));
+  const ob = <usize>o << 2;
+  for (let r = r0; r < r1; r++) {
+    const rec = recs + <usize>r * rw;
+    const gy = dy + (<usize>(load<i32>(rec) * out) << 2) + ob;
+    const g0 = v128.load(gy);
+    const g1 = w2 ? v128.load(gy, 16) : zero;
+    const vq = rec + vo;
+    let v = v128.load32_splat(vq);
+    a0 = f32x4.add(a0, f32x4.mul(v, g0));
+    if (w2) a1 = f32x4.add(a1, f32x4.mul(v, g1));
+    v = v128.load32_splat(vq, 4);
+    b0 = f32x4.add(b0, f32x4.mul(v, g0));
+    if (w2) b1 = f32x4.add(b1, f32x4.mul(v, g1));
+    v = v128.load32_splat(vq, 8);
+    c0 = f32x4.add(c0, f32x4.mul(v, g0));
+    if (w2) c1 = f32x4.add(c1, f32x4.mul(v, g1));
+    v = v128.load32_splat(vq, 12);
+    d0 = f32x4.add(d0, f32x4.mul(v, g0));
+    if (w2) d1 = f32x4.add(d1, f32x4.mul(v, g1));
+    if (base) {
+      v = v128.load32_splat(rec, 4);
+      e0 = f32x4.add(e0, f32x4.mul(v, g0));
+      if (w2) e1 = f32x4.add(e1, f32x4.mul(v, g1));
+    }
+  }
+  const row = <usize>out << 3;
+  const t = total + (<usize>o << 3);
+  const jt = t + <usize>j0 * row; // totals of weight row j0 (+ q rows)
+  if (qa >= jLo - j0 && qa <= jHi - j0) {
+    const p = jt + <usize>qa * row;
+    flush4(p, a0);
+    if (w2) flush4(p + 32, a1);
+  }
+  if (qa + 1 >= jLo - j0 && qa + 1 <= jHi - j0) {
+    const p = jt + <usize>(qa + 1) * row;
+    flush4(p, b0);
+    if (w2) flush4(p + 32, b1);
+  }
+  if (qa + 2 >= jLo - j0 && qa + 2 <= jHi - j0) {
+    const p = jt + <usize>(qa + 2) * row;
+    flush4(p, c0);
+    if (w2) flush4(p + 32, c1);
+  }
+  if (qa + 3 >= jLo - j0 && qa + 3 <= jHi - j0) {
+    const p = jt + <usize>(qa + 3) * row;
+    flush4(p, d0);
+    if (w2) flush4(p + 32, d1);
+  }
+  if (base) {
+    const p = t + <usize>nb * row;
+    flush4(p, e0);
+    if (w2) flush4(p + 32, e1);
+  }
+}
+
+/** dW for the records [r0, r1) of one span, all columns (see dwTile; the last out % 4 columns in float64). */
+@inline function dwSegment(
+  recs: usize, rw: usize, r0: i32, r1: i32, dy: usize, out: i32, k: i32, j0: i32, jLo: i32, jHi: i32, nb: i32, total: usize, base: bool,
+): void {
+  const vecEnd = out & ~3;
+  for (let qa = 0; qa <= k; qa += 4) {
+    const withBase = base && qa == 0;
+    let o = 0;
+    if (withBase) {
+      for (; o + 8 <= out; o += 8) dwTile(recs, rw, r0, r1, dy, out, o, qa, j0, jLo, jHi, nb, total, true, true);
+      for (; o < vecEnd; o += 4) dwTile(recs, rw, r0, r1, dy, out, o, qa, j0, jLo, jHi, nb, total, true, false);
+    } else {
+      for (; o + 8 <= out; o += 8) dwTile(recs, rw, r0, r1, dy, out, o, qa, j0, jLo, jHi, nb, total, false, true);
+      for (; o < vecEnd; o += 4) dwTile(recs, rw, r0, r1, dy, out, o, qa, j0, jLo, jHi, nb, total, false, false);
+    }
+    for (; o < out; o++) {
+      for (let r = r0; r < r1; r++) {
+        const rec = recs + <usize>r * rw;
+        const g = <f64>load<f32>(dy + (<usize>(load<i32>(rec) * out + o) << 2));
+        for (let q = qa; q <= min(k, qa + 3); q++) {
+          const j = j0 + q;
+          if (j < jLo || j > jHi) continue;
+          const p = total + (<usize>(j * out + o) << 3);
+          store<f64>(p, load<f64>(p) + <f64>load<f32>(rec + 16 + (<usize>q << 2)) * g);
+        }
+        if (withBase) {
+          const p = total + (<usize>(nb * out + o) << 3);
+          store<f64>(p, load<f64>(p) + <f64>load<f32>(rec, 4) * g);
+        }
+      }
+    }
+  }
+}
+
+/** The four lane sums of a, b, c, d as one f32x4 (lane q: the sum of the q-th argument's lanes). */
+@inline function laneSums(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(i32x4.shuffle(c, d, 0, 1, 4, 5), i32x4.shuffle(c, d, 2, 3, 6, 7));
+  return f32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
+}
+
+/**
+ * dx[b, i] for the records [r0, r1) of one span: sum_q v'_q (dy[b, :] . W[j0 + q, :]) (+ silu'(x)
+ * (dy[b, :] . baseW[i, :]) with `base`), four weight rows at a time (rows outside [jLo, jHi]:
+ * `zrow`, a row of zeros, with v'_q = 0 in the record).
+ */
+@inline function dxSegment(
+  recs: usize, rw: usize, r0: i32, r1: i32, dy: usize, wi: usize, bwi: usize, dx: usize, inF: i32, i: i32, out: i32, k: i32, j0: i32, jLo: i32, jHi: i32, zrow: usize, base: bool,
+): void {
+  const zero = f32x4.splat(0);
+  const vecEnd = out & ~3;
+  const row = <usize>out << 2;
+  const dOff = <usize>((4 + padQ(k)) << 2);
+  for (let qa = 0; qa <= k; qa += 4) {
+    const ok0 = j0 + qa >= jLo && j0 + qa <= jHi;
+    const ok1 = j0 + qa + 1 >= jLo && j0 + qa + 1 <= jHi;
+    const ok2 = j0 + qa + 2 >= jLo && j0 + qa + 2 <= jHi;
+    const ok3 = j0 + qa + 3 >= jLo && j0 + qa + 3 <= jHi;
+    const w0 = ok0 ? wi + <usize>(j0 + qa) * row : zrow;
+    const w1 = ok1 ? wi + <usize>(j0 + qa + 1) * row : zrow;
+    const w2 = ok2 ? wi + <usize>(j0 + qa + 2) * row : zrow;
+    const w3 = ok3 ? wi + <usize>(j0 + qa + 3) * row : zrow;
+    // lanes of rows without a weight row contribute exactly 0 (not 0 * (dy . 0), NaN for an infinite dy)
+    const mask = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(ok0 ? -1 : 0), 1, ok1 ? -1 : 0), 2, ok2 ? -1 : 0), 3, ok3 ? -1 : 0);
+    const withBase = base && qa == 0;
+    for (let r = r0; r < r1; r++) {
+      const rec = recs + <usize>r * rw;
+      const b = load<i32>(rec);
+      const gy = dy + <usize>b * row;
+      let d0 = zero, d1 = zero, d2 = zero, d3 = zero, db = zero;
+      let o = 0;
+      for (; o < vecEnd; o += 4) {
+        const ob = <usize>o << 2;
+        const g = v128.load(gy + ob);
+        d0 = f32x4.add(d0, f32x4.mul(g, v128.load(w0 + ob)));
+        d1 = f32x4.add(d1, f32x4.mul(g, v128.load(w1 + ob)));
+        d2 = f32x4.add(d2, f32x4.mul(g, v128.load(w2 + ob)));
+        d3 = f32x4.add(d3, f32x4.mul(g, v128.load(w3 + ob)));
+        if (withBase) db = f32x4.add(db, f32x4.mul(g, v128.load(bwi + ob)));
+      }
+      let dots = laneSums(d0, d1, d2, d3);
+      let dotB = withBase ? f32x4.extract_lane(db, 0) + f32x4.extract_lane(db, 1) + f32x4.extract_lane(db, 2) + f32x4.extract_lane(db, 3) : <f32>0;
+      if (o < out) {
+        let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0;
+        for (; o < out; o++) {
+          const ob = <usize>o << 2;
+          const g = load<f32>(gy + ob);
+          e0 += g * load<f32>(w0 + ob);
+          e1 += g * load<f32>(w1 + ob);
+          e2 += g * load<f32>(w2 + ob);
+          e3 += g * load<f32>(w3 + ob);
+          if (withBase) dotB += g * load<f32>(bwi + ob);
+        }
+        dots = f32x4.add(dots, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(e0), 1, e1), 2, e2), 3, e3));
+      }
+      const pr = v128.and(f32x4.mul(dots, v128.load(rec + dOff + (<usize>qa << 2))), mask);
+      let acc: f32 = f32x4.extract_lane(pr, 0) + f32x4.extract_lane(pr, 1) + f32x4.extract_lane(pr, 2) + f32x4.extract_lane(pr, 3);
+      if (withBase) acc += load<f32>(rec, 8) * dotB;
+      const dxp = dx + (<usize>(b * inF + i) << 2);
+      store<f32>(dxp, qa == 0 ? acc : load<f32>(dxp) + acc);
+    }
+  }
 }
 
 /**
  * Backward of feature i = chunk: dx[:, i], dWt[i] [nb, out] and (bwt != 0) dBaseWt[i] [out] from
  * dy [n, out]. With skipDx != 0, dx is left untouched (zero) and neither the bases' derivatives
- * nor the dy . W products are formed. Scratch: the knot tables, then per thread an f32 tile slab
- * and an f64 total slab of (nb + 1 if base) x out, and 2(k+1) f32 for the bases and derivatives.
+ * nor the dy . W products are formed. The feature's rows are sorted by span (counting sort into
+ * records: b, silu(x), silu'(x), the k+1 bases and derivatives, zero where a basis has no weight
+ * row); per span the k+1 weight rows are fixed, so dW accumulates in f32x4 registers over up to
+ * tileRows rows of a span (8 columns at a time), then into float64 totals, rounded to float32
+ * once; dx takes per row the dot products with the span's weight rows. Scratch: the knot tables,
+ * then per thread backwardThreadBytes.
  */
 export function localBackward(
   dy: usize, x: usize, grid: usize, wt: usize, bwt: usize, dx: usize, dwt: usize, dbwt: usize,
@@ -257,75 +597,115 @@ export function localBackward(
 ): void {
   const nb = m - k - 1;
   const size = nb * out;
-  const rows = bwt ? nb + 1 : nb;
-  const slab = rows * out;
   const P = m + 2 * k;
   const TW = tableWords(m, k);
-  const tile = scratch + tablesBytes(inF, m, k) + <usize>thread * (slabBytes(rows, out) + (<usize>slab << 3) + round16(<usize>(k + 1) << 3));
-  const total = tile + slabBytes(rows, out);
-  const win = total + (<usize>slab << 3);
-  const ders = skipDx ? 0 : win + (<usize>(k + 1) << 2);
-  const btile = tile + (<usize>size << 2); // the base row of the tile slab
-  const zero = f32x4.splat(0);
-  const vecEnd = out & ~3;
+  const RW = recordWords(k);
+  const rw = <usize>RW << 2;
+  const QP = padQ(k);
+  const total = scratch + tablesBytes(inF, m, k) + <usize>thread * backwardThreadBytes(n, out, m, k);
+  const counts = total + (<usize>((nb + 1) * out) << 3);
+  const spans = counts + round16(<usize>(m + 1) << 2);
+  const sigs = spans + round16(<usize>n << 2);
+  const recs = sigs + round16(<usize>n << 2);
+  const zrow = recs + <usize>n * rw;
   const i = chunk;
   const t = grid + (<usize>(i * m) << 2);
   const kn = scratch + (<usize>(i * TW) << 2);
   const hinv = load<f32>(kn + (<usize>(P * (k + 1)) << 2));
   const wi = wt + (<usize>(i * size) << 2);
   const bwi = bwt + (<usize>(i * out) << 2);
-  let featureNan = false;
+  const slab = (bwt ? nb + 1 : nb) * out;
   for (let e = 0; e < slab; e++) store<f64>(total + (<usize>e << 3), 0);
-  for (let r0 = 0; r0 < n; r0 += tileRows) {
-    const r1 = min(n, r0 + tileRows);
-    for (let b = r0; b < r1; b++) {
-      const xp = <usize>(b * inF + i) << 2;
-      const xi = load<f32>(x + xp);
-      if (xi != xi) {
-        if (!skipDx) store<f32>(dx + xp, NaN);
-        featureNan = true;
-        continue;
-      }
-      const gy = dy + (<usize>(b * out) << 2);
-      let acc: f32 = 0;
-      const s = findSpan(t, m, xi, hinv);
-      if (s >= 0) {
-        deBoor(kn, P, s, xi, k, win, ders);
-        const q0 = max(0, k - s);
-        const q1 = min(k, nb - 1 - s + k);
-        for (let q = q0; q <= q1; q++) {
-          const vs = load<f32>(win + (<usize>q << 2));
-          const trow = tile + (<usize>((s - k + q) * out) << 2);
-          if (skipDx) {
-            addScaled(trow, gy, vs, out);
-            continue;
-          }
-          acc += load<f32>(ders + (<usize>q << 2)) * dotAndAdd(trow, gy, wi + (<usize>((s - k + q) * out) << 2), vs, out, vecEnd);
-        }
-      }
-      if (bwt) {
-        const sig = <f32>sigmoid(xi);
-        if (skipDx) addScaled(btile, gy, xi * sig, out);
-        else acc += sig * (1 + xi * (1 - sig)) * dotAndAdd(btile, gy, bwi, xi * sig, out, vecEnd);
-      }
-      if (!skipDx) store<f32>(dx + xp, acc);
+  for (let e = 0; e <= m; e++) store<i32>(counts + (<usize>e << 2), 0);
+  for (let o = 0; o < out; o++) store<f32>(zrow + (<usize>o << 2), 0);
+  // spans (-2: NaN) and counts per span (index s + 1)
+  let featureNan = false;
+  for (let b = 0; b < n; b++) {
+    const xp = <usize>(b * inF + i) << 2;
+    const xi = load<f32>(x + xp);
+    if (xi != xi) {
+      if (!skipDx) store<f32>(dx + xp, NaN);
+      featureNan = true;
+      store<i32>(spans + (<usize>b << 2), -2);
+      continue;
     }
-    // the tile's partial sums into the float64 totals; the tile slab back to zero
-    let e = 0;
-    for (; e + 4 <= slab; e += 4) {
-      const tp = tile + (<usize>e << 2);
-      const sp = total + (<usize>e << 3);
-      const tv = v128.load(tp);
-      v128.store(sp, f64x2.add(v128.load(sp), f64x2.promote_low_f32x4(tv)));
-      v128.store(sp, f64x2.add(v128.load(sp, 16), f64x2.promote_low_f32x4(i32x4.shuffle(tv, tv, 2, 3, 0, 1))), 16);
-      v128.store(tp, zero);
+    const s = findSpan(t, m, xi, hinv);
+    store<i32>(spans + (<usize>b << 2), s);
+    const c = counts + (<usize>(s + 1) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  if (bwt) {
+    // sigmoid(x[b, i]) rounded to float32, two rows at a time (the same bits as one by one)
+    let b = 0;
+    for (; b + 2 <= n; b += 2) {
+      const xa = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(x + (<usize>(b * inF + i) << 2))), 1, <f64>load<f32>(x + (<usize>((b + 1) * inF + i) << 2)));
+      const sg = f32x4.demote_f64x2_zero(sigmoid2(xa));
+      store<f32>(sigs + (<usize>b << 2), f32x4.extract_lane(sg, 0));
+      store<f32>(sigs + (<usize>(b + 1) << 2), f32x4.extract_lane(sg, 1));
     }
-    for (; e < slab; e++) {
-      const tp = tile + (<usize>e << 2);
-      const sp = total + (<usize>e << 3);
-      store<f64>(sp, load<f64>(sp) + <f64>load<f32>(tp));
-      store<f32>(tp, 0);
+    for (; b < n; b++) store<f32>(sigs + (<usize>b << 2), <f32>sigmoid(load<f32>(x + (<usize>(b * inF + i) << 2))));
+  }
+  // counts -> start offsets
+  let run = 0;
+  for (let e = 0; e <= m; e++) {
+    const c = counts + (<usize>e << 2);
+    const cnt = load<i32>(c);
+    store<i32>(c, run);
+    run += cnt;
+  }
+  // the records, sorted by span (after this, counts[e] is the end of span e - 1's records)
+  for (let b = 0; b < n; b++) {
+    const s = load<i32>(spans + (<usize>b << 2));
+    if (s == -2) continue;
+    const c = counts + (<usize>(s + 1) << 2);
+    const pos = load<i32>(c);
+    store<i32>(c, pos + 1);
+    const rec = recs + <usize>pos * rw;
+    const xi = load<f32>(x + (<usize>(b * inF + i) << 2));
+    store<i32>(rec, b);
+    if (bwt) {
+      const sig = load<f32>(sigs + (<usize>b << 2));
+      store<f32>(rec, xi * sig, 4);
+      store<f32>(rec, sig * (1 + xi * (1 - sig)), 8);
     }
+    const v = rec + 16;
+    const d = skipDx ? 0 : v + (<usize>QP << 2);
+    if (s < 0) {
+      for (let q = 0; q < QP; q++) store<f32>(v + (<usize>q << 2), 0);
+      continue;
+    }
+    localBases(kn, P, s, xi, k, v, d);
+    // zero the bases without a weight row (q < k - s or q > nb - 1 - s + k) and the padding
+    const q0 = max(0, k - s);
+    const q1 = min(k, nb - 1 - s + k);
+    for (let q = 0; q < QP; q++) {
+      if (q >= q0 && q <= q1) continue;
+      store<f32>(v + (<usize>q << 2), 0);
+      if (d) store<f32>(d + (<usize>q << 2), 0);
+    }
+  }
+  // per span: dW (and dBaseW) in register tiles of up to tileRows rows, then dx
+  let r0 = 0;
+  for (let e = 0; e < m; e++) {
+    const r1 = load<i32>(counts + (<usize>e << 2));
+    const s = e - 1;
+    if (r1 > r0 && (s >= 0 || bwt)) {
+      const j0 = s - k;
+      const jLo = max(0, j0);
+      const jHi = s < 0 ? -1 : min(nb - 1, s); // s < 0: no weight rows (base only)
+      for (let a = r0; a < r1; a += tileRows) {
+        if (bwt) dwSegment(recs, rw, a, min(r1, a + tileRows), dy, out, k, j0, jLo, jHi, nb, total, true);
+        else dwSegment(recs, rw, a, min(r1, a + tileRows), dy, out, k, j0, jLo, jHi, nb, total, false);
+      }
+      if (!skipDx) {
+        if (bwt) dxSegment(recs, rw, r0, r1, dy, wi, bwi, dx, inF, i, out, k, j0, jLo, jHi, zrow, true);
+        else dxSegment(recs, rw, r0, r1, dy, wi, bwi, dx, inF, i, out, k, j0, jLo, jHi, zrow, false);
+      }
+    } else if (r1 > r0 && !skipDx) {
+      // out of the grid, no base branch: dx = 0
+      for (let r = r0; r < r1; r++) store<f32>(dx + (<usize>(load<i32>(recs + <usize>r * rw) * inF + i) << 2), 0);
+    }
+    r0 = r1;
   }
   const di = dwt + (<usize>(i * size) << 2);
   for (let e = 0; e < size; e++) store<f32>(di + (<usize>e << 2), featureNan ? NaN : <f32>load<f64>(total + (<usize>e << 3)));
@@ -334,52 +714,6 @@ export function localBackward(
     const bt = total + (<usize>size << 3);
     for (let o = 0; o < out; o++) store<f32>(dbi + (<usize>o << 2), featureNan ? NaN : <f32>load<f64>(bt + (<usize>o << 3)));
   }
-}
-
-/** trow[o] += vs * gy[o] for o < out (the skipped-dx backward: dW only). */
-@inline function addScaled(trow: usize, gy: usize, vs: f32, out: i32): void {
-  const v = f32x4.splat(vs);
-  let o = 0;
-  for (; o + 4 <= out; o += 4) {
-    const ob = <usize>o << 2;
-    v128.store(trow + ob, f32x4.add(v128.load(trow + ob), f32x4.mul(v, v128.load(gy + ob))));
-  }
-  for (; o < out; o++) {
-    const ob = <usize>o << 2;
-    store<f32>(trow + ob, load<f32>(trow + ob) + vs * load<f32>(gy + ob));
-  }
-}
-
-/** trow[o] += vs * gy[o], returning gy . wrow (two f32x4 partial sums, then the tail). */
-@inline function dotAndAdd(trow: usize, gy: usize, wrow: usize, vs: f32, out: i32, vecEnd: i32): f32 {
-  const zero = f32x4.splat(0);
-  const v = f32x4.splat(vs);
-  let d0 = zero, d1 = zero;
-  let o = 0;
-  for (; o + 8 <= out; o += 8) {
-    const ob = <usize>o << 2;
-    const g0 = v128.load(gy + ob);
-    const g1 = v128.load(gy + ob, 16);
-    d0 = f32x4.add(d0, f32x4.mul(g0, v128.load(wrow + ob)));
-    d1 = f32x4.add(d1, f32x4.mul(g1, v128.load(wrow + ob, 16)));
-    v128.store(trow + ob, f32x4.add(v128.load(trow + ob), f32x4.mul(v, g0)));
-    v128.store(trow + ob, f32x4.add(v128.load(trow + ob, 16), f32x4.mul(v, g1)), 16);
-  }
-  for (; o < vecEnd; o += 4) {
-    const ob = <usize>o << 2;
-    const g0 = v128.load(gy + ob);
-    d0 = f32x4.add(d0, f32x4.mul(g0, v128.load(wrow + ob)));
-    v128.store(trow + ob, f32x4.add(v128.load(trow + ob), f32x4.mul(v, g0)));
-  }
-  const dv = f32x4.add(d0, d1);
-  let dot = f32x4.extract_lane(dv, 0) + f32x4.extract_lane(dv, 1) + f32x4.extract_lane(dv, 2) + f32x4.extract_lane(dv, 3);
-  for (; o < out; o++) {
-    const ob = <usize>o << 2;
-    const g = load<f32>(gy + ob);
-    dot += g * load<f32>(wrow + ob);
-    store<f32>(trow + ob, load<f32>(trow + ob) + vs * g);
-  }
-  return dot;
 }
 
 /**

@@ -54,7 +54,7 @@ async function splineData(n: number, inF: number, out: number, g: number, k: num
   };
 }
 
-describe('parallel wasm SIMD phases: bit-identical to the previous single-thread kernels, for every schedule', () => {
+describe('parallel wasm SIMD phases: bit-identical to the previous single-thread kernels (local backward: close), for every schedule', () => {
   it.each([
     { n: 500, inF: 6, out: 37, g: 5, k: 3, kind: 'uniform' }, // 3 forward chunks, 4 backward tiles
     { n: 64 * 3 + 5, inF: 3, out: 16, g: 10, k: 2, kind: 'random' },
@@ -106,6 +106,7 @@ describe('parallel wasm SIMD phases: bit-identical to the previous single-thread
       ([dy, x, t], [dx], s) => [dy, x, t, dx, n, inF, m, k, s],
     );
     const sh = d.shapes;
+    let backFirst: Float32Array[] | null = null;
     for (const { shared, ...schedule } of SCHEDULES) {
       const label = JSON.stringify({ shared, ...schedule });
       const [y] = runParallel(
@@ -129,8 +130,12 @@ describe('parallel wasm SIMD phases: bit-identical to the previous single-thread
         schedule,
         shared,
       )!;
-      expect(bits(back[0]), `dx ${label}`).toEqual(bits(backPrev[0]));
-      expect(bits(back[1]), `dW ${label}`).toEqual(bits(backPrev[1]));
+      // the backward sorts a feature's rows by span (dW in registers per span, dx per span's weight rows): another
+      // summation order than the previous kernel's, so close to it (not the same bits); the same bits for every schedule
+      close(back[0], backPrev[0], 2e-5, `dx ${label}`);
+      close(back[1], backPrev[1], 2e-5, `dW ${label}`);
+      if (backFirst === null) backFirst = back;
+      else backFirst.forEach((a, j) => expect(bits(back[j]), `backward output ${j} ${label}`).toEqual(bits(a)));
       const [bases] = runParallel(BSPLINE_WASM, bsplineBasisKernel.forward.parallel!, [d.x, d.grid], [sh.x, sh.grid], [n * inF * nb], attrs, schedule, shared)!;
       expect(bits(bases), `bases ${label}`).toEqual(bits(basesPrev));
       const [dxB] = runParallel(

@@ -252,10 +252,12 @@ function parallelSides(base: boolean): { forward: ParallelSide<SplineLocalAttrs,
       },
     },
     backward: {
-      // the knot tables, then per thread: f32 tile and f64 total slabs of (nb (+1 base)) x out, a 2(k+1) window
+      // the knot tables, then per thread (assembly/bspline.ts backwardThreadBytes): f64 totals of (nb + 1) x out,
+      // span counts (m + 1), a span and a sigmoid per row, n records of 4 + 2 padQ words (padQ: k+1 rounded up to 4), a zero row
       scratchBytes: ([, xs, gs, ws], { splineOrder: k }, threads) => {
-        const slab = (ws[1] + (base ? 1 : 0)) * ws[2];
-        return wasmTableBytes(xs[1], gs[1], k) + threads * (round16(slab * 4) + slab * 8 + round16(8 * (k + 1)));
+        const [n, out, m] = [xs[0], ws[2], gs[1]];
+        const perThread = (ws[1] + 1) * out * 8 + round16((m + 1) * 4) + 2 * round16(n * 4) + n * (4 + 2 * ((k + 4) & ~3)) * 4 + round16(out * 4);
+        return wasmTableBytes(xs[1], m, k) + threads * perThread;
       },
       phases: ([dy, x, grid, wt, bwt], [dx, dwt, dbwt], scratch, [, xs, gs, ws], { splineOrder, skipInputGradient }) => {
         const L = splineLocalLayout(xs, gs, ws, splineOrder);
