@@ -3,7 +3,7 @@
 // (per op, the way tfjs registers kernels: a bundle that uses only gelu carries only gelu's
 // kernels), `runFusedKernel` runs one. Backends without the kernels (webgl, webgpu) take the
 // op's plain-ops reference.
-import { ConfigError, tf } from '@basiskit/tensor';
+import { ConfigError, registerKernelReport, tf, type FusedKernelReport } from '@basiskit/tensor';
 import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
 import { runKernel, TYPED_ARRAY_BACKENDS } from './typed_array_kernel';
 
@@ -30,6 +30,20 @@ export function hasFusedKernels(kernels?: AnyFusedKernel | readonly AnyFusedKern
 
 /** A kernel every WGSL registration includes (the GELU's): its presence means registerWebGPUKernels() ran. */
 const WEBGPU_MARKER_KERNEL = 'BasiskitGelu';
+
+/**
+ * Which fused kernels `backend` runs (initBackend's `fusedKernels`): every op's cpu/wasm kernels,
+ * the WGSL kernels registered on webgpu (forward kernel names), or none.
+ */
+export function fusedKernelReport(backend: string): FusedKernelReport {
+  if ((TYPED_ARRAY_BACKENDS as readonly string[]).includes(backend)) return { kind: 'typed-array' };
+  if (backend !== 'webgpu' || tf.getKernel(WEBGPU_MARKER_KERNEL, 'webgpu') == null) return { kind: 'none' };
+  const names = tf.getKernelsForBackend('webgpu').map((k) => k.kernelName);
+  return { kind: 'webgpu', kernels: names.filter((n) => n.startsWith('Basiskit') && names.includes(`${n}Grad`)).sort() };
+}
+
+// initBackend (in @basiskit/tensor, which does not import this package) asks this for its report
+registerKernelReport(fusedKernelReport);
 
 /** Registers `kernels` (forward, backward and gradient, for cpu and wasm) unless already done. */
 export function ensureRegistered(kernels: AnyFusedKernel | readonly AnyFusedKernel[]): void {

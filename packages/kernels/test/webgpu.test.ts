@@ -12,7 +12,7 @@ import { launchChromium, WEBGPU_ARGS, type LaunchedChromium } from '@basiskit/te
 import { serveFolders, type StaticServer } from '@basiskit/test-utils/static-server';
 
 interface Results {
-  info: { adapter: string | null; backend: string; hasFused: boolean; kernels: number };
+  info: { adapter: string | null; backend: string; hasFused: boolean; kernels: number; report: { kind: string; kernels?: string[] }; names: string[] };
   checks: { kernel: string; check: string; err: number; tol: number; ok: boolean }[];
   error?: string;
 }
@@ -56,6 +56,8 @@ describe('WGSL kernels in Chromium (SwiftShader WebGPU)', () => {
     expect(results?.info.adapter).toBe('swiftshader');
     expect(results?.info.backend).toBe('webgpu');
     expect(results?.info.hasFused).toBe(true);
+    // initBackend's fusedKernels: the WGSL kernels, by name
+    expect(results?.info.report).toEqual({ kind: 'webgpu', kernels: results?.info.names });
   });
 
   it('every WGSL kernel matches its reference, finite differences, and leaks nothing', () => {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerWebGPUKernels, WEBGPU_KERNELS } from '../../src/webgpu';
-import { hasFusedKernels } from '../../src/kernel_dispatch';
+import { fusedKernelReport, hasFusedKernels } from '../../src/kernel_dispatch';
 import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
 import { uniformGrid } from '../../src/bspline_grid';
 import * as T from '../../src/testing';
@@ -197,7 +197,15 @@ async function runCase(c: Case, out: Check[]): Promise<void> {
 
 async function main(): Promise<void> {
   const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> } }).gpu?.requestAdapter();
-  const info = { adapter: adapter ? (adapter.info?.architecture ?? 'unknown') : null, backend: '', hasFused: false, kernels: WEBGPU_KERNELS.length };
+  const info = {
+    adapter: adapter ? (adapter.info?.architecture ?? 'unknown') : null,
+    backend: '',
+    hasFused: false,
+    kernels: WEBGPU_KERNELS.length,
+    // initBackend's fusedKernels on webgpu, and the forward kernel names of WEBGPU_KERNELS
+    report: fusedKernelReport('webgpu'),
+    names: WEBGPU_KERNELS.map((k) => k.fused.name).sort(),
+  };
   const checks: Check[] = [];
   try {
     registerWebGPUKernels();
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
     await tf.ready();
     info.backend = tf.getBackend();
     info.hasFused = hasFusedKernels();
+    info.report = fusedKernelReport('webgpu');
     for (const c of [...CASES, ...SPLINE_CASES]) await runCase(c, checks);
     await runSplineBackwardChecks(checks);
     await runSplineRuleChecks(checks);
