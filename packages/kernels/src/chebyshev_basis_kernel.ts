@@ -10,6 +10,8 @@
 //
 // Computed in float64, stored float32.
 import { defineFusedKernel } from './fused_kernel';
+import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
+import { chebyshevParallel } from './kan_bases_parallel';
 
 /** tfjs kernel names of the fused Chebyshev basis. */
 export const CHEBYSHEV_BASIS_KERNEL = 'BasiskitChebyshevBasis';
@@ -68,18 +70,21 @@ function chebyshevBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, 
 }
 
 /** The Chebyshev basis kernels: input x (attribute `degree`); the backward gives dx. */
-export const chebyshevBasisKernel = /* @__PURE__ */ defineFusedKernel<ChebyshevAttrs>({
+export const chebyshevBasisKernel = /* @__PURE__ */ defineFusedKernel<ChebyshevAttrs, KanBasesWasm>({
   name: CHEBYSHEV_BASIS_KERNEL,
   gradName: CHEBYSHEV_BASIS_GRAD_KERNEL,
   inputs: ['x'],
+  simd: KAN_BASES_WASM,
   forward: {
     outputShapes: ([xs], { degree }) => [[...xs, degree + 1]],
     accumulates: [],
     compute: ([x], [out], _shapes, { degree }) => chebyshevForward(x, out, degree),
+    parallel: chebyshevParallel.forward,
   },
   backward: {
     outputShapes: ([, xs]) => [xs],
     accumulates: [],
     compute: ([dy, x], [dx], _shapes, { degree }) => chebyshevBackward(dy, x, dx, degree),
+    parallel: chebyshevParallel.backward,
   },
 });

@@ -9,6 +9,8 @@
 //
 //   dx = sum_k k (-dy_cos[k] sin(k x) + dy_sin[k] cos(k x))
 import { defineFusedKernel } from './fused_kernel';
+import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
+import { fourierParallel } from './kan_bases_parallel';
 
 /** tfjs kernel names of the fused Fourier basis. */
 export const FOURIER_BASIS_KERNEL = 'BasiskitFourierBasis';
@@ -55,18 +57,21 @@ function fourierBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, G:
 }
 
 /** The Fourier basis kernels: input x (attribute `gridSize` = G); the backward gives dx. */
-export const fourierBasisKernel = /* @__PURE__ */ defineFusedKernel<FourierAttrs>({
+export const fourierBasisKernel = /* @__PURE__ */ defineFusedKernel<FourierAttrs, KanBasesWasm>({
   name: FOURIER_BASIS_KERNEL,
   gradName: FOURIER_BASIS_GRAD_KERNEL,
   inputs: ['x'],
+  simd: KAN_BASES_WASM,
   forward: {
     outputShapes: ([xs], { gridSize }) => [[...xs, 2 * gridSize]],
     accumulates: [],
     compute: ([x], [out], _shapes, { gridSize }) => fourierForward(x, out, gridSize),
+    parallel: fourierParallel.forward,
   },
   backward: {
     outputShapes: ([, xs]) => [xs],
     accumulates: [],
     compute: ([dy, x], [dx], _shapes, { gridSize }) => fourierBackward(dy, x, dx, gridSize),
+    parallel: fourierParallel.backward,
   },
 });

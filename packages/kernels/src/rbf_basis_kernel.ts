@@ -12,6 +12,8 @@
 // exps per element instead of K (see `UniformGrid` below); other grids and far-out x take one
 // exp per value. The grid is an input; h is a constant attribute.
 import { defineFusedKernel } from './fused_kernel';
+import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
+import { rbfParallel } from './kan_bases_parallel';
 
 /** tfjs kernel names of the fused RBF basis. */
 export const RBF_BASIS_KERNEL = 'BasiskitRBFBasis';
@@ -140,18 +142,21 @@ function rbfBackward(dy: Float32Array, x: Float32Array, grid: Float32Array, dx: 
 }
 
 /** The RBF basis kernels: inputs x, grid (attribute `denominator` = h); the backward gives dx, dgrid. */
-export const rbfBasisKernel = /* @__PURE__ */ defineFusedKernel<RBFAttrs>({
+export const rbfBasisKernel = /* @__PURE__ */ defineFusedKernel<RBFAttrs, KanBasesWasm>({
   name: RBF_BASIS_KERNEL,
   gradName: RBF_BASIS_GRAD_KERNEL,
   inputs: ['x', 'grid'],
+  simd: KAN_BASES_WASM,
   forward: {
     outputShapes: ([xs, gs]) => [[...xs, gs[0]]],
     accumulates: [],
     compute: ([x, grid], [out], _shapes, { denominator }) => rbfForward(x, grid, out, denominator),
+    parallel: rbfParallel.forward,
   },
   backward: {
     outputShapes: ([, xs, gs]) => [xs, gs],
     accumulates: [],
     compute: ([dy, x, grid], [dx, dgrid], _shapes, { denominator }) => rbfBackward(dy, x, grid, dx, dgrid, denominator),
+    parallel: rbfParallel.backward,
   },
 });

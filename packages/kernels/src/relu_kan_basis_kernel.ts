@@ -7,6 +7,8 @@
 //   dR_i/dx = 2 p r (b - a),   dR_i/ds_i = -2 p r b,   dR_i/de_i = 2 p r a
 // dx per element; ds, de summed over the rows (float64 accumulators).
 import { defineFusedKernel } from './fused_kernel';
+import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
+import { reluKanParallel } from './kan_bases_parallel';
 
 /** tfjs kernel names of the fused ReLU-KAN basis. */
 export const RELU_KAN_BASIS_KERNEL = 'BasiskitReLUKANBasis';
@@ -93,18 +95,21 @@ function reluKanBackward(
  * The ReLU-KAN basis kernels: inputs x, phaseLow, phaseHeight (attribute `r`); the backward
  * gives dx, dphaseLow, dphaseHeight.
  */
-export const reluKanBasisKernel = /* @__PURE__ */ defineFusedKernel<ReLUKANAttrs>({
+export const reluKanBasisKernel = /* @__PURE__ */ defineFusedKernel<ReLUKANAttrs, KanBasesWasm>({
   name: RELU_KAN_BASIS_KERNEL,
   gradName: RELU_KAN_BASIS_GRAD_KERNEL,
   inputs: ['x', 'phaseLow', 'phaseHeight'],
+  simd: KAN_BASES_WASM,
   forward: {
     outputShapes: ([xs, ls]) => [[...xs, ls[1]]],
     accumulates: [],
     compute: ([x, low, high], [out], [xs, ls], { r }) => reluKanForward(x, low, high, out, layoutOf(xs, ls), r),
+    parallel: reluKanParallel.forward,
   },
   backward: {
     outputShapes: ([, xs, ls, hs]) => [xs, ls, hs],
     accumulates: [],
     compute: ([dy, x, low, high], [dx, dlow, dhigh], [, xs, ls], { r }) => reluKanBackward(dy, x, low, high, dx, dlow, dhigh, layoutOf(xs, ls), r),
+    parallel: reluKanParallel.backward,
   },
 });
