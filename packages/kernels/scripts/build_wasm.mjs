@@ -123,7 +123,7 @@ export async function compile(name) {
   // static data is written into the imported memory (the tfjs heap) at instantiation
   if (hasDataSegment(binary) || hasDataSegment(shared)) {
     throw new Error(
-      `build_wasm: ${name} has a data segment, which instantiation writes into the imported memory (the tfjs heap): avoid Math.exp & co. (use assembly/exp64.ts)`,
+      `build_wasm: ${name} has a data segment, which instantiation writes into the imported memory (the tfjs heap): avoid Math.exp & co. (use assembly/lib/exp64.ts)`,
     );
   }
   const type = `${camel(name)}Wasm`;
