@@ -214,7 +214,14 @@ async function main(): Promise<void> {
     info.backend = tf.getBackend();
     info.hasFused = hasFusedKernels();
     info.report = fusedKernelReport('webgpu');
-    for (const c of [...CASES, ...SPLINE_CASES]) await runCase(c, checks);
+    for (const c of [...CASES, ...SPLINE_CASES]) {
+      // the whole case (kernel, reference, autograd of both, finite differences) leaks nothing either
+      const backend = tf.engine().backend as unknown as { numDataIds(): number };
+      const [tensors, buffers] = [tf.memory().numTensors, backend.numDataIds()];
+      await runCase(c, checks);
+      const leaked = Math.abs(tf.memory().numTensors - tensors) + Math.abs(backend.numDataIds() - buffers);
+      checks.push({ kernel: c.name, check: 'the whole case leaks no tensors / GPU buffers', err: leaked, tol: 0, ok: leaked === 0 });
+    }
     await runSplineBackwardChecks(checks);
     await runSplineRuleChecks(checks);
     await runFFTChecks(checks);
