@@ -8,6 +8,7 @@
 // handles one chunk of elements (`thread` is unused). Reductions over elements (the RBF grid
 // gradient, ReLU-KAN's phase gradients) go into per-chunk float64 partial sums in the scratch,
 // which a one-chunk finish phase adds in chunk order: every thread count gives the same bits.
+// Each chunk zeroes its own partial sums first (the scratch need not arrive zeroed).
 //
 // Transcendentals without AssemblyScript's Math (its tables are a data segment): exp64 from
 // lib/exp64.ts; tanh64 and sincos64 below (kept in this module: a helper in lib/ would change
@@ -206,6 +207,8 @@ export function rbfBackward(
   const g0 = load<f64>(scratch, 8), delta = load<f64>(scratch, 16), q = load<f64>(scratch, 24), span = load<f64>(scratch, 32);
   const eps = scratch + RBF_HEADER;
   const acc = scratch + rbfShared(K) + (<usize>chunk * <usize>K << 3);
+  // the chunk's partial sums start at zero (not relying on zeroed scratch)
+  memory.fill(acc, 0, <usize>K << 3);
   const c = 2 * invH * invH;
   const end = chunkEnd(M, perChunk, chunk);
   for (let m = chunk * perChunk; m < end; m++) {
@@ -405,6 +408,8 @@ export function reluKanBackward(
   const len = perFeature ? <usize>features * nb : nb;
   const accLow = scratch + (<usize>chunk * 2 * len << 3);
   const accHigh = accLow + (len << 3);
+  // the chunk's partial sums start at zero (not relying on zeroed scratch)
+  memory.fill(accLow, 0, len << 4);
   const vecEnd = nBasis & ~1;
   const rEnd = chunkEnd(rows, rowsPerChunk, chunk);
   for (let row = chunk * rowsPerChunk; row < rEnd; row++) {
