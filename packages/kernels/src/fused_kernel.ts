@@ -3,11 +3,10 @@
 // the math over Float32Arrays and exports one `FusedKernelConfig` — forward and backward
 // kernel, their optional wasm SIMD versions, which inputs the backward differentiates — and
 // register_all_kernels.ts lists the configs and registers them once. `registerFusedKernel`
-// turns a config into two tfjs kernels for cpu and wasm (typed_array_kernel.ts) and the
+// turns a config into two tfjs kernels for cpu and wasm (@basiskit/tensor's typed_array_kernel.ts) and the
 // gradient that runs the backward kernel.
-import { ConfigError, tf } from '@basiskit/tensor';
-import { registerTypedArrayKernel, runKernel, type KernelBody, type PoolKernel } from './typed_array_kernel';
-import { simdModule, type SimdModuleSource } from './wasm_simd_module';
+import { ConfigError, registerTypedArrayKernel, runKernel, tf, type KernelBody, type PoolKernel } from '@basiskit/tensor';
+import { simdModule, wasmSimdEnabled, type SimdModuleSource } from './wasm_simd_module';
 
 /** One direction (forward or backward) of a fused kernel. `E`: the SIMD module's exports. */
 export interface KernelSide<A extends object, E> extends KernelBody<A> {
@@ -129,7 +128,8 @@ function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSid
     inputNames,
     wasmCompute,
     wasmScratchBytes: pooled ? (shapes: number[][], attrs: A) => pooled.scratchBytes(shapes, attrs, 1) : body.wasmScratchBytes,
-    pool: pooled && source ? { source, scratchBytes: pooled.scratchBytes, phases: pooled.phases as PoolKernel<A>['phases'] } : undefined,
+    pool:
+      pooled && source ? { source, enabled: wasmSimdEnabled, scratchBytes: pooled.scratchBytes, phases: pooled.phases as PoolKernel<A>['phases'] } : undefined,
   };
 }
 

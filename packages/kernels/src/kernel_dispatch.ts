@@ -3,9 +3,8 @@
 // (per op, the way tfjs registers kernels: a bundle that uses only gelu carries only gelu's
 // kernels), `runFusedKernel` runs one. Backends without the kernels (webgl, webgpu) take the
 // op's plain-ops reference.
-import { ConfigError, registerKernelReport, tf, type FusedKernelReport } from '@basiskit/tensor';
+import { ConfigError, registerKernelReport, runKernel, tf, TYPED_ARRAY_BACKENDS, type FusedKernelReport } from '@basiskit/tensor';
 import { registerFusedKernel, type FusedKernelConfig } from './fused_kernel';
-import { runKernel, TYPED_ARRAY_BACKENDS } from './typed_array_kernel';
 
 /** A fused kernel config of any attribute and SIMD export types. */
 type AnyFusedKernel = FusedKernelConfig<any, any>;

@@ -19,8 +19,11 @@ describe('register_all_kernels', () => {
       const gradient = tf.getGradient(config.name);
       expect(gradient?.inputsToSave).toEqual([...config.inputs]);
       for (const input of config.differentiates ?? []) expect(config.inputs).toContain(input);
-      // a simd module belongs with wasm versions of the kernels, and the other way round
-      expect(config.simd === undefined).toBe(config.forward.wasm === undefined && config.backward.wasm === undefined);
+      // a simd module belongs with wasm (or parallel) versions of the kernels, and the other way round
+      const sides = [config.forward, config.backward];
+      expect(config.simd === undefined).toBe(sides.every((s) => s.wasm === undefined && s.parallel === undefined));
+      // a parallel side runs on the thread pool's workers: its module has a shared-memory build
+      if (sides.some((s) => s.parallel)) expect(config.simd?.base64Shared).toBeTruthy();
     },
   );
 

@@ -88,8 +88,14 @@ describe('ThreadPool', () => {
     const b = pool.alloc(1024);
     expect(b).toBe(a);
     expect(Array.from(pool.f32(b, 256)).every((v) => v === 0)).toBe(true);
+    // growing: what lay below the old end is zeroed too
+    pool.reset();
+    const used = pool.alloc(pool.memory.buffer.byteLength - 64);
+    pool.f32(used, 16).fill(3);
+    pool.reset();
     const big = pool.alloc(8 << 20);
     expect(pool.memory.buffer.byteLength).toBeGreaterThanOrEqual(big + (8 << 20));
+    expect(Array.from(pool.f32(big, 16)).every((v) => v === 0)).toBe(true);
   });
 
   it('takes its thread count from setKernelThreads, BASISKIT_THREADS, or all cores, and rejects bad counts', () => {

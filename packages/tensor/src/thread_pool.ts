@@ -154,7 +154,8 @@ function sharedMemoryProblem(): string | null {
   return null;
 }
 
-function decode(base64: string): Uint8Array {
+/** The bytes of a base64 string (Node's Buffer, or atob in browsers). */
+export function decodeBase64(base64: string): Uint8Array {
   const g = globalThis as { Buffer?: { from(s: string, e: string): Uint8Array }; atob?: (s: string) => string };
   if (g.Buffer) return new Uint8Array(g.Buffer.from(base64, 'base64'));
   const bin = g.atob!(base64);
@@ -234,6 +235,8 @@ export class ThreadPool {
     const end = at + Math.max(0, bytes);
     const have = this.memory.buffer.byteLength;
     if (end > have) {
+      // what lies below the old end was used before; what grows arrives zeroed
+      if (zero && have > at) new Uint8Array(this.memory.buffer, at, have - at).fill(0);
       const pages = Math.ceil((end - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) {
         throw new ConfigError('out of memory', {
@@ -349,7 +352,7 @@ export class ThreadPool {
         got: 'none',
       });
     }
-    const bytes = decode(sharedBuild ? source.base64Shared! : source.base64);
+    const bytes = decodeBase64(sharedBuild ? source.base64Shared! : source.base64);
     const module = new WebAssembly.Module(bytes as BufferSource);
     const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     const names = WebAssembly.Module.exports(module).map((e) => e.name);

@@ -1,12 +1,14 @@
-// One kernel body for the cpu and wasm backends (used by fused_kernel.ts). A basiskit fused
-// kernel is written once as a function over Float32Arrays; this registers it for:
+// One kernel body for the cpu and wasm backends: a fused kernel written once as a function
+// over Float32Arrays (@basiskit/kernels' FusedKernelConfig, @basiskit/training's Adam update)
+// is registered for:
 //   cpu:  inputs are `backend.data.get(dataId).values`, outputs `backend.makeTensorInfo`;
 //   wasm: outputs are allocated on the wasm heap first (`backend.makeOutput`), then every
 //         input and output is viewed in place with `backend.typedArrayFromHeap` (views are
 //         taken after all allocations, since growing the heap detaches earlier views).
-// Backends without a registration (webgl, webgpu) use the op's plain-ops reference instead.
-import { tf, threadPool, type PoolModuleSource, type PoolPhase } from '@basiskit/tensor';
-import { tfjsWasmMemory, wasmSimdEnabled } from './wasm_simd_module';
+// A kernel may also run on the thread pool (thread_pool.ts). Backends without a registration
+// (webgl, webgpu) use the op's plain-ops reference instead.
+import * as tf from '@tensorflow/tfjs-core';
+import { threadPool, type PoolModuleSource, type PoolPhase } from './thread_pool';
 
 type TensorInfo = tf.TensorInfo;
 type NamedAttrMap = tf.NamedAttrMap;
@@ -49,10 +51,12 @@ export interface TypedArrayKernel<A extends object> extends KernelBody<A> {
   pool?: PoolKernel<A>;
 }
 
-/** A kernel's chunked phases, run by the thread pool (see fused_kernel.ts's `ParallelSide`). */
+/** A kernel's chunked phases, run by the thread pool (see @basiskit/kernels' `ParallelSide`). */
 export interface PoolKernel<A extends object> {
   /** The module: its shared-memory build runs on the workers. */
   source: PoolModuleSource;
+  /** Whether the pool path may run now (e.g. the wasm SIMD kernels are switched on). Default: always. */
+  enabled?(): boolean;
   scratchBytes(shapes: number[][], attrs: A, threads: number): number;
   /** The phases, or null where the module does not cover these shapes (then `compute` runs). */
   phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): PoolPhase[] | null;
@@ -60,6 +64,20 @@ export interface PoolKernel<A extends object> {
 
 /** Below this many input floats, the wasm backend runs a kernel in place on one thread (copying costs more). */
 export const POOL_MIN_FLOATS = 32768;
+
+const poolEnabled = (kernel: TypedArrayKernel<object>) => kernel.pool !== undefined && (kernel.pool.enabled?.() ?? true);
+
+interface EmscriptenLike {
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+}
+
+/** The WebAssembly.Memory of a tfjs wasm backend (`backend.wasm`), if it exposes one. */
+export function tfjsWasmMemory(wasmModule: unknown): WebAssembly.Memory | null {
+  const m = wasmModule as EmscriptenLike;
+  const mem = m.asm?.memory ?? m.wasmMemory ?? null;
+  return mem instanceof WebAssembly.Memory ? mem : null;
+}
 
 /** Modules the pool could not compile here (no wasm SIMD): their kernels run in JavaScript. */
 const poolFailed = new Set<string>();
@@ -124,7 +142,7 @@ function cpuKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const arrays = ins.map((t) => b.data.get(t.dataId).values as Float32Array);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
-    let outs = kernel.pool && wasmSimdEnabled() ? runOnPool(kernel, arrays, shapes, attrs as object, outShapes) : null;
+    let outs = poolEnabled(kernel) ? runOnPool(kernel, arrays, shapes, attrs as object, outShapes) : null;
     if (!outs) {
       outs = outShapes.map((s) => new Float32Array(size(s)));
       kernel.compute(arrays, outs, shapes, attrs as object);
@@ -141,7 +159,7 @@ function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
     const infos = outShapes.map((s) => b.makeOutput(s, 'float32'));
-    if (kernel.pool && wasmSimdEnabled() && threadPool().threads > 1 && ins.reduce((n, t) => n + size(t.shape), 0) >= POOL_MIN_FLOATS) {
+    if (poolEnabled(kernel) && threadPool().threads > 1 && ins.reduce((n, t) => n + size(t.shape), 0) >= POOL_MIN_FLOATS) {
       const outs = runOnPool(
         kernel,
         ins.map((t) => b.typedArrayFromHeap(t)),
