@@ -7,9 +7,10 @@
 //   dWt[i, j, o] = sum_b B_j(x[b,i]) dy[b,o],   dBWt[i, o] = sum_b silu(x[b,i]) dy[b,o]
 //
 // x [N, in], grid [in, M], Wt [in, G+k, out], BWt [in, out] (the base branch, kanLinearLocalKernel).
-// Forward: a workgroup per (row b, tile of 64 outputs); its threads first form the de Boor bases
-// of 64 features at once in workgroup memory, then each thread contracts them with its output's
-// weights (reads of Wt coalesced over o). dx: a thread per (b, i). dW: a workgroup per (chunk of
+// Forward: one pass forms the k+1 de Boor bases of every x[b, i] into compact records
+// [N, in, 2k+5] (O(N in (k+1)), never [N, in, G+k]), then a thread per y[b, o] contracts them with
+// its output's weights (reads of Wt coalesced over o; measured 1.6x faster on SwiftShader than
+// staging the bases in workgroup memory behind barriers). dx: a thread per (b, i). dW: a workgroup per (chunk of
 // rows, feature i, tile of 64 outputs) forms 64 rows' bases at once in workgroup memory and each
 // thread sums its output's column over the chunk in registers (array<f32, G+k>); the chunks'
 // partial sums [chunks, in (G+k) out (+ in out)] are added in chunk order by a second pass (no
@@ -63,44 +64,79 @@ const sharedBases = (k: number) => `
 const UNIFORMS = 'inF : i32, M : i32, nb : i32, outF : i32, oTiles : i32, rows : i32, wgs : i32,';
 const uniformValues = (L: Layout, wgs: number) => [{ i: L.inF }, { i: L.m }, { i: L.nb }, { i: L.out }, { i: L.oTiles }, { i: L.n }, { i: wgs }];
 
+/** Floats per record of {@link baseRecords}: span, silu, silu', k+1 bases, k+1 derivatives. */
+const recordSize = (k: number) => 2 * k + 5;
+
+/**
+ * Records [N, in, 2k+5] of the de Boor bases of every x[b, i] (a thread per element): the span s
+ * as a float (-1 outside the grid, -3 for NaN), silu(x) (x itself where NaN), silu'(x), then the
+ * k+1 values B_{s-k+q}(x) and their derivatives. O(N in (k+1)) floats, read by the contraction
+ * passes (no workgroup barriers: all threads of a workgroup read the same records, from cache).
+ */
+function baseRecords(ctx: WGSLContext, x: tf.TensorInfo, grid: tf.TensorInfo, L: Layout, k: number): tf.TensorInfo {
+  const R = recordSize(k);
+  const program = elementwiseProgram(
+    `spline_local_records_${k}`,
+    ['X', 'Grid'],
+    L.n * L.inF * R,
+    `let i = index % uniforms.inF;
+     let xv = X[index];
+     let o = index * ${R};
+     if (isnan(xv)) {
+       result[o] = -3.0;
+       result[o + 1] = xv;
+       return;
+     }
+     let sig = 1.0 / (1.0 + exp(-xv));
+     result[o + 1] = xv * sig;
+     result[o + 2] = sig * (1.0 + xv * (1.0 - sig));
+     let s = span(i, xv);
+     result[o] = f32(s);
+     if (s >= 0) {
+       deBoor(i, s, xv);
+       for (var q = 0; q <= KO; q++) {
+         result[o + 3 + q] = w[q];
+         result[o + 4 + KO + q] = ders[q];
+       }
+     }`,
+    'inF : i32, M : i32,',
+    deBoorWGSL(k),
+    L.n * L.inF,
+  );
+  return ctx.run(program, [x, grid], [{ i: L.inF }, { i: L.m }]);
+}
+
 function forward(base: boolean): WGSLSide<SplineLocalAttrs> {
   return (ctx, inputs, { splineOrder: k }) => {
-    const [x, grid, wt] = inputs;
+    const [x, grid, wt, bwt] = inputs;
     const L = layout(x, grid, wt);
-    const wgs = L.n * L.oTiles;
-    const program = workgroupProgram(
+    const records = baseRecords(ctx, x, grid, L, k);
+    const R = recordSize(k);
+    // a thread per y[b, o]
+    const program = elementwiseProgram(
       `spline_local_${base}_${k}`,
-      base ? ['X', 'Grid', 'WT', 'BWT'] : ['X', 'Grid', 'WT'],
+      base ? ['Rec', 'WT', 'BWT'] : ['Rec', 'WT'],
       L.n * L.out,
-      Math.max(1, wgs),
-      `let b = wg / uniforms.oTiles;
-       let o = (wg % uniforms.oTiles) * WG + lid;
-       let live = wg < uniforms.wgs && o < uniforms.outF;
+      `let b = index / uniforms.outF;
+       let o = index % uniforms.outF;
        var acc = 0.0;
-       for (var i0 = 0; i0 < uniforms.inF; i0 += WG) {
-         stage(lid, b * uniforms.inF + i0 + lid, i0 + lid, wg < uniforms.wgs && i0 + lid < uniforms.inF);
-         workgroupBarrier();
-         if (live) {
-           let cnt = min(WG, uniforms.inF - i0);
-           for (var l = 0; l < cnt; l++) {
-             let s = shS[l];
-             let i = i0 + l;
-             if (s == -3) { acc += shB[l]; continue; }
-             ${base ? 'acc += shB[l] * BWT[i * uniforms.outF + o];' : ''}
-             if (s >= 0) {
-               let r = (i * uniforms.nb + s - KO) * uniforms.outF + o;
-               for (var q = max(0, KO - s); q <= min(KO, uniforms.nb - 1 - s + KO); q++) { acc += shV[l * (KO + 1) + q] * WT[r + q * uniforms.outF]; }
-             }
-           }
+       for (var i = 0; i < uniforms.inF; i++) {
+         let r = (b * uniforms.inF + i) * ${R};
+         let s = i32(Rec[r]);
+         if (s == -3) { acc += Rec[r + 1]; continue; }
+         ${base ? 'acc += Rec[r + 1] * BWT[i * uniforms.outF + o];' : ''}
+         if (s >= 0) {
+           let wr = (i * uniforms.nb + s - KO) * uniforms.outF + o;
+           for (var q = max(0, KO - s); q <= min(KO, uniforms.nb - 1 - s + KO); q++) { acc += Rec[r + 3 + q] * WT[wr + q * uniforms.outF]; }
          }
-         workgroupBarrier();
        }
-       if (live) { result[b * uniforms.outF + o] = acc; }`,
-      UNIFORMS,
-      `${deBoorWGSL(k)}
-       ${sharedBases(k)}`,
+       result[index] = acc;`,
+      'inF : i32, nb : i32, outF : i32,',
+      `const KO = ${k};`,
     );
-    return [ctx.run(program, inputs, uniformValues(L, wgs))];
+    const y = ctx.run(program, base ? [records, wt, bwt] : [records, wt], [{ i: L.inF }, { i: L.nb }, { i: L.out }]);
+    ctx.dispose(records);
+    return [y];
   };
 }
 
