@@ -13,6 +13,7 @@ import {
   type ResolvedParamGroup,
   type StateSpec,
 } from './optimizer';
+import { adamKernelAvailable, adamUpdateKernel, type AdamKernelScalars } from './adam_kernel';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's argument names in camelCase). */
 export interface AdamOptions {
@@ -130,6 +131,11 @@ function adamUpdate(
   return { p: tf.sub(p, tf.mul(tf.div(m, denom), stepSize)), m, v, vmax };
 }
 
+/** A group's hyper-parameters for {@link adamUpdateKernel}. */
+function pickScalars(g: AdamGroupOptions): Omit<AdamKernelScalars, 'step' | 'decoupled'> {
+  return { lr: g.lr, betas: g.betas, eps: g.eps, weightDecay: g.weightDecay, amsgrad: g.amsgrad, maximize: g.maximize };
+}
+
 /**
  * Adam (Kingma & Ba, 2015), exactly PyTorch's `torch.optim.Adam`. For each parameter `p`
  * with gradient `g`, with `t` its own step count (starting at 1):
@@ -150,7 +156,9 @@ function adamUpdate(
  * By default (`foreach: true`) the float32 parameters of a group that share a step count are
  * updated together: their gradients and values are concatenated once, the formula above runs
  * once on the flat tensors (the moments stay flat between steps) and the results are split back
- * (~4 kernels per parameter plus ~15 per group instead of ~11 per parameter). Elementwise
+ * (~4 kernels per parameter plus ~15 per group instead of ~11 per parameter); on the cpu and
+ * wasm backends the formula is ONE typed-array kernel (`BasiskitAdamUpdate`, adam_kernel.ts)
+ * that rounds every intermediate to float32 as the ops do, with no temporaries. Elementwise
  * float32 ops give the same bits whatever the layout, so parameters and state are
  * bit-identical to `foreach: false` (one parameter at a time, torch's `_single_tensor_adam`);
  * `stateDict()` lists the state per parameter either way.
@@ -250,7 +258,13 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     const step = (this.stateOf(us[0].index).scalars.step ?? 0) + 1;
     for (const u of us) this.stateOf(u.index).scalars.step = step;
     const { exp_avg: m0, exp_avg_sq: v0, max_exp_avg_sq: vmax0 } = f.tensors;
-    const r = adamUpdate(p, g, m0 ?? tf.zerosLike(p), v0 ?? tf.zerosLike(p), vmax0, group, step, this.decoupled);
+    const r = adamKernelAvailable()
+      ? adamUpdateKernel(p, g, m0 ?? tf.zerosLike(p), v0 ?? tf.zerosLike(p), group.amsgrad ? (vmax0 ?? tf.zerosLike(p)) : undefined, {
+          ...pickScalars(group),
+          step,
+          decoupled: this.decoupled,
+        })
+      : adamUpdate(p, g, m0 ?? tf.zerosLike(p), v0 ?? tf.zerosLike(p), vmax0, group, step, this.decoupled);
     this.setFlat(f, 'exp_avg', r.m);
     this.setFlat(f, 'exp_avg_sq', r.v);
     if (r.vmax) this.setFlat(f, 'max_exp_avg_sq', r.vmax);
