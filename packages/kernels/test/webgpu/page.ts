@@ -10,7 +10,7 @@ import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
 import { uniformGrid } from '../../src/bspline_grid';
 import * as T from '../../src/testing';
 import { runFFTChecks } from './fft_cases';
-import { runSplineBackwardChecks, runSplineRuleChecks, SPLINE_CASES } from './spline_cases';
+import { runSplineBackwardChecks, runSplineDispatchChecks, runSplineRuleChecks, SPLINE_CASES } from './spline_cases';
 
 interface Check {
   kernel: string;
@@ -224,6 +224,7 @@ async function main(): Promise<void> {
     }
     await runSplineBackwardChecks(checks);
     await runSplineRuleChecks(checks);
+    await runSplineDispatchChecks(checks);
     await runFFTChecks(checks);
     (window as unknown as Record<string, unknown>).__webgpuResults = { info, checks };
   } catch (e) {

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu'; // the cpu kernels the rule checks compare with
 import { uniformGrid } from '../../src/bspline_grid';
+import { splineLinear } from '../../src/spline_linear';
 import { KAN_LINEAR_LOCAL_GRAD_KERNEL, KAN_LINEAR_LOCAL_KERNEL } from '../../src/spline_linear_kernel';
 import * as T from '../../src/testing';
 
@@ -240,4 +241,26 @@ export async function runSplineBackwardChecks(out: Check[]): Promise<void> {
     add('gradient vs finite difference', Math.abs(fd - dir), 1e-2 * (1 + mag));
     tf.dispose([y, r, lp, lm, ...v, ...refs, ...grads, ...Object.values(ins)]);
   }
+}
+
+/**
+ * splineLinear on webgpu: 'local' runs the WGSL kernels and matches 'auto', which keeps the
+ * reference there (kernel_dispatch.ts: the kernels' autograd would read back synchronously), so
+ * autograd through 'auto' works (this run would lose the device otherwise).
+ */
+export async function runSplineDispatchChecks(out: Check[]): Promise<void> {
+  const kernel = 'splineLinear dispatch on webgpu';
+  const add = (check: string, err: number, tol: number) => out.push({ kernel, check, err, tol, ok: err <= tol });
+  const ins = splineInputs(8, 3, 4, true);
+  const weight = tf.transpose(ins.weightT, [2, 0, 1]);
+  const baseWeight = tf.transpose(ins.baseWeightT);
+  const f = (impl: 'auto' | 'local', x: tf.Tensor, w: tf.Tensor, bw: tf.Tensor) => splineLinear(x, ins.grid, w, { splineOrder: 3, baseWeight: bw, impl });
+  const [local, auto] = [f('local', ins.x, weight, baseWeight), f('auto', ins.x, weight, baseWeight)];
+  const [a, b] = [await local.data(), await auto.data()];
+  add("'local' (WGSL) vs 'auto' (reference) forward", Math.max(...Array.from(a).map((v, i) => Math.abs(v - b[i]))), 1e-5);
+  const r = t(local.shape);
+  const grads = tf.grads((x: tf.Tensor, w: tf.Tensor, bw: tf.Tensor) => tf.sum(tf.mul(f('auto', x, w, bw), r)))([ins.x, weight, baseWeight]);
+  const values = await Promise.all(grads.map((g) => g.data()));
+  add("autograd through 'auto' gives finite gradients", values.flatMap((v) => Array.from(v)).filter((v) => !Number.isFinite(v)).length, 0);
+  tf.dispose([local, auto, r, weight, baseWeight, ...grads, ...Object.values(ins)]);
 }
