@@ -5,7 +5,7 @@
 // register_all_kernels.ts lists the configs and registers them once. `registerFusedKernel`
 // turns a config into two tfjs kernels for cpu and wasm (@basiskit/tensor's typed_array_kernel.ts) and the
 // gradient that runs the backward kernel.
-import { ConfigError, registerTypedArrayKernel, runKernel, tf, type KernelBody, type PoolKernel } from '@basiskit/tensor';
+import { ConfigError, registerTypedArrayKernel, runKernel, tf, TYPED_ARRAY_BACKENDS, type KernelBody, type PoolKernel } from '@basiskit/tensor';
 import { simdModule, wasmSimdEnabled, type SimdModuleSource } from './wasm_simd_module';
 
 /** One direction (forward or backward) of a fused kernel. `E`: the SIMD module's exports. */
@@ -154,7 +154,8 @@ export function registerFusedKernel<A extends object, E>(config: FusedKernelConf
         return Array.isArray(out) ? out : [out];
       };
       const result: Record<string, () => tf.Tensor> = {};
-      if (config.skippable) {
+      // lazily only where reading a gradient back is a copy (cpu, wasm): a GPU backend would stall
+      if (config.skippable && (TYPED_ARRAY_BACKENDS as readonly string[]).includes(tf.getBackend())) {
         lazyGradients(config, differentiates, backward, result);
         return result;
       }
@@ -175,7 +176,8 @@ export function registerFusedKernel<A extends object, E>(config: FusedKernelConf
  * for the inputs on a path from what it differentiates, in input order (the skippable input,
  * x, comes first): when x's gradient is asked for, one backward gives every gradient and the
  * others wait as plain arrays (no tensor to leak if they are never asked for); when it is not,
- * the backward runs with `skipInputGradient` and computes no dx.
+ * the backward runs with `skipInputGradient` and computes no dx. Only on cpu and wasm, where
+ * reading a gradient back is a copy; other backends run one full backward.
  */
 function lazyGradients(
   config: FusedKernelConfig<object, unknown>,
