@@ -7,9 +7,12 @@
 //   m ← m + (g - m)·(1 - β1);  v ← v·β2 + (g·g)·(1 - β2);  amsgrad: v̂ ← max(v̂, v)
 //   p ← p - (m / (sqrt(v̂ or v) / sqrt(1 - β2^t) + eps))·(lr / (1 - β1^t))
 // Inputs p, g, exp_avg, exp_avg_sq (+ max_exp_avg_sq); outputs the new p, exp_avg, exp_avg_sq
-// (+ max_exp_avg_sq). No temporaries: ~3-4x the parameter bytes instead of ~18x, 1 kernel
-// instead of ~13. Source: torch/optim/adam.py (`_single_tensor_adam`), PyTorch 2.x.
-import { hasKernel, registerTypedArrayKernel, runKernel, tf, type TypedArrayKernel } from '@basiskit/tensor';
+// (+ max_exp_avg_sq). No temporaries, 1 kernel instead of ~13. The wasm backend runs
+// assembly/adam.ts (f32x4 IEEE float32 ops, in place on the tfjs heap; built by
+// scripts/build_adam_wasm.mjs), falling back to the JavaScript loop on the heap.
+// Source: torch/optim/adam.py (`_single_tensor_adam`), PyTorch 2.x.
+import { decodeBase64, hasKernel, tfjsWasmMemory, registerTypedArrayKernel, runKernel, tf, type TypedArrayKernel } from '@basiskit/tensor';
+import { ADAM_WASM_BASE64 } from './generated/adam_wasm';
 
 /** The kernel's name without amsgrad (inputs p, g, exp_avg, exp_avg_sq). */
 export const ADAM_UPDATE_KERNEL = 'BasiskitAdamUpdate';
@@ -75,6 +78,90 @@ function compute(inputs: Float32Array[], outputs: Float32Array[], _shapes: numbe
   }
 }
 
+type AdamWasmFn = (
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  vmax: number,
+  pOut: number,
+  mOut: number,
+  vOut: number,
+  vmaxOut: number,
+  n: number,
+  maximize: number,
+  decay: number,
+  decayScale: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  biasCorrection2Sqrt: number,
+  eps: number,
+  stepSize: number,
+  amsgrad: number,
+) => void;
+
+/** assembly/adam.ts instantiated on each tfjs wasm memory (null where it cannot be: no SIMD, a shared memory). */
+const wasmInstances = new WeakMap<WebAssembly.Memory, AdamWasmFn | null>();
+
+function wasmAdam(memory: WebAssembly.Memory | null): AdamWasmFn | null {
+  if (!memory || !wasmEnabled) return null;
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
+  let fn = wasmInstances.get(memory);
+  if (fn === undefined) {
+    try {
+      const module = new WebAssembly.Module(decodeBase64(ADAM_WASM_BASE64) as BufferSource);
+      fn = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamWasmFn;
+    } catch {
+      fn = null;
+    }
+    wasmInstances.set(memory, fn);
+  }
+  return fn;
+}
+
+/** Whether the active backend is wasm and runs the update with assembly/adam.ts's SIMD module. */
+export function adamWasmSimdActive(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  return wasmAdam(tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm)) !== null;
+}
+
+/**
+ * The wasm backend's path: assembly/adam.ts's f32x4 loop in place on the tfjs heap (IEEE
+ * float32 ops like tfjs-wasm's, max as std::max), false where the module is unavailable.
+ */
+function wasmCompute(memory: WebAssembly.Memory | null, ins: number[], outs: number[], shapes: number[][], a: AdamAttrs): boolean {
+  const fn = wasmAdam(memory);
+  if (!fn) return false;
+  const n = shapes[0].reduce((x, y) => x * y, 1);
+  const amsgrad = outs.length === 4;
+  const [p, g, m, v, vmax] = ins;
+  const [pOut, mOut, vOut, vmaxOut] = outs;
+  fn(
+    p,
+    g,
+    m,
+    v,
+    amsgrad ? vmax : 0,
+    pOut,
+    mOut,
+    vOut,
+    amsgrad ? vmaxOut : 0,
+    n,
+    a.maximize,
+    a.decay,
+    a.decayScale,
+    a.oneMinusBeta1,
+    a.beta2,
+    a.oneMinusBeta2,
+    a.biasCorrection2Sqrt,
+    a.eps,
+    a.stepSize,
+    amsgrad ? 1 : 0,
+  );
+  return true;
+}
+
 function kernel(name: string, amsgrad: boolean): TypedArrayKernel<AdamAttrs> {
   const inputNames = ['p', 'grad', 'expAvg', 'expAvgSq', ...(amsgrad ? ['maxExpAvgSq'] : [])];
   return {
@@ -87,6 +174,7 @@ function kernel(name: string, amsgrad: boolean): TypedArrayKernel<AdamAttrs> {
     },
     accumulates: [], // compute overwrites every output element
     compute,
+    wasmCompute,
   };
 }
 
@@ -101,6 +189,17 @@ function register(): void {
 }
 
 let enabled = true;
+let wasmEnabled = true;
+
+/**
+ * Switches the wasm backend's SIMD module off (`false`: it runs the JavaScript kernel on the
+ * heap) or back on; for tests and benchmarks. Returns the previous setting.
+ */
+export function setAdamWasmSimd(on: boolean): boolean {
+  const was = wasmEnabled;
+  wasmEnabled = on;
+  return was;
+}
 
 /**
  * Switches the fused kernel off (`false`: the flat tfjs ops run on every backend) or back on;
