@@ -49,7 +49,7 @@ const asList = (kernels: AnyFusedKernel | readonly AnyFusedKernel[]): readonly A
 
 /** Registers `kernels` (forward, backward and gradient, for cpu and wasm) unless already done. */
 export function ensureRegistered(kernels: AnyFusedKernel | readonly AnyFusedKernel[]): void {
-  for (const config of Array.isArray(kernels) ? kernels : [kernels as AnyFusedKernel]) {
+  for (const config of asList(kernels)) {
     if (registered.has(config)) continue;
     registerFusedKernel(config);
     registered.add(config);
@@ -80,11 +80,6 @@ export function useFusedKernel(
   }
   if (mode === 'reference') return false;
   const available = hasFusedKernels(kernels);
-  // 'auto' keeps the reference on webgpu for ops with a skippable input (the spline contraction):
-  // their gradient (fused_kernel.ts, lazyGradients) keeps the gradients beyond the one asked for
-  // with dataSync(), which a WebGPU device does not survive (SwiftShader) or stalls on; an explicit
-  // 'local' runs the WGSL kernels. Remove once the gradient keeps them without a synchronous read.
-  if (mode === 'auto' && available && tf.getBackend() === 'webgpu' && asList(kernels).some((c) => c.skippable !== undefined)) return false;
   if (mode !== 'auto' && !available) {
     throw new ConfigError('no fused kernel on this backend', {
       where,
