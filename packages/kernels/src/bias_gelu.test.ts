@@ -1,8 +1,7 @@
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { biasGelu } from './bias_gelu';
-import { setWasmSimd } from './wasm_simd_module';
 
 const modes = [
   { backend: 'cpu', simd: true },

@@ -1,10 +1,9 @@
-import { ConfigError, initBackend, tf } from '@basiskit/tensor';
+import { ConfigError, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { bsplineBasis } from './bspline_basis';
 import { BSPLINE_BASIS_KERNEL } from './bspline_basis_kernel';
-import { setWasmSimd } from './wasm_simd_module';
 import { bsplineBasisReference } from './bspline_basis_reference';
 import { onBackendWithoutFusedKernels, testGrid, testInputs } from './bspline_basis_test_data';
 import { uniformGrid } from './bspline_grid';

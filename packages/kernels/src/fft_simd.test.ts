@@ -4,11 +4,10 @@
 // and pad, gradients. Each comparison also checks which path ran: the SIMD kernel computes in
 // float32, the JavaScript one in float64, so their outputs differ in the last bits (and are
 // bitwise equal where the SIMD kernel declines: lengths that are not powers of two).
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { gradCheck } from '@basiskit/training';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fft, ifft, irfft, rfft, type ComplexTensor, type FFTNorm } from './fft';
-import { setWasmSimd } from './wasm_simd_module';
 
 type Op = 'fft' | 'ifft' | 'rfft' | 'irfft';
 const NORMS: FFTNorm[] = ['backward', 'ortho', 'forward'];

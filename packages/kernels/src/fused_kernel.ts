@@ -5,8 +5,18 @@
 // register_all_kernels.ts lists the configs and registers them once. `registerFusedKernel`
 // turns a config into two tfjs kernels for cpu and wasm (@basiskit/tensor's typed_array_kernel.ts) and the
 // gradient that runs the backward kernel.
-import { ConfigError, registerTypedArrayKernel, runKernel, tf, TYPED_ARRAY_BACKENDS, type KernelBody, type PoolKernel } from '@basiskit/tensor';
-import { simdModule, wasmSimdEnabled, type SimdModuleSource } from './wasm_simd_module';
+import {
+  ConfigError,
+  registerTypedArrayKernel,
+  runKernel,
+  simdModule,
+  tf,
+  TYPED_ARRAY_BACKENDS,
+  wasmSimdEnabled,
+  type KernelBody,
+  type PoolKernel,
+  type SimdModuleSource,
+} from '@basiskit/tensor';
 
 /** One direction (forward or backward) of a fused kernel. `E`: the SIMD module's exports. */
 export interface KernelSide<A extends object, E> extends KernelBody<A> {

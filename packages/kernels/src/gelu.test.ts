@@ -1,9 +1,8 @@
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { gelu } from './gelu';
 import { geluReference } from './gelu_reference';
-import { setWasmSimd } from './wasm_simd_module';
 
 // An independent float64 Phi: erf by its Maclaurin series for |z| < 3 (terms up to e^9: ~1e-12
 // absolute), erfc by its continued fraction (Lentz) beyond.

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, simdModule, tf, tfjsWasmMemory } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { groupRational } from './group_rational';
-import { setWasmSimd, simdModule, tfjsWasmMemory } from './wasm_simd_module';
 import { GROUP_RATIONAL_WASM } from './generated/group_rational_wasm';
 
 const impls = ['fused', 'reference'] as const;

@@ -30,4 +30,4 @@ export type { BiasGeluOptions } from './bias_gelu';
 export { matMulTN } from './matmul_tn';
 export type { MatMulTNOptions } from './matmul_tn';
 export { hasFusedKernels } from './kernel_dispatch';
-export { setWasmSimd } from './wasm_simd_module';
+export { setWasmSimd } from '@basiskit/tensor';

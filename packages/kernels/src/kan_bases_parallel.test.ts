@@ -2,14 +2,13 @@
 // the wasm kernels against the JavaScript kernels (setWasmSimd(false)), values and gradients, on
 // cpu and wasm, with NaN and huge inputs; the same bits with 1, 2 and 3 threads; and the
 // table-free tanh, sin and cos against Math.
-import { createRng, initBackend, tf, threadPool } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, tf, threadPool } from '@basiskit/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chebyshevBasis } from './chebyshev_basis';
 import { fourierBasis } from './fourier_basis';
 import { KAN_BASES_WASM } from './generated/kan_bases_wasm';
 import { rbfBasis } from './rbf_basis';
 import { reluKanBasis, reluKanPhases } from './relu_kan_basis';
-import { setWasmSimd } from './wasm_simd_module';
 
 type Case = { name: string; run: () => tf.Tensor[] };
 

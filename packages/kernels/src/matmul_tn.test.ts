@@ -1,8 +1,7 @@
-import { createRng, initBackend, tf } from '@basiskit/tensor';
+import { createRng, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { gradCheck } from '@basiskit/training';
 import { describe, expect, it } from 'vitest';
 import { matMulTN } from './matmul_tn';
-import { setWasmSimd } from './wasm_simd_module';
 
 /** a^T b in float64. */
 function exact(a: Float32Array, b: Float32Array, n: number, p: number, q: number): Float64Array {

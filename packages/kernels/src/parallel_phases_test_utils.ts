@@ -3,8 +3,8 @@
 // WebAssembly.Memory, inputs copied in, outputs and scratch zeroed, every phase's chunks run in a
 // chosen order with a chosen thread index each. Also runs a plain single-thread export on such a
 // memory (for the previous modules of previous_simd_modules_test_data.ts).
+import type { SimdModuleSource } from '@basiskit/tensor';
 import type { ParallelSide } from './fused_kernel';
-import type { SimdModuleSource } from './wasm_simd_module';
 
 type Fn = (...args: number[]) => void;
 

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initBackend, tf } from '@basiskit/tensor';
+import { initBackend, setWasmSimd, simdModule, tf, tfjsWasmMemory, type SimdModuleSource } from '@basiskit/tensor';
 import { describe, expect, it } from 'vitest';
 import { BSPLINE_WASM } from './generated/bspline_wasm';
 import { FFT_WASM } from './generated/fft_wasm';
 import { GROUP_RATIONAL_WASM } from './generated/group_rational_wasm';
-import { setWasmSimd, simdModule, tfjsWasmMemory, type SimdModuleSource } from './wasm_simd_module';
 
 const SOURCES: SimdModuleSource<unknown>[] = [BSPLINE_WASM, GROUP_RATIONAL_WASM, FFT_WASM];
 const memoryOfBackend = () => tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);

@@ -13,6 +13,8 @@ export { threadPool, ThreadPool, decodeBase64 } from './thread_pool';
 export { registerTypedArrayKernel, runKernel, hasKernel, tfjsWasmMemory, TYPED_ARRAY_BACKENDS, POOL_MIN_FLOATS } from './typed_array_kernel';
 export type { KernelBody, TypedArrayKernel, PoolKernel } from './typed_array_kernel';
 export type { ThreadPoolInfo, PoolModuleSource, PoolPhase } from './thread_pool';
+export { simdModule, setWasmSimd, wasmSimdEnabled } from './wasm_simd_module';
+export type { SimdModuleSource } from './wasm_simd_module';
 export { Module } from './module';
 export { ModuleList } from './module_list';
 export { ModuleDict } from './module_dict';
