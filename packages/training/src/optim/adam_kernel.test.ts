@@ -2,10 +2,10 @@
 // tf.profile, one kernel for the update), bit-identical to the flat tfjs ops it replaces over
 // many steps and hyper-parameters (extreme values, NaN from eps = 0 included), for the
 // JavaScript kernel (cpu, wasm heap) and the wasm SIMD module; no leaks.
-import { Parameter, createRng, initBackend, tf } from '@basiskit/tensor';
+import { Parameter, createRng, initBackend, setWasmSimd, tf } from '@basiskit/tensor';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW, type AdamOptions } from './adam';
-import { ADAM_AMSGRAD_UPDATE_KERNEL, ADAM_UPDATE_KERNEL, adamWasmSimdActive, setAdamKernelEnabled, setAdamWasmSimd } from './adam_kernel';
+import { ADAM_AMSGRAD_UPDATE_KERNEL, ADAM_UPDATE_KERNEL, adamWasmSimdActive, setAdamKernelEnabled } from './adam_kernel';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   setAdamKernelEnabled(true);
-  setAdamWasmSimd(true);
+  setWasmSimd(true);
   await initBackend({ backend: 'cpu' });
 });
 
@@ -73,7 +73,7 @@ describe.each(['cpu', 'wasm', 'wasm-js'] as const)('Adam kernel on %s', (variant
   const backend = variant === 'cpu' ? 'cpu' : 'wasm';
   it.each(CASES)('%s %j: parameters and state bit-identical to the flat ops over 9 steps', async (kind, options) => {
     await initBackend({ backend });
-    setAdamWasmSimd(variant !== 'wasm-js');
+    setWasmSimd(variant !== 'wasm-js');
     expect(adamWasmSimdActive()).toBe(variant === 'wasm');
     const before = tf.memory().numTensors;
     const fused = run(kind, options, true, 9);

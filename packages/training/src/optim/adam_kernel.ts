@@ -8,11 +8,12 @@
 //   p ← p - (m / (sqrt(v̂ or v) / sqrt(1 - β2^t) + eps))·(lr / (1 - β1^t))
 // Inputs p, g, exp_avg, exp_avg_sq (+ max_exp_avg_sq); outputs the new p, exp_avg, exp_avg_sq
 // (+ max_exp_avg_sq). No temporaries, 1 kernel instead of ~13. The wasm backend runs
-// assembly/adam.ts (f32x4 IEEE float32 ops, in place on the tfjs heap; built by
-// scripts/build_adam_wasm.mjs), falling back to the JavaScript loop on the heap.
+// assembly/adam.ts (f32x4 IEEE float32 ops, in place on the tfjs heap; compiled by
+// @basiskit/wasm-build into src/generated/adam_wasm.ts, loaded by @basiskit/tensor's
+// simdModule, switched off by its setWasmSimd(false)), falling back to the JavaScript loop on the heap.
 // Source: torch/optim/adam.py (`_single_tensor_adam`), PyTorch 2.x.
-import { decodeBase64, hasKernel, tfjsWasmMemory, registerTypedArrayKernel, runKernel, tf, type TypedArrayKernel } from '@basiskit/tensor';
-import { ADAM_WASM_BASE64 } from './generated/adam_wasm';
+import { hasKernel, simdModule, tfjsWasmMemory, registerTypedArrayKernel, runKernel, tf, type TypedArrayKernel } from '@basiskit/tensor';
+import { ADAM_WASM } from '../generated/adam_wasm';
 
 /** The kernel's name without amsgrad (inputs p, g, exp_avg, exp_avg_sq). */
 export const ADAM_UPDATE_KERNEL = 'BasiskitAdamUpdate';
@@ -78,46 +79,9 @@ function compute(inputs: Float32Array[], outputs: Float32Array[], _shapes: numbe
   }
 }
 
-type AdamWasmFn = (
-  p: number,
-  g: number,
-  m: number,
-  v: number,
-  vmax: number,
-  pOut: number,
-  mOut: number,
-  vOut: number,
-  vmaxOut: number,
-  n: number,
-  maximize: number,
-  decay: number,
-  decayScale: number,
-  oneMinusBeta1: number,
-  beta2: number,
-  oneMinusBeta2: number,
-  biasCorrection2Sqrt: number,
-  eps: number,
-  stepSize: number,
-  amsgrad: number,
-) => void;
-
-/** assembly/adam.ts instantiated on each tfjs wasm memory (null where it cannot be: no SIMD, a shared memory). */
-const wasmInstances = new WeakMap<WebAssembly.Memory, AdamWasmFn | null>();
-
-function wasmAdam(memory: WebAssembly.Memory | null): AdamWasmFn | null {
-  if (!memory || !wasmEnabled) return null;
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
-  let fn = wasmInstances.get(memory);
-  if (fn === undefined) {
-    try {
-      const module = new WebAssembly.Module(decodeBase64(ADAM_WASM_BASE64) as BufferSource);
-      fn = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamWasmFn;
-    } catch {
-      fn = null;
-    }
-    wasmInstances.set(memory, fn);
-  }
-  return fn;
+/** assembly/adam.ts's exports on `memory` (null where unavailable: no SIMD, a shared memory, `setWasmSimd(false)`). */
+function wasmAdam(memory: WebAssembly.Memory | null) {
+  return simdModule(ADAM_WASM, memory)?.adam ?? null;
 }
 
 /** Whether the active backend is wasm and runs the update with assembly/adam.ts's SIMD module. */
@@ -189,17 +153,6 @@ function register(): void {
 }
 
 let enabled = true;
-let wasmEnabled = true;
-
-/**
- * Switches the wasm backend's SIMD module off (`false`: it runs the JavaScript kernel on the
- * heap) or back on; for tests and benchmarks. Returns the previous setting.
- */
-export function setAdamWasmSimd(on: boolean): boolean {
-  const was = wasmEnabled;
-  wasmEnabled = on;
-  return was;
-}
 
 /**
  * Switches the fused kernel off (`false`: the flat tfjs ops run on every backend) or back on;
