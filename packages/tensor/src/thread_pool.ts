@@ -419,7 +419,7 @@ export function setKernelThreads(threads: number | undefined): ThreadPoolInfo {
   return threadPool().info();
 }
 
-/** The process's thread pool (created on first use with the threads {@link setKernelThreads} set). */
+/** The process's thread pool (created on first use with the threads `initBackend({ threads })` set). */
 export function threadPool(): ThreadPool {
   if (!pool) pool = new ThreadPool(requestedThreads ?? envThreads() ?? availableCores());
   return pool;
