@@ -4,6 +4,7 @@
 // central finite difference, no leaked tensors or GPU buffers; and the truncated DFTs' paths
 // ('fft', 'matmul', 'auto') against rfft / irfft. Tolerances: float32 scaled by log2 n.
 import * as tf from '@tensorflow/tfjs-core';
+import { directionalCheck } from './directional_derivative';
 import { fft, ifft, irfft, rfft, type ComplexTensor, type FFTOptions } from '../../src/fft';
 import { fftReference, irfftReference, rfftReference } from '../../src/fft_reference';
 import { truncatedIrfft, truncatedRfft } from '../../src/fft_truncated';
@@ -141,20 +142,9 @@ async function runCase(c: FFTCase, out: FFTCheck[]): Promise<void> {
   // central difference along v (the op is linear: exact up to rounding)
   const h = 1e-2;
   const v = parts.map((p, i) => tf.randomUniform(p.shape, -1, 1, 'float32', 5 + i));
-  const shifted = (sgn: number) => loss(fused)(...parts.map((p, i) => tf.tidy(() => tf.add(p, tf.mul(v[i], sgn * h)))));
-  const [lp, lm] = [shifted(1), shifted(-1)];
-  const fd = ((await lp.data())[0] - (await lm.data())[0]) / (2 * h);
-  let dir = 0;
-  let mag = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const [gd, vd] = [await grads[i].data(), await v[i].data()];
-    for (let j = 0; j < gd.length; j++) {
-      dir += gd[j] * vd[j];
-      mag += Math.abs(gd[j] * vd[j]);
-    }
-  }
-  add('gradient vs finite difference', Math.abs(fd - dir), 1e-3 * (1 + mag));
-  tf.dispose([parts, y, yRef, ys ?? [], w, grads, gradsRef, v, lp, lm] as unknown as tf.Tensor[]);
+  const { err, scale } = await directionalCheck(loss(fused), parts, grads, v, h);
+  add('gradient vs finite difference', err, 1e-3 * scale);
+  tf.dispose([parts, y, yRef, ys ?? [], w, grads, gradsRef, v] as unknown as tf.Tensor[]);
 }
 
 /** The truncated DFTs on webgpu: every impl (and what 'auto' picks) against rfft sliced / irfft, values and gradients. */

@@ -9,6 +9,7 @@ import { fusedKernelReport, hasFusedKernels } from '../../src/kernel_dispatch';
 import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
 import { uniformGrid } from '../../src/bspline_grid';
 import * as T from '../../src/testing';
+import { directionalCheck } from './directional_derivative';
 import { runFFTChecks } from './fft_cases';
 import { runSplineBackwardChecks, runSplineDispatchChecks, runSplineRuleChecks, SPLINE_CASES } from './spline_cases';
 
@@ -178,20 +179,8 @@ async function runCase(c: Case, out: Check[]): Promise<void> {
   // central difference along v: (L(x + hv) - L(x - hv)) / 2h vs <grad, v>
   const h = 1e-2;
   const v = diffs.map((d) => tf.randomUniform(d.shape, -1, 1, 'float32', 3));
-  const shift = (sgn: number) => loss(run)(...diffs.map((d, i) => tf.add(d, tf.mul(v[i], sgn * h))));
-  const [lp, lm] = tf.tidy(() => [shift(1), shift(-1)]);
-  const fd = ((await lp.data())[0] - (await lm.data())[0]) / (2 * h);
-  tf.dispose([lp, lm]);
-  let dir = 0;
-  let mag = 0;
-  for (let i = 0; i < diffs.length; i++) {
-    const [gd, vd] = [await grads[i].data(), await v[i].data()];
-    for (let j = 0; j < gd.length; j++) {
-      dir += gd[j] * vd[j];
-      mag += Math.abs(gd[j] * vd[j]);
-    }
-  }
-  add('gradient vs finite difference', Math.abs(fd - dir), 1e-2 * (1 + mag));
+  const { err: fdErr, scale } = await directionalCheck(loss(run), diffs, grads, v, h);
+  add('gradient vs finite difference', fdErr, 1e-2 * scale);
   tf.dispose([inputs, y, yRef, w, grads, gradsRef, v] as unknown as tf.Tensor[]);
 }
 
