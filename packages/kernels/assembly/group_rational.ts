@@ -159,98 +159,114 @@ export function backward54(
   rows: i32, channels: i32, groups: i32, shared: i32, tileRows: i32, tilesPerChunk: i32, scratch: usize, chunk: i32, thread: i32,
 ): void {
   const per = channels / groups;
-  const vecEnd = per & ~3;
-  const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  const signBit = i32x4.splat(<i32>0x80000000);
   const tiles = (rows + tileRows - 1) / tileRows;
   const blocks = (tiles + tilesPerChunk - 1) / tilesPerChunk;
   const g = chunk / blocks;
   const tStart = (chunk % blocks) * tilesPerChunk;
   const tEnd = min(tiles, tStart + tilesPerChunk);
-  {
-    const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
-    const bo = b + <usize>(g * 4 * 4);
-    setCoefficients(ao, bo);
-    const bound = f32x4.splat(f32Bound(ao, bo));
-    for (let T = tStart; T < tEnd; T++) {
-      const r0 = T * tileRows;
-      let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
-      let u1 = zero, u2 = zero, u3 = zero, u4 = zero;
-      SA0 = 0; SA1 = 0; SA2 = 0; SA3 = 0; SA4 = 0; SA5 = 0;
-      SB1 = 0; SB2 = 0; SB3 = 0; SB4 = 0;
-      const r1 = min(rows, r0 + tileRows);
-      for (let r = r0; r < r1; r++) {
-        const base = <usize>(r * channels + g * per) << 2;
-        let c = 0;
-        for (; c < vecEnd; c += 4) {
-          const off = base + (<usize>c << 2);
-          const xv = v128.load(x + off);
-          const ax = f32x4.abs(xv);
-          if (v128.any_true(f32x4.gt(ax, bound))) {
-            for (let l: usize = 0; l < 16; l += 4) backwardScalar(dy + off + l, x + off + l, dx + off + l);
-            continue;
-          }
-          const a0 = v128.load32_splat(ao), a1 = v128.load32_splat(ao, 4), a2 = v128.load32_splat(ao, 8);
-          const a3 = v128.load32_splat(ao, 12), a4 = v128.load32_splat(ao, 16), a5 = v128.load32_splat(ao, 20);
-          const b1 = f32x4.abs(v128.load32_splat(bo)), b2 = f32x4.abs(v128.load32_splat(bo, 4));
-          const b3 = f32x4.abs(v128.load32_splat(bo, 8)), b4 = f32x4.abs(v128.load32_splat(bo, 12));
-          const x2 = f32x4.mul(xv, xv);
-          const x3 = f32x4.mul(x2, xv);
-          const x4 = f32x4.mul(x2, x2);
-          const x5 = f32x4.mul(x4, xv);
-          const ax3 = f32x4.mul(x2, ax);
-          // P and P' together by Horner: d = d x + p; p = p x + c_k
-          let p = f32x4.add(f32x4.mul(a5, xv), a4);
-          let dp = a5;
-          dp = f32x4.add(f32x4.mul(dp, xv), p);
-          p = f32x4.add(f32x4.mul(p, xv), a3);
-          dp = f32x4.add(f32x4.mul(dp, xv), p);
-          p = f32x4.add(f32x4.mul(p, xv), a2);
-          dp = f32x4.add(f32x4.mul(dp, xv), p);
-          p = f32x4.add(f32x4.mul(p, xv), a1);
-          dp = f32x4.add(f32x4.mul(dp, xv), p);
-          p = f32x4.add(f32x4.mul(p, xv), a0);
-          // Q(|x|) and dQ/d|x| the same way; dQ/dx = sign(x) dQ/d|x| with sign(0) = 0: x's sign
-          // bit is or-ed into dQ/d|x| (>= 0), then masked to 0 where x == 0
-          let q = f32x4.add(f32x4.mul(b4, ax), b3);
-          let dqa = b4;
-          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
-          q = f32x4.add(f32x4.mul(q, ax), b2);
-          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
-          q = f32x4.add(f32x4.mul(q, ax), b1);
-          dqa = f32x4.add(f32x4.mul(dqa, ax), q);
-          q = f32x4.add(f32x4.mul(q, ax), one);
-          const dq = v128.and(v128.or(dqa, v128.and(xv, signBit)), f32x4.ne(xv, zero));
-          const iq = f32x4.div(one, q);
-          const yv = f32x4.mul(p, iq);
-          const gy = v128.load(dy + off);
-          v128.store(dx + off, f32x4.mul(f32x4.mul(gy, f32x4.sub(dp, f32x4.mul(yv, dq))), iq));
-          const t = f32x4.mul(gy, iq);
-          const u = f32x4.neg(f32x4.mul(t, yv));
-          t0 = f32x4.add(t0, t);
-          t1 = f32x4.add(t1, f32x4.mul(t, xv));
-          t2 = f32x4.add(t2, f32x4.mul(t, x2));
-          t3 = f32x4.add(t3, f32x4.mul(t, x3));
-          t4 = f32x4.add(t4, f32x4.mul(t, x4));
-          t5 = f32x4.add(t5, f32x4.mul(t, x5));
-          u1 = f32x4.add(u1, f32x4.mul(u, ax));
-          u2 = f32x4.add(u2, f32x4.mul(u, x2));
-          u3 = f32x4.add(u3, f32x4.mul(u, ax3));
-          u4 = f32x4.add(u4, f32x4.mul(u, x4));
-        }
-        for (; c < per; c++) {
-          const off = base + (<usize>c << 2);
-          backwardScalar(dy + off, x + off, dx + off);
+  const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
+  const bo = b + <usize>(g * 4 * 4);
+  setCoefficients(ao, bo);
+  const bound = f32x4.splat(f32Bound(ao, bo));
+  const a0 = v128.load32_splat(ao), a1 = v128.load32_splat(ao, 4), a2 = v128.load32_splat(ao, 8);
+  const a3 = v128.load32_splat(ao, 12), a4 = v128.load32_splat(ao, 16), a5 = v128.load32_splat(ao, 20);
+  const b1 = f32x4.abs(v128.load32_splat(bo)), b2 = f32x4.abs(v128.load32_splat(bo, 4));
+  const b3 = f32x4.abs(v128.load32_splat(bo, 8)), b4 = f32x4.abs(v128.load32_splat(bo, 12));
+  const da2 = f32x4.mul(f32x4.splat(2), a2), da3 = f32x4.mul(f32x4.splat(3), a3);
+  const da4 = f32x4.mul(f32x4.splat(4), a4), da5 = f32x4.mul(f32x4.splat(5), a5);
+  const db2 = f32x4.mul(f32x4.splat(2), b2), db3 = f32x4.mul(f32x4.splat(3), b3), db4 = f32x4.mul(f32x4.splat(4), b4);
+  for (let T = tStart; T < tEnd; T++) {
+    const r0 = T * tileRows;
+    const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
+    backwardTile(dy, x, dx, r0, min(rows, r0 + tileRows), channels, g * per, per, pt, bound,
+      a0, a1, a2, a3, a4, a5, da2, da3, da4, da5, b1, b2, b3, b4, db2, db3, db4, f32x4.splat(1), i32x4.splat(<i32>0x80000000));
+  }
+}
+
+/**
+ * Rows r0..r1 (one tile) of channels col..col+per: dx, and the tile's 10 partial sums at pt. Not
+ * inlined (binaryen keeps functions with loops): the coefficients come in as v128 parameters, so
+ * V8 keeps them in registers or parameter slots and reloads them where they are used, instead of
+ * re-splatting scalars or hoisting loads (and spilling) at every iteration.
+ */
+function backwardTile(
+  dy: usize, x: usize, dx: usize, r0: i32, r1: i32, channels: i32, col: i32, per: i32, pt: usize, bound: v128,
+  a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, da2: v128, da3: v128, da4: v128, da5: v128,
+  b1: v128, b2: v128, b3: v128, b4: v128, db2: v128, db3: v128, db4: v128, one: v128, signBit: v128,
+): void {
+  const vecEnd = per & ~3;
+  const zero = f32x4.splat(0);
+  let t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
+  let u1 = zero, u2 = zero, u3 = zero, u4 = zero;
+  SA0 = 0; SA1 = 0; SA2 = 0; SA3 = 0; SA4 = 0; SA5 = 0;
+  SB1 = 0; SB2 = 0; SB3 = 0; SB4 = 0;
+  for (let r = r0; r < r1; r++) {
+    const base = <usize>(r * channels + col) << 2;
+    // vectors with a lane beyond the bound are skipped here and done in float64 after the row
+    // (no call in this loop, so that V8 keeps its registers)
+    let beyond = 0;
+    for (let c = 0; c < vecEnd; c += 4) {
+      const off = base + (<usize>c << 2);
+      const xv = v128.load(x + off);
+      const xs = v128.and(xv, signBit);
+      const ax = v128.xor(xv, xs);
+      if (v128.any_true(f32x4.gt(ax, bound))) {
+        beyond = 1;
+        continue;
+      }
+      // P, P' = sum j a_j x^(j-1), Q(|x|) and dQ/d|x| = sum j |b_j| |x|^(j-1) in Estrin's form
+      // (pairs, then x^2 and x^4): short dependency chains, so that V8's code overlaps iterations
+      const x2 = f32x4.mul(xv, xv);
+      const x4 = f32x4.mul(x2, x2);
+      const p = f32x4.add(
+        f32x4.add(f32x4.add(a0, f32x4.mul(a1, xv)), f32x4.mul(x2, f32x4.add(a2, f32x4.mul(a3, xv)))),
+        f32x4.mul(x4, f32x4.add(a4, f32x4.mul(a5, xv))),
+      );
+      const dp = f32x4.add(
+        f32x4.add(f32x4.add(a1, f32x4.mul(da2, xv)), f32x4.mul(x2, f32x4.add(da3, f32x4.mul(da4, xv)))),
+        f32x4.mul(x4, da5),
+      );
+      const q = f32x4.add(f32x4.add(f32x4.add(one, f32x4.mul(b1, ax)), f32x4.mul(x2, f32x4.add(b2, f32x4.mul(b3, ax)))), f32x4.mul(x4, b4));
+      const dqa = f32x4.add(f32x4.add(b1, f32x4.mul(db2, ax)), f32x4.mul(x2, f32x4.add(db3, f32x4.mul(db4, ax))));
+      // dQ/dx = sign(x) dQ/d|x| with sign(0) = 0: x's sign bit is or-ed into dQ/d|x| (>= 0), then
+      // masked to 0 where x == 0
+      const dq = v128.and(v128.or(dqa, xs), f32x4.ne(xv, zero));
+      const iq = f32x4.div(one, q);
+      // t = dy / Q, v = t y = -u; dx = t P' - v Q'
+      const t = f32x4.mul(v128.load(dy + off), iq);
+      const v = f32x4.mul(t, f32x4.mul(p, iq));
+      v128.store(dx + off, f32x4.sub(f32x4.mul(t, dp), f32x4.mul(v, dq)));
+      // moments: t x^j and u |x|^j = -v |x|^j from t, t x, v, v |x| and x^2, x^4
+      const tx = f32x4.mul(t, xv);
+      t0 = f32x4.add(t0, t);
+      t1 = f32x4.add(t1, tx);
+      t2 = f32x4.add(t2, f32x4.mul(t, x2));
+      t3 = f32x4.add(t3, f32x4.mul(tx, x2));
+      t4 = f32x4.add(t4, f32x4.mul(t, x4));
+      t5 = f32x4.add(t5, f32x4.mul(tx, x4));
+      const vx = f32x4.mul(v, ax);
+      u1 = f32x4.sub(u1, vx);
+      u2 = f32x4.sub(u2, f32x4.mul(v, x2));
+      u3 = f32x4.sub(u3, f32x4.mul(vx, x2));
+      u4 = f32x4.sub(u4, f32x4.mul(v, x4));
+    }
+    if (beyond) {
+      for (let c = 0; c < vecEnd; c += 4) {
+        const off = base + (<usize>c << 2);
+        if (v128.any_true(f32x4.gt(f32x4.abs(v128.load(x + off)), bound))) {
+          for (let l: usize = 0; l < 16; l += 4) backwardScalar(dy + off + l, x + off + l, dx + off + l);
         }
       }
-      const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
-      store<f64>(pt, hsum(t0) + SA0); store<f64>(pt, hsum(t1) + SA1, 8); store<f64>(pt, hsum(t2) + SA2, 16);
-      store<f64>(pt, hsum(t3) + SA3, 24); store<f64>(pt, hsum(t4) + SA4, 32); store<f64>(pt, hsum(t5) + SA5, 40);
-      store<f64>(pt, hsum(u1) + SB1, 48); store<f64>(pt, hsum(u2) + SB2, 56); store<f64>(pt, hsum(u3) + SB3, 64);
-      store<f64>(pt, hsum(u4) + SB4, 72);
+    }
+    for (let c = vecEnd; c < per; c++) {
+      const off = base + (<usize>c << 2);
+      backwardScalar(dy + off, x + off, dx + off);
     }
   }
+  store<f64>(pt, hsum(t0) + SA0); store<f64>(pt, hsum(t1) + SA1, 8); store<f64>(pt, hsum(t2) + SA2, 16);
+  store<f64>(pt, hsum(t3) + SA3, 24); store<f64>(pt, hsum(t4) + SA4, 32); store<f64>(pt, hsum(t5) + SA5, 40);
+  store<f64>(pt, hsum(u1) + SB1, 48); store<f64>(pt, hsum(u2) + SB2, 56); store<f64>(pt, hsum(u3) + SB3, 64);
+  store<f64>(pt, hsum(u4) + SB4, 72);
 }
 
 /**

@@ -207,7 +207,9 @@ describe('parallel wasm SIMD phases: bit-identical to the previous single-thread
         schedule,
         shared,
       )!;
-      ['dx', 'da', 'db'].forEach((n, i) => expect(bits(back[i]), `${n} ${label}`).toEqual(bits(backPrev[i])));
+      // the backward's f32x4 path evaluates P, P', Q, Q' in Estrin's form and the moments from x^2, x^4 (not the
+      // previous module's Horner and powers): close, not bit-identical (bit-identity across thread counts: thread_pool_kernels.test.ts)
+      ['dx', 'da', 'db'].forEach((n, i) => close(back[i], backPrev[i], n === 'dx' ? 1e-5 : 5e-5, `${n} ${label}`));
     }
     const L = groupRationalLayout(shapes[0], shapes[1], shapes[2], groups);
     const yJs = new Float32Array(x.length);
