@@ -21,8 +21,10 @@
 // forward54: chunk = (group, block of rows). backward54: chunk = (group, block of tiles of
 // tileRows rows): dx, and each tile's 10 float64 partial sums into the scratch; then
 // backward54Finish (1 chunk) adds them per group in tile order and writes da (accumulated over
-// groups, in group order, when the numerator is shared) and db. The same arithmetic as the
-// earlier single-thread functions, so the same bits.
+// groups, in group order, when the numerator is shared) and db. A chunk's results do not
+// depend on the thread, so every thread count gives the same bits. The backward's vector loop
+// (backwardTile) takes the coefficients as v128 parameters (V8 kept re-splatting and spilling
+// them) and evaluates P, P', Q, Q' in Estrin form (shorter dependency chains than Horner).
 
 @inline function hsum(v: v128): f64 {
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
