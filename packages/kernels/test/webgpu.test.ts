@@ -62,9 +62,9 @@ describe('WGSL kernels in Chromium (SwiftShader WebGPU)', () => {
 
   it('every WGSL kernel matches its reference, finite differences, and leaks nothing', () => {
     const checks = results?.checks ?? [];
-    // every registered kernel has cases (11 cases over 9 configs, 16 FFT cases: fft_cases.ts; 5 spline/matMulTN cases, 5
+    // every registered kernel has cases (12 cases over 9 configs, 16 FFT cases: fft_cases.ts; 5 spline/matMulTN cases, 5
     // backward-kernel cases, the spline rule and dispatch checks: spline_cases.ts), each with all its checks
-    expect(new Set(checks.map((c) => c.kernel)).size).toBe(11 + 16 + 12);
+    expect(new Set(checks.map((c) => c.kernel)).size).toBe(12 + 16 + 12);
     const failed = checks.filter((c) => !c.ok).map((c) => `${c.kernel}: ${c.check} (error ${c.err}, tolerance ${c.tol})`);
     expect(failed).toEqual([]);
   });

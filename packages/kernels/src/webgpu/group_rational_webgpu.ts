@@ -4,17 +4,24 @@
 //   y = P(x)/Q(x),  P = sum_{j=0..m} a[g,j] x^j,  Q = 1 + sum_{j=1..n} |b[g,j-1]| |x|^j
 //   dx = dy (P' - y Q')/Q,  da[g,j] += (dy/Q) x^j,  db[g,j] += -(dy/Q) y sign(b_j) |x|^(j+1)
 //
-// float32 throughout. For |x| > 1, P and Q are divided by |x|^e (e = the highest k with b_k != 0,
-// the order at which Q grows), as in group_rational_reference.ts: Q~ >= |b_e| > 0 never
-// overflows, and out-of-range results become +-Infinity, not NaN. sign(0) = 0; db is selected by
+// float32 throughout. Degrees 5/4 (KAT's): the direct Horner form of P, P', Q, Q' for |x| up to
+// the group's float32 bound (|x|^5 max(1, |a|, |b|) <= 1e36, group_rational_kernel.ts's
+// `directLimit` with float32's range), computed once per invocation; beyond it (rare) and for
+// other degrees, the scaled form of group_rational_reference.ts: for |x| > 1, P and Q divided by
+// |x|^e (e = the highest k with b_k != 0, the order at which Q grows), so Q~ >= |b_e| > 0 never
+// overflows and out-of-range results become +-Infinity, not NaN. sign(0) = 0; db is selected by
 // the sign of b (0 for b = 0), never multiplied by it. Shared numerator ([1, m+1]): da sums over
-// the groups. Coefficient gradients without atomics: each workgroup sums a chunk of one group's
-// elements (a thread per strided element, then a tree reduction in workgroup memory) into a row
-// of partials [chunks, G, m+1+n]; one small pass adds the chunks (and the groups of a shared
-// numerator) in order. Source: KAT (Yang & Wang, 2024), its CUDA/Triton kernels' formula.
+// the groups.
+//
+// Layout: workgroup wg takes chunk wg / G of group g = wg % G's elements (its coefficients stay in
+// registers); each invocation loops over the chunk with stride WORKGROUP. The backward is one
+// pass: it writes dx and keeps the m+1+n coefficient moments in registers, then ONE tree
+// reduction in workgroup memory writes the workgroup's row of partials [chunks, G, m+1+n]
+// (stored after dx in the pass's output: a WGSL program has one output; dx is then copied out);
+// one small pass adds the chunks (and the groups of a shared numerator) in order. No atomics.
+// Source: KAT (Yang & Wang, 2024), its CUDA/Triton kernels' formula; FlashKAT's per-block sums.
 import { groupRationalKernel, type GroupRationalAttrs } from '../group_rational_kernel';
-import { chunking, defineWebGPUKernel, elementwiseProgram, sizeOf, workgroupProgram, WORKGROUP, type WGSLContext } from './program';
-import type { tf } from '@basiskit/tensor';
+import { chunking, defineWebGPUKernel, elementwiseProgram, sizeOf, workgroupProgram, WORKGROUP } from './program';
 
 /**
  * WGSL `rational(x, g) -> Rational`: y, 1/Q~, dx's factor (P~' - y sign(x) Q~')/Q~, and e (0 on
@@ -73,116 +80,202 @@ function rationalWGSL(numLen: number, denLen: number, shared: boolean): string {
     }`;
 }
 
-const layout = ([xs, as, bs]: number[][], groups: number) => {
+/**
+ * WGSL of degrees 5/4's fast path: `coeffs54(g)` (a0..a5, |b1|..|b4| and the direct form's bound
+ * `limit`), `value54` (y) and `grad54` (dx and the 10 moments) by Horner.
+ */
+const FAST54_WGSL = `
+    struct C54 { a0 : f32, a1 : f32, a2 : f32, a3 : f32, a4 : f32, a5 : f32, b1 : f32, b2 : f32, b3 : f32, b4 : f32, limit : f32 };
+    fn coeffs54(g : i32) -> C54 {
+      let o = numOffset(g);
+      let d = g * 4;
+      var c = C54(Num[o], Num[o + 1], Num[o + 2], Num[o + 3], Num[o + 4], Num[o + 5], abs(Den[d]), abs(Den[d + 1]), abs(Den[d + 2]), abs(Den[d + 3]), 0.0);
+      var big = max(1.0, max(max(max(abs(c.a0), abs(c.a1)), max(abs(c.a2), abs(c.a3))), max(abs(c.a4), abs(c.a5))));
+      big = max(big, max(max(c.b1, c.b2), max(c.b3, c.b4)));
+      // |x|^5 big <= 1e36: no term of P, P', Q, Q' or the moments overflows float32
+      c.limit = pow(1e36 / big, 0.2);
+      return c;
+    }
+    fn value54(c : C54, x : f32) -> f32 {
+      let ax = abs(x);
+      let p = c.a0 + x * (c.a1 + x * (c.a2 + x * (c.a3 + x * (c.a4 + x * c.a5))));
+      let q = 1.0 + ax * (c.b1 + ax * (c.b2 + ax * (c.b3 + ax * c.b4)));
+      return p / q;
+    }`;
+
+/** WGSL `element(x, g, dy) -> Elem`: dx and the K moments of one element by the general (scaled) form. */
+const ELEMENT_WGSL = `
+    struct Elem { dx : f32, m : array<f32, K> };
+    fn element(xv : f32, g : i32, dyv : f32) -> Elem {
+      var r : Elem;
+      let ax = abs(xv);
+      let s = sign(xv);
+      let R = rational(xv, g);
+      r.dx = dyv * R.dxf;
+      let t = dyv * R.iq;
+      let u = -t * R.y;
+      let inv = 1.0 / ax;
+      var pw = 1.0; // |x|^(j-e)
+      for (var k = 0; k < R.e; k++) { pw = pw * inv; }
+      let pe = pw;
+      var sp = 1.0;
+      for (var j = 0; j < NUM; j++) {
+        r.m[j] = t * sp * pw;
+        sp = sp * s;
+        pw = pw * ax;
+      }
+      // db_j: |x|^(j+1-e), for j+1 <= e on the scaled form
+      var pb = pe;
+      for (var j = 0; j < DEN; j++) {
+        pb = pb * ax;
+        r.m[NUM + j] = select(0.0, u * pb, R.e == 0 || j + 1 <= R.e);
+      }
+      return r;
+    }`;
+
+interface Layout {
+  size: number;
+  rows: number;
+  channels: number;
+  groups: number;
+  perGroup: number;
+  numLen: number;
+  denLen: number;
+  shared: boolean;
+}
+
+function layoutOf([xs, as, bs]: number[][], groups: number): Layout {
   const channels = xs[xs.length - 1];
   const size = sizeOf(xs);
   return { size, rows: channels === 0 ? 0 : size / channels, channels, groups, perGroup: channels / groups, numLen: as[1], denLen: bs[1], shared: as[0] === 1 };
-};
+}
 
-const NAMES = ['X', 'Num', 'Den'];
-const UNIFORMS = 'channels : i32, perGroup : i32,';
+const UNIFORMS = 'channels : i32, perGroup : i32, groups : i32, perGroupElements : i32, chunkSize : i32, rowStep : i32, colStep : i32,';
 
-function run(ctx: WGSLContext, inputs: tf.TensorInfo[], attrs: GroupRationalAttrs) {
-  return layout(
-    inputs.map((t) => t.shape),
-    attrs.groups,
-  );
+/** Chunks per group and the uniforms of a chunked pass (UNIFORMS' order). */
+function chunked(L: Layout) {
+  const perGroupElements = L.rows * L.perGroup;
+  const [chunks, chunkSize] = chunking(perGroupElements, 16 * WORKGROUP, 256);
+  const perGroup = Math.max(1, L.perGroup);
+  const values = [L.channels, L.perGroup, L.groups, perGroupElements, chunkSize, Math.floor(WORKGROUP / perGroup), WORKGROUP % perGroup].map((i) => ({ i }));
+  return { chunks, values };
+}
+
+/**
+ * The loop of a chunked pass: workgroup wg takes elements [e0, e1) of group g (element el of a
+ * group: row el / perGroup, column el % perGroup), stride WG; `body` sees `i` (the flat index).
+ */
+function chunkLoop(body: string): string {
+  return `let g = wg % uniforms.groups;
+         let e0 = (wg / uniforms.groups) * uniforms.chunkSize;
+         let e1 = min(uniforms.perGroupElements, e0 + uniforms.chunkSize);
+         var row = (e0 + lid) / max(1, uniforms.perGroup);
+         var col = (e0 + lid) % max(1, uniforms.perGroup);
+         let c0 = g * uniforms.perGroup;
+         for (var el = e0 + lid; el < e1; el += ${WORKGROUP}) {
+           let i = row * uniforms.channels + c0 + col;
+           ${body}
+           row += uniforms.rowStep;
+           col += uniforms.colStep;
+           if (col >= uniforms.perGroup) { col -= uniforms.perGroup; row += 1; }
+         }`;
 }
 
 /** The group rational's WGSL kernels (attribute `groups`). */
 export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRationalAttrs>({
   fused: groupRationalKernel,
   forward: (ctx, inputs, attrs) => {
-    const L = run(ctx, inputs, attrs);
-    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
-    const program = elementwiseProgram(
-      key,
-      NAMES,
-      L.size,
-      'result[index] = rational(X[index], (index % uniforms.channels) / uniforms.perGroup).y;',
-      UNIFORMS,
-      rationalWGSL(L.numLen, L.denLen, L.shared),
+    const L = layoutOf(
+      inputs.map((t) => t.shape),
+      attrs.groups,
     );
-    return [ctx.run(program, inputs, [{ i: L.channels }, { i: L.perGroup }])];
+    const fast = L.numLen === 6 && L.denLen === 4;
+    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
+    const { chunks, values } = chunked(L);
+    const body = fast
+      ? `let xv = X[i];
+         if (abs(xv) <= c.limit) { result[i] = value54(c, xv); } else { result[i] = rational(xv, g).y; }`
+      : 'result[i] = rational(X[i], g).y;';
+    const program = workgroupProgram(
+      `${key}_fwd`,
+      ['X', 'Num', 'Den'],
+      L.size,
+      chunks * L.groups,
+      chunkLoop(body).replace('let c0 =', `${fast ? 'let c = coeffs54(g);' : ''}\n         let c0 =`),
+      UNIFORMS,
+      rationalWGSL(L.numLen, L.denLen, L.shared) + (fast ? FAST54_WGSL : ''),
+    );
+    return [ctx.run(program, inputs, values)];
   },
   backward: (ctx, [dy, ...inputs], attrs) => {
-    const L = run(ctx, inputs, attrs);
-    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
-    const helpers = rationalWGSL(L.numLen, L.denLen, L.shared);
-    const names = ['DY', ...NAMES];
-    const all = [dy, ...inputs];
-    const dx = ctx.run(
-      elementwiseProgram(
-        `${key}_dx`,
-        names,
-        L.size,
-        'result[index] = DY[index] * rational(X[index], (index % uniforms.channels) / uniforms.perGroup).dxf;',
-        UNIFORMS,
-        helpers,
-      ),
-      all,
-      [{ i: L.channels }, { i: L.perGroup }],
+    const L = layoutOf(
+      inputs.map((t) => t.shape),
+      attrs.groups,
     );
-    // partials [chunks, G, K], K = m+1+n: workgroup wg sums chunk wg / G of group wg % G
+    const fast = L.numLen === 6 && L.denLen === 4;
+    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
     const K = L.numLen + L.denLen;
-    const perGroupElements = L.rows * L.perGroup;
-    const [chunks, chunkSize] = chunking(perGroupElements, 16 * WORKGROUP, 256);
-    const partials = ctx.run(
-      workgroupProgram(
-        `${key}_partials`,
-        names,
-        chunks * L.groups * K,
-        chunks * L.groups,
-        `let g = wg % uniforms.groups;
-         let e0 = (wg / uniforms.groups) * uniforms.chunkSize;
-         let e1 = min(uniforms.perGroupElements, e0 + uniforms.chunkSize);
-         var acc : array<f32, K>;
-         for (var j = 0; j < K; j++) { acc[j] = 0.0; }
-         for (var el = e0 + lid; el < e1; el += WG) {
-           let i = (el / uniforms.perGroup) * uniforms.channels + g * uniforms.perGroup + el % uniforms.perGroup;
-           let xv = X[i];
+    const { chunks, values } = chunked(L);
+    const ks = Array.from({ length: K }, (_, j) => j);
+    const general = `let E = element(xv, g, dyv);
+           result[i] = E.dx;
+           ${ks.map((j) => `m${j} += E.m[${j}];`).join(' ')}`;
+    const body = fast
+      ? `let xv = X[i];
+         let dyv = DY[i];
+         if (abs(xv) <= c.limit) {
            let ax = abs(xv);
-           let s = sign(xv);
-           let R = rational(xv, g);
-           let t = DY[i] * R.iq;
-           let u = -t * R.y;
-           let inv = 1.0 / ax;
-           var pw = 1.0; // |x|^(j-e)
-           for (var k = 0; k < R.e; k++) { pw = pw * inv; }
-           var sp = 1.0;
-           for (var j = 0; j < NUM; j++) {
-             acc[j] += t * sp * pw;
-             sp = sp * s;
-             pw = pw * ax;
-           }
-           // db_j: |x|^(j+1-e), for j+1 <= e on the scaled form
-           var pb = 1.0;
-           for (var k = 0; k < R.e; k++) { pb = pb * inv; }
-           for (var j = 0; j < DEN; j++) {
-             pb = pb * ax;
-             if (R.e == 0 || j + 1 <= R.e) { acc[NUM + j] += u * pb; }
-           }
-         }
-         for (var j = 0; j < K; j++) { shared_[j * WG + lid] = acc[j]; }
+           let p = c.a0 + xv * (c.a1 + xv * (c.a2 + xv * (c.a3 + xv * (c.a4 + xv * c.a5))));
+           let dp = c.a1 + xv * (2.0 * c.a2 + xv * (3.0 * c.a3 + xv * (4.0 * c.a4 + xv * 5.0 * c.a5)));
+           let q = 1.0 + ax * (c.b1 + ax * (c.b2 + ax * (c.b3 + ax * c.b4)));
+           let dq = sign(xv) * (c.b1 + ax * (2.0 * c.b2 + ax * (3.0 * c.b3 + ax * 4.0 * c.b4)));
+           let iq = 1.0 / q;
+           let y = p * iq;
+           let t = dyv * iq;
+           result[i] = t * (dp - y * dq);
+           let u = -t * y;
+           let x2 = xv * xv;
+           let x3 = x2 * xv;
+           let x4 = x2 * x2;
+           m0 += t; m1 += t * xv; m2 += t * x2; m3 += t * x3; m4 += t * x4; m5 += t * x4 * xv;
+           m6 += u * ax; m7 += u * x2; m8 += u * ax * x2; m9 += u * x4;
+         } else {
+           ${general}
+         }`
+      : `let xv = X[i];
+         let dyv = DY[i];
+         ${general}`;
+    // output: dx [size], then the partials [chunks, G, K]
+    const combined = ctx.run(
+      workgroupProgram(
+        `${key}_bwd`,
+        ['DY', 'X', 'Num', 'Den'],
+        L.size + chunks * L.groups * K,
+        chunks * L.groups,
+        `${ks.map((j) => `var m${j} = 0.0;`).join(' ')}
+         ${chunkLoop(body).replace('let c0 =', `${fast ? 'let c = coeffs54(g);' : ''}\n         let c0 =`)}
+         ${ks.map((j) => `shared_[${j * WORKGROUP} + lid] = m${j};`).join(' ')}
          workgroupBarrier();
-         for (var stride = WG / 2; stride > 0; stride = stride / 2) {
+         for (var stride = ${WORKGROUP / 2}; stride > 0; stride = stride / 2) {
            if (lid < stride) {
-             for (var j = 0; j < K; j++) { shared_[j * WG + lid] += shared_[j * WG + lid + stride]; }
+             for (var j = 0; j < K; j++) { shared_[j * ${WORKGROUP} + lid] += shared_[j * ${WORKGROUP} + lid + stride]; }
            }
            workgroupBarrier();
          }
-         if (lid < K) { result[wg * K + lid] = shared_[lid * WG]; }`,
-        'channels : i32, perGroup : i32, groups : i32, perGroupElements : i32, chunkSize : i32,',
-        `${helpers}
+         if (lid < K) { result[uniforms.base + wg * K + lid] = shared_[lid * ${WORKGROUP}]; }`,
+        `${UNIFORMS} base : i32,`,
+        `${rationalWGSL(L.numLen, L.denLen, L.shared)}
+         ${fast ? FAST54_WGSL : ''}
          const K = ${K};
-         const WG = ${WORKGROUP};
+         ${ELEMENT_WGSL}
          var<workgroup> shared_ : array<f32, ${K * WORKGROUP}>;`,
       ),
-      all,
-      [{ i: L.channels }, { i: L.perGroup }, { i: L.groups }, { i: perGroupElements }, { i: chunkSize }],
+      [dy, ...inputs],
+      [...values, { i: L.size }],
     );
-    const reduceUniforms = 'groups : i32, chunks : i32,';
-    const reduceValues = [{ i: L.groups }, { i: chunks }];
+    const dx = ctx.run(elementwiseProgram('copy_prefix', ['C'], L.size, 'result[index] = C[index];'), [combined]);
+    const reduceUniforms = 'groups : i32, chunks : i32, base : i32,';
+    const reduceValues = [{ i: L.groups }, { i: chunks }, { i: L.size }];
     // da[gN, j] = sum over chunks (and over groups when shared)
     const da = ctx.run(
       elementwiseProgram(
@@ -195,12 +288,12 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
          let g1 = ${L.shared ? 'uniforms.groups' : 'row + 1'};
          var s = 0.0;
          for (var c = 0; c < uniforms.chunks; c++) {
-           for (var g = g0; g < g1; g++) { s += P[(c * uniforms.groups + g) * ${K} + j]; }
+           for (var g = g0; g < g1; g++) { s += P[uniforms.base + (c * uniforms.groups + g) * ${K} + j]; }
          }
          result[index] = s;`,
         reduceUniforms,
       ),
-      [partials],
+      [combined],
       reduceValues,
     );
     // db[g, j] = sign(b) * sum over chunks, selected (0 where b = 0)
@@ -212,15 +305,15 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
         `let g = index / ${L.denLen};
          let j = index % ${L.denLen};
          var s = 0.0;
-         for (var c = 0; c < uniforms.chunks; c++) { s += P[(c * uniforms.groups + g) * ${K} + ${L.numLen} + j]; }
+         for (var c = 0; c < uniforms.chunks; c++) { s += P[uniforms.base + (c * uniforms.groups + g) * ${K} + ${L.numLen} + j]; }
          let b = Den[index];
          result[index] = select(select(-s, s, b > 0.0), 0.0, b == 0.0);`,
         reduceUniforms,
       ),
-      [partials, inputs[2]],
+      [combined, inputs[2]],
       reduceValues,
     );
-    ctx.dispose(partials);
+    ctx.dispose(combined);
     return [dx, da, db];
   },
 });

@@ -84,6 +84,22 @@ const CASES: Case[] = [
     differentiates: ['x', 'numerator', 'denominator'],
   },
   {
+    // degrees 5/4 beyond the float32 bound of the direct form (|x| ~ 1e8, every 5th element): the scaled branch
+    name: 'groupRational 5/4, |x| beyond the direct bound',
+    kernel: T.GROUP_RATIONAL_KERNEL,
+    inputs: () => ({
+      x: tf.tensor(
+        arr(96, 3).map((v, i) => (i % 5 === 0 ? v * 1e8 : v)),
+        [6, 16],
+      ),
+      numerator: t([2, 6]),
+      denominator: t([2, 4]),
+    }),
+    attrs: { groups: 2 },
+    reference: (i) => T.groupRationalReference(i.x, i.numerator, i.denominator),
+    differentiates: ['numerator', 'denominator'],
+  },
+  {
     name: 'rbfBasis',
     kernel: T.RBF_BASIS_KERNEL,
     inputs: () => ({ x: t([6, 5], 2), grid: tf.linspace(-2, 2, 8) }),
