@@ -279,12 +279,15 @@ export class KANLinear extends Module {
     }
     return tf.tidy(() => {
       const x2 = tf.reshape(x, [rows, this.inFeatures]);
-      // with SiLU (efficient-kan's default) the base branch runs inside the spline kernel
+      // with SiLU (efficient-kan's default) the base branch runs inside the spline kernel; without a
+      // symbolic mask the kernel takes spline_weight, spline_scaler and base_weight as they are
       const fuseBase = this.baseActivationName === 'silu';
-      const spline = splineLinear(x2, this.grid, this.splineWeights(true), {
+      const unmasked = this._symbolic?.numericMask() == null;
+      const spline = splineLinear(x2, this.grid, unmasked ? this.spline_weight.value : this.splineWeights(true), {
         splineOrder: this.splineOrder,
         impl: this.impl,
         ...(fuseBase ? { baseWeight: this.baseWeights() } : {}),
+        ...(unmasked && this.spline_scaler ? { splineScaler: this.spline_scaler.value } : {}),
       });
       let y = fuseBase ? spline : tf.add(linear(this.baseActivation(x2), this.baseWeights()), spline);
       if (this._symbolic) y = tf.add(y, this._symbolic.forward(x2));

@@ -14,6 +14,9 @@
 //   y[b, o]     += silu(x[b,i]) baseWt[i, o]                    (one more "row" per feature)
 //   dx[b, i]    += silu'(x[b,i]) (dy[b, :] . baseWt[i, :])
 //   dBaseWt[i,o] = sum_b silu(x[b,i]) dy[b, o]                   (row nb of the feature's slabs)
+// On efficient-kan's own parameters (src/kan_linear_kernel.ts): `prepareParams` writes Wt = (W s)
+// transposed and baseWt into the scratch, `paramsBackward` ends a feature's backward with dW, dS,
+// dBaseW in the parameters' layouts [out, inF(, nb)].
 //
 // Parallel form (src/fused_kernel.ts ParallelSide): every export is fn(..., chunk, thread) and
 // handles one chunk; `thread` only selects the per-thread part of the scratch, so a chunk's
@@ -595,6 +598,96 @@ export function localBackward(
   dy: usize, x: usize, grid: usize, wt: usize, bwt: usize, dx: usize, dwt: usize, dbwt: usize,
   n: i32, inF: i32, out: i32, m: i32, k: i32, tileRows: i32, skipDx: i32, scratch: usize, chunk: i32, thread: i32,
 ): void {
+  const featureNan = backwardTotals(dy, x, grid, wt, bwt, dx, n, inF, out, m, k, tileRows, skipDx, scratch, chunk, thread);
+  const i = chunk;
+  const size = (m - k - 1) * out;
+  const total = backwardTotalsAt(scratch, n, inF, out, m, k, thread);
+  const di = dwt + (<usize>(i * size) << 2);
+  for (let e = 0; e < size; e++) store<f32>(di + (<usize>e << 2), featureNan ? NaN : <f32>load<f64>(total + (<usize>e << 3)));
+  if (bwt) {
+    const dbi = dbwt + (<usize>(i * out) << 2);
+    const bt = total + (<usize>size << 3);
+    for (let o = 0; o < out; o++) store<f32>(dbi + (<usize>o << 2), featureNan ? NaN : <f32>load<f64>(bt + (<usize>o << 3)));
+  }
+}
+
+/** The float64 totals of localBackward's thread `thread`: dWt[i] [nb, out], then dBaseWt[i] [out]. */
+@inline function backwardTotalsAt(scratch: usize, n: i32, inF: i32, out: i32, m: i32, k: i32, thread: i32): usize {
+  return scratch + tablesBytes(inF, m, k) + <usize>thread * backwardThreadBytes(n, out, m, k);
+}
+
+/**
+ * Phase 2 of the KANLinear parameter kernels (chunk = feature i): Wt[i, j, o] = W[o, i, j] *
+ * s[o, i] (float32 product; scaler 0: W as is) and baseWt[i, o] = baseW[o, i], for W [out, inF,
+ * nb], s [out, inF], baseW [out, inF] (efficient-kan's spline_weight, spline_scaler, base_weight)
+ * into wt [inF, nb, out] and bwt [inF, out] (the prepared part of the scratch).
+ */
+export function prepareParams(w: usize, scaler: usize, bw: usize, wt: usize, bwt: usize, inF: i32, out: i32, nb: i32, chunk: i32, thread: i32): void {
+  const i = chunk;
+  const dst = wt + (<usize>(i * nb * out) << 2);
+  for (let o = 0; o < out; o++) {
+    const e = <usize>(o * inF + i);
+    const src = w + ((e * <usize>nb) << 2);
+    if (scaler) {
+      const s = load<f32>(scaler + (e << 2));
+      for (let j = 0; j < nb; j++) store<f32>(dst + (<usize>(j * out + o) << 2), load<f32>(src + (<usize>j << 2)) * s);
+    } else {
+      for (let j = 0; j < nb; j++) store<f32>(dst + (<usize>(j * out + o) << 2), load<f32>(src + (<usize>j << 2)));
+    }
+    store<f32>(bwt + (<usize>(i * out + o) << 2), load<f32>(bw + (e << 2)));
+  }
+}
+
+/**
+ * Backward of feature i = chunk of the KANLinear parameter kernels: localBackward on the prepared
+ * wt, bwt (phase 2, prepareParams; not read with skipDx), then the float64 totals go to the
+ * parameters' own layouts: dW[o, i, j] = f32(f32(dWt[i, j, o]) * s[o, i]) (scaler 0: f32(dWt)),
+ * dS[o, i] = sum_j f32(dWt[i, j, o]) W[o, i, j] (in float64, rounded once; only with a scaler),
+ * dBaseW[o, i] = f32(dBaseWt[i, o]). A NaN in x[:, i] makes all of them NaN for feature i.
+ */
+export function paramsBackward(
+  dy: usize, x: usize, grid: usize, wt: usize, bwt: usize, w: usize, scaler: usize, dx: usize, dw: usize, dscaler: usize, dbw: usize,
+  n: i32, inF: i32, out: i32, m: i32, k: i32, tileRows: i32, skipDx: i32, scratch: usize, chunk: i32, thread: i32,
+): void {
+  const featureNan = backwardTotals(dy, x, grid, wt, bwt, dx, n, inF, out, m, k, tileRows, skipDx, scratch, chunk, thread);
+  const i = chunk;
+  const nb = m - k - 1;
+  const total = backwardTotalsAt(scratch, n, inF, out, m, k, thread);
+  const bt = total + (<usize>(nb * out) << 3);
+  for (let o = 0; o < out; o++) {
+    const e = <usize>(o * inF + i);
+    const wo = w + ((e * <usize>nb) << 2);
+    const dwo = dw + ((e * <usize>nb) << 2);
+    if (featureNan) {
+      for (let j = 0; j < nb; j++) store<f32>(dwo + (<usize>j << 2), NaN);
+      if (scaler) store<f32>(dscaler + (e << 2), NaN);
+      store<f32>(dbw + (e << 2), NaN);
+      continue;
+    }
+    if (scaler) {
+      const s = load<f32>(scaler + (e << 2));
+      let ds: f64 = 0;
+      for (let j = 0; j < nb; j++) {
+        const g = <f32>load<f64>(total + (<usize>(j * out + o) << 3));
+        store<f32>(dwo + (<usize>j << 2), g * s);
+        ds += <f64>g * <f64>load<f32>(wo + (<usize>j << 2));
+      }
+      store<f32>(dscaler + (e << 2), <f32>ds);
+    } else {
+      for (let j = 0; j < nb; j++) store<f32>(dwo + (<usize>j << 2), <f32>load<f64>(total + (<usize>(j * out + o) << 3)));
+    }
+    store<f32>(dbw + (e << 2), <f32>load<f64>(bt + (<usize>o << 3)));
+  }
+}
+
+/**
+ * The body of localBackward and paramsBackward: dx[:, i] (unless skipDx) and the float64 totals
+ * of dWt[i] and dBaseWt[i] (backwardTotalsAt) for feature i = chunk; returns whether x[:, i] has a NaN.
+ */
+function backwardTotals(
+  dy: usize, x: usize, grid: usize, wt: usize, bwt: usize, dx: usize,
+  n: i32, inF: i32, out: i32, m: i32, k: i32, tileRows: i32, skipDx: i32, scratch: usize, chunk: i32, thread: i32,
+): bool {
   const nb = m - k - 1;
   const size = nb * out;
   const P = m + 2 * k;
@@ -602,7 +695,7 @@ export function localBackward(
   const RW = recordWords(k);
   const rw = <usize>RW << 2;
   const QP = padQ(k);
-  const total = scratch + tablesBytes(inF, m, k) + <usize>thread * backwardThreadBytes(n, out, m, k);
+  const total = backwardTotalsAt(scratch, n, inF, out, m, k, thread);
   const counts = total + (<usize>((nb + 1) * out) << 3);
   const spans = counts + round16(<usize>(m + 1) << 2);
   const sigs = spans + round16(<usize>n << 2);
@@ -707,13 +800,7 @@ export function localBackward(
     }
     r0 = r1;
   }
-  const di = dwt + (<usize>(i * size) << 2);
-  for (let e = 0; e < size; e++) store<f32>(di + (<usize>e << 2), featureNan ? NaN : <f32>load<f64>(total + (<usize>e << 3)));
-  if (bwt) {
-    const dbi = dbwt + (<usize>(i * out) << 2);
-    const bt = total + (<usize>size << 3);
-    for (let o = 0; o < out; o++) store<f32>(dbi + (<usize>o << 2), featureNan ? NaN : <f32>load<f64>(bt + (<usize>o << 3)));
-  }
+  return featureNan;
 }
 
 /**

@@ -183,7 +183,15 @@ describe('splineLinear wasm SIMD kernels', () => {
     const memory = tfjsWasmMemory((tf.backend() as unknown as { wasm: unknown }).wasm);
     expect(memory).toBeInstanceOf(WebAssembly.Memory);
     const exports = simdModule(BSPLINE_WASM, memory);
-    expect(Object.keys(exports ?? {}).sort()).toEqual(['basisBackward', 'basisForward', 'localBackward', 'localForward', 'tables']);
+    expect(Object.keys(exports ?? {}).sort()).toEqual([
+      'basisBackward',
+      'basisForward',
+      'localBackward',
+      'localForward',
+      'paramsBackward',
+      'prepareParams',
+      'tables',
+    ]);
   });
 
   it.each([

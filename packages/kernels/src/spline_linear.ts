@@ -8,17 +8,23 @@
 // - 'local': fused kernels (spline_linear_kernel.ts; a wasm SIMD version in assembly/bspline.ts)
 //   that form only the k+1 nonzero bases per input and contract them with W transposed to
 //   [in, G+k, out]; the [N, in, G+k] bases never exist. Hand-written backward (dx and dW). With
-//   baseWeight, the base branch is fused into the same pass (kanLinearLocalKernel).
+//   baseWeight, the base branch is fused into the same pass: on cpu and wasm the kernel takes
+//   efficient-kan's parameters as they are (kan_linear_kernel.ts: weight [out, in, G+k], the
+//   optional splineScaler [out, in], baseWeight [out, in]; it transposes and scales them in a
+//   prepare phase and returns their gradients in their own layouts), elsewhere (webgpu)
+//   kanLinearLocalKernel on the transposed, scaled weights.
 // - 'dense': the fused basis kernel (bsplineBasis), then one matMul with W as [out, in (G+k)]
 //   (XNNPACK on wasm); gradients through untransposed matMuls (@basiskit/tensor's linear) and bsplineBasis's.
 // - 'reference': plain ops (dense Cox-de Boor, then matMul), differentiable in the grid too.
-//   'dense' and 'reference' add the base branch as linear(silu(x), baseWeight).
+//   'dense' and 'reference' add the base branch as linear(silu(x), baseWeight) and scale the
+//   weight by splineScaler with tf ops.
 // - 'auto': 'local' on cpu; on wasm 'local', or 'dense' for wide layers outside a gradient tape
 //   (out (k+1) >= 512 (G+k), measured, see autoPrefersDense); 'reference' on backends without
 //   the fused kernels.
 import { checkTensor, formatShape, linear, ShapeError, tf } from '@basiskit/tensor';
 import { bsplineBasis, checkSplineArgs } from './bspline_basis';
-import { runFusedKernel, useFusedKernel } from './kernel_dispatch';
+import { kanLinearParamsKernel, kanLinearScaledKernel } from './kan_linear_kernel';
+import { hasFusedKernels, runFusedKernel, useFusedKernel } from './kernel_dispatch';
 import { KAN_LINEAR_LOCAL_KERNEL, kanLinearLocalKernel, SPLINE_LINEAR_LOCAL_KERNEL, splineLinearLocalKernel } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
 
@@ -30,35 +36,63 @@ export interface SplineLinearOptions {
   impl?: 'auto' | 'local' | 'dense' | 'reference';
   /**
    * efficient-kan's base_weight [out, in]: adds the base branch silu(x) baseWeight^T (the whole
-   * KANLinear; its spline_scaler is folded into `weight` by the caller). Default: none.
+   * KANLinear). Default: none.
    */
   baseWeight?: tf.Tensor;
+  /**
+   * efficient-kan's spline_scaler [out, in] (`enable_standalone_scale_spline`): the spline branch
+   * uses `weight * splineScaler[..., None]` (differentiable in splineScaler too). With
+   * `baseWeight` on cpu and wasm the fused kernel scales inside ('local'); otherwise the product
+   * is formed with tf ops. Default: none (`weight` as is).
+   */
+  splineScaler?: tf.Tensor;
 }
 
-function localPath(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, k: number, baseWeight: tf.Tensor | undefined): tf.Tensor {
+type ParamsKernel = typeof kanLinearParamsKernel;
+
+/** weight * scaler[..., None] (weight itself without a scaler). Call inside a tidy. */
+function scaled(weight: tf.Tensor, scaler: tf.Tensor | undefined): tf.Tensor {
+  return scaler ? tf.mul(weight, tf.expandDims(scaler, -1)) : weight;
+}
+
+function localPath(
+  x: tf.Tensor,
+  grid: tf.Tensor,
+  weight: tf.Tensor,
+  k: number,
+  baseWeight: tf.Tensor | undefined,
+  splineScaler: tf.Tensor | undefined,
+  params: ParamsKernel | null,
+): tf.Tensor {
+  if (params && baseWeight) {
+    // efficient-kan's parameters as they are: no transpose or scale ops
+    const inputs: Record<string, tf.Tensor> = { x, grid, splineWeight: weight, baseWeight };
+    if (splineScaler) inputs.splineScaler = splineScaler;
+    return runFusedKernel(params.name, inputs, { splineOrder: k }) as tf.Tensor;
+  }
   return tf.tidy(() => {
-    const weightT = tf.transpose(weight, [1, 2, 0]); // [in, G+k, out]
+    const weightT = tf.transpose(scaled(weight, splineScaler), [1, 2, 0]); // [in, G+k, out]
     if (!baseWeight) return runFusedKernel(SPLINE_LINEAR_LOCAL_KERNEL, { x, grid, weightT }, { splineOrder: k }) as tf.Tensor;
     const baseWeightT = tf.transpose(baseWeight); // [in, out]
     return runFusedKernel(KAN_LINEAR_LOCAL_KERNEL, { x, grid, weightT, baseWeightT }, { splineOrder: k }) as tf.Tensor;
   });
 }
 
-/** y + silu(x) baseWeight^T (the base branch of the unfused paths). */
+/** y + silu(x) baseWeight^T (the base branch of the unfused paths). Call inside a tidy. */
 function addBase(y: tf.Tensor, x: tf.Tensor, baseWeight: tf.Tensor | undefined): tf.Tensor {
   if (!baseWeight) return y;
-  return tf.tidy(() => tf.add(y, linear(tf.mul(x, tf.sigmoid(x)), baseWeight)));
+  return tf.add(y, linear(tf.mul(x, tf.sigmoid(x)), baseWeight));
 }
 
-function checkBaseWeight(baseWeight: tf.Tensor | undefined, out: number, inF: number): void {
-  if (baseWeight === undefined) return;
-  checkTensor(baseWeight, { where: 'splineLinear', argument: 'baseWeight', dtype: 'float32' });
-  if (baseWeight.rank !== 2 || baseWeight.shape[0] !== out || baseWeight.shape[1] !== inF) {
+function checkOutIn(t: tf.Tensor | undefined, argument: string, out: number, inF: number): void {
+  if (t === undefined) return;
+  checkTensor(t, { where: 'splineLinear', argument, dtype: 'float32' });
+  if (t.rank !== 2 || t.shape[0] !== out || t.shape[1] !== inF) {
     throw new ShapeError('wrong shape', {
       where: 'splineLinear',
-      argument: 'baseWeight',
+      argument,
       expected: `[${out}, ${inF}] ([out, in] of weight)`,
-      got: formatShape(baseWeight.shape),
+      got: formatShape(t.shape),
     });
   }
 }
@@ -78,7 +112,10 @@ function densePath(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, k: number):
  * -> [N, out]. Differentiable in x and weight (and in grid with `impl: 'reference'` only).
  * With `baseWeight` [out, in], adds efficient-kan KANLinear's base branch silu(x) baseWeight^T
  * (differentiable in baseWeight too): 'local' fuses it into the same kernel, 'dense' and
- * 'reference' add `linear(silu(x), baseWeight)`.
+ * 'reference' add `linear(silu(x), baseWeight)`. With `splineScaler` [out, in] (efficient-kan's
+ * spline_scaler), the spline branch uses `weight * splineScaler[..., None]`; 'local' with
+ * `baseWeight` on cpu and wasm takes weight, splineScaler and baseWeight as they are (one kernel,
+ * no transpose or scale ops; gradients in the parameters' own layouts).
  *
  * `impl`: `'local'` (fused, only the k+1 nonzero bases per input, O(N in (k+1)) memory),
  * `'dense'` (fused bases, then matMul), `'reference'` (plain ops), `'auto'` (default: 'local'
@@ -91,21 +128,21 @@ function densePath(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, k: number):
 export function splineLinear(x: tf.Tensor, grid: tf.Tensor, weight: tf.Tensor, options: SplineLinearOptions): tf.Tensor {
   const k = options.splineOrder;
   const [, inF, out] = checkSplineArgs(x, grid, weight, k, 'splineLinear');
-  const { baseWeight } = options;
-  checkBaseWeight(baseWeight, out, inF);
+  const { baseWeight, splineScaler } = options;
+  checkOutIn(baseWeight, 'baseWeight', out, inF);
+  checkOutIn(splineScaler, 'splineScaler', out, inF);
   const impl = options.impl ?? 'auto';
-  const kernels = baseWeight ? [splineLinearLocalKernel, kanLinearLocalKernel] : splineLinearLocalKernel;
-  if (!useFusedKernel(impl, 'splineLinear', kernels, ['local', 'dense'])) return addBaseAndDispose(splineLinearReference(x, grid, weight, k), x, baseWeight);
+  // the kernel on efficient-kan's own parameters where the backend has it (cpu, wasm), else the one on transposed weights (webgpu)
+  const candidate = splineScaler ? kanLinearScaledKernel : kanLinearParamsKernel;
+  const params = baseWeight && hasFusedKernels(candidate) ? candidate : null;
+  const kernels = params ? [splineLinearLocalKernel, params] : baseWeight ? [splineLinearLocalKernel, kanLinearLocalKernel] : splineLinearLocalKernel;
+  if (!useFusedKernel(impl, 'splineLinear', kernels, ['local', 'dense'])) {
+    return tf.tidy(() => addBase(splineLinearReference(x, grid, scaled(weight, splineScaler), k), x, baseWeight));
+  }
   // (an empty batch goes local: tfjs-wasm's matMul fails on a zero-row operand and leaves garbage)
   const useDense = x.shape[0] !== 0 && (impl === 'dense' || (impl === 'auto' && autoPrefersDense(weight.shape[0] as number, weight.shape[2] as number, k)));
-  return useDense ? addBaseAndDispose(densePath(x, grid, weight, k), x, baseWeight) : localPath(x, grid, weight, k, baseWeight);
-}
-
-function addBaseAndDispose(y: tf.Tensor, x: tf.Tensor, baseWeight: tf.Tensor | undefined): tf.Tensor {
-  if (!baseWeight) return y;
-  const out = addBase(y, x, baseWeight);
-  y.dispose();
-  return out;
+  if (useDense) return tf.tidy(() => addBase(densePath(x, grid, scaled(weight, splineScaler), k), x, baseWeight));
+  return localPath(x, grid, weight, k, baseWeight, splineScaler, params);
 }
 
 /**

@@ -25,6 +25,13 @@ function everything(): number[][] {
     const out: tf.Tensor[] = [spline(x, w), kan(x, w, bw)];
     out.push(...tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(spline(xx, ww), r)))([x, w]));
     out.push(...tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(kan(xx, ww, bb), r)))([x, w, bw]));
+    // efficient-kan's spline_scaler too (the prepare phase, dW and dScaler in the parameters' layouts)
+    const sc = rng.normalTensor([48, 64]);
+    const scaled = (xx: tf.Tensor, ww: tf.Tensor, ss: tf.Tensor, bb: tf.Tensor) =>
+      splineLinear(xx, grid, ww, { splineOrder: 3, impl: 'local', baseWeight: bb, splineScaler: ss });
+    out.push(scaled(x, w, sc, bw));
+    out.push(...tf.grads((xx: tf.Tensor, ww: tf.Tensor, ss: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(scaled(xx, ww, ss, bb), r)))([x, w, sc, bw]));
+    out.push(...tf.grads((ww: tf.Tensor, ss: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(scaled(x, ww, ss, bb), r)))([w, sc, bw]));
     const rb = rng.normalTensor([512, 64, 8]);
     out.push(bsplineBasis(x, grid, { splineOrder: 3, impl: 'fused' }));
     out.push(tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(bsplineBasis(xx, grid, { splineOrder: 3, impl: 'fused' }), rb)))(x));
