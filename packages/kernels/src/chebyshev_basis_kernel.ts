@@ -9,7 +9,7 @@
 //   dx = (1 - t^2) sum_d dy_d T'_d(t)
 //
 // Computed in float64, stored float32.
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, sideOf } from './fused_kernel';
 import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
 import { chebyshevParallel } from './kan_bases_parallel';
 
@@ -79,12 +79,12 @@ export const chebyshevBasisKernel = /* @__PURE__ */ defineFusedKernel<ChebyshevA
     outputShapes: ([xs], { degree }) => [[...xs, degree + 1]],
     accumulates: [],
     compute: ([x], [out], _shapes, { degree }) => chebyshevForward(x, out, degree),
-    parallel: chebyshevParallel.forward,
+    parallel: /* @__PURE__ */ sideOf(chebyshevParallel, 'forward'),
   },
   backward: {
     outputShapes: ([, xs]) => [xs],
     accumulates: [],
     compute: ([dy, x], [dx], _shapes, { degree }) => chebyshevBackward(dy, x, dx, degree),
-    parallel: chebyshevParallel.backward,
+    parallel: /* @__PURE__ */ sideOf(chebyshevParallel, 'backward'),
   },
 });

@@ -8,7 +8,7 @@
 // grows ~k * 1e-16, far below float32's), stored float32. Backward:
 //
 //   dx = sum_k k (-dy_cos[k] sin(k x) + dy_sin[k] cos(k x))
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, sideOf } from './fused_kernel';
 import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
 import { fourierParallel } from './kan_bases_parallel';
 
@@ -66,12 +66,12 @@ export const fourierBasisKernel = /* @__PURE__ */ defineFusedKernel<FourierAttrs
     outputShapes: ([xs], { gridSize }) => [[...xs, 2 * gridSize]],
     accumulates: [],
     compute: ([x], [out], _shapes, { gridSize }) => fourierForward(x, out, gridSize),
-    parallel: fourierParallel.forward,
+    parallel: /* @__PURE__ */ sideOf(fourierParallel, 'forward'),
   },
   backward: {
     outputShapes: ([, xs]) => [xs],
     accumulates: [],
     compute: ([dy, x], [dx], _shapes, { gridSize }) => fourierBackward(dy, x, dx, gridSize),
-    parallel: fourierParallel.backward,
+    parallel: /* @__PURE__ */ sideOf(fourierParallel, 'backward'),
   },
 });

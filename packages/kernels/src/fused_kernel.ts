@@ -101,6 +101,16 @@ export interface FusedKernelConfig<A extends object, E = never> {
   skippable?: string;
 }
 
+/**
+ * `sides[which]` as a call that bundlers may drop: a config's parallel side is written
+ * `parallel: sideOf(holder, 'forward')` with a `@__PURE__` annotation, not `holder.forward` — a
+ * property read counts as a possible side effect, which would keep every kernel in every app
+ * bundle (test/bundle.test.ts).
+ */
+export function sideOf<S, K extends keyof S>(sides: S, which: K): S[K] {
+  return sides[which];
+}
+
 /** `config`, typed (lets TypeScript infer the attribute and SIMD export types). */
 export function defineFusedKernel<A extends object, E = never>(config: FusedKernelConfig<A, E>): FusedKernelConfig<A, E> {
   return config;

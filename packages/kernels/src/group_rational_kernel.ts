@@ -23,7 +23,7 @@
 //   da_j += dy sign(x)^j |x|^(j-e) / Q~,   db_k += -dy y |x|^(k-e) / Q~  (k <= e; for k > e b_k = 0)
 // Results out of float32's range become +-Infinity at the store, never NaN: a coefficient
 // gradient is selected by the sign of b (0 for b = 0), not multiplied by it.
-import { defineFusedKernel, type ParallelSide } from './fused_kernel';
+import { defineFusedKernel, sideOf, type ParallelSide } from './fused_kernel';
 import { GROUP_RATIONAL_WASM, type GroupRationalWasm } from './generated/group_rational_wasm';
 
 /** tfjs kernel names of the fused group rational. */
@@ -461,13 +461,13 @@ export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRation
     outputShapes: ([xs]) => [xs],
     accumulates: [],
     compute: ([x, a, b], [y], [xs, as, bs], { groups }) => groupRationalForward(x, a, b, y, groupRationalLayout(xs, as, bs, groups)),
-    parallel: groupRationalParallel.forward,
+    parallel: /* @__PURE__ */ sideOf(groupRationalParallel, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, as, bs]) => [xs, as, bs],
     accumulates: [1], // da (shared numerators sum over groups); dx and db are overwritten
     compute: ([dy, x, a, b], [dx, da, db], [, xs, as, bs], { groups }) =>
       groupRationalBackward(dy, x, a, b, dx, da, db, groupRationalLayout(xs, as, bs, groups)),
-    parallel: groupRationalParallel.backward,
+    parallel: /* @__PURE__ */ sideOf(groupRationalParallel, 'backward'),
   },
 });

@@ -19,7 +19,7 @@
 // NaN rules of the local kernel: a NaN x[b, i] makes y[b, :], dx[b, i] and feature i's dW, dS,
 // dBaseW NaN. Source: efficient-kan (Blealtan), KANLinear.forward and scaled_spline_weight.
 import { KNOTS_NOT_DIFFERENTIABLE, wasmTableBytes } from './bspline_basis_kernel';
-import { defineFusedKernel, type ParallelSide } from './fused_kernel';
+import { defineFusedKernel, sideOf, type ParallelSide } from './fused_kernel';
 import { BSPLINE_WASM, type BsplineWasm } from './generated/bspline_wasm';
 import { SPLINE_TILE_ROWS, splineForwardRowsPerChunk, splineLocalBackward, splineLocalForward, type SplineLocalAttrs } from './spline_linear_kernel';
 
@@ -182,14 +182,14 @@ export const kanLinearParamsKernel = /* @__PURE__ */ defineFusedKernel<SplineLoc
     outputShapes: ([xs, , ws]) => [[xs[0], ws[0]]],
     accumulates: [],
     compute: ([x, grid, w, bw], [y], [xs, gs, ws], { splineOrder }) => kanParamsForward(x, grid, w, null, bw, y, kanParamsLayout(xs, gs, ws, splineOrder)),
-    parallel: plainSides.forward,
+    parallel: /* @__PURE__ */ sideOf(plainSides, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, , ws, bs]) => [xs, ws, bs],
     accumulates: [],
     compute: ([dy, x, grid, w, bw], [dx, dw, dbw], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
       kanParamsBackward(dy, x, grid, w, null, bw, dx, dw, null, dbw, kanParamsLayout(xs, gs, ws, splineOrder), skipInputGradient === true),
-    parallel: plainSides.backward,
+    parallel: /* @__PURE__ */ sideOf(plainSides, 'backward'),
   },
 });
 
@@ -212,13 +212,13 @@ export const kanLinearScaledKernel = /* @__PURE__ */ defineFusedKernel<SplineLoc
     outputShapes: ([xs, , ws]) => [[xs[0], ws[0]]],
     accumulates: [],
     compute: ([x, grid, w, s, bw], [y], [xs, gs, ws], { splineOrder }) => kanParamsForward(x, grid, w, s, bw, y, kanParamsLayout(xs, gs, ws, splineOrder)),
-    parallel: scaledSides.forward,
+    parallel: /* @__PURE__ */ sideOf(scaledSides, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, , ws, ss, bs]) => [xs, ws, ss, bs],
     accumulates: [],
     compute: ([dy, x, grid, w, s, bw], [dx, dw, ds, dbw], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
       kanParamsBackward(dy, x, grid, w, s, bw, dx, dw, ds, dbw, kanParamsLayout(xs, gs, ws, splineOrder), skipInputGradient === true),
-    parallel: scaledSides.backward,
+    parallel: /* @__PURE__ */ sideOf(scaledSides, 'backward'),
   },
 });

@@ -11,7 +11,7 @@
 // On a uniform grid (FastKAN's linspace) the kernels step from one Gaussian to the next with two
 // exps per element instead of K (see `UniformGrid` below); other grids and far-out x take one
 // exp per value. The grid is an input; h is a constant attribute.
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, sideOf } from './fused_kernel';
 import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
 import { rbfParallel } from './kan_bases_parallel';
 
@@ -151,12 +151,12 @@ export const rbfBasisKernel = /* @__PURE__ */ defineFusedKernel<RBFAttrs, KanBas
     outputShapes: ([xs, gs]) => [[...xs, gs[0]]],
     accumulates: [],
     compute: ([x, grid], [out], _shapes, { denominator }) => rbfForward(x, grid, out, denominator),
-    parallel: rbfParallel.forward,
+    parallel: /* @__PURE__ */ sideOf(rbfParallel, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, gs]) => [xs, gs],
     accumulates: [],
     compute: ([dy, x, grid], [dx, dgrid], _shapes, { denominator }) => rbfBackward(dy, x, grid, dx, dgrid, denominator),
-    parallel: rbfParallel.backward,
+    parallel: /* @__PURE__ */ sideOf(rbfParallel, 'backward'),
   },
 });

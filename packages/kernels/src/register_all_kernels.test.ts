@@ -43,11 +43,16 @@ describe('register_all_kernels', () => {
     registerAllKernels();
     // inputs that share another's gradient (a skip term's) are differentiable
     const partial = FUSED_KERNELS.filter((c) => c.differentiates && c.differentiates.length + Object.keys(c.sharesGradientWith ?? {}).length < c.inputs.length);
-    expect(partial.map((c) => c.notDifferentiable?.where).sort()).toEqual(['bsplineBasis', 'splineLinear']);
+    // the spline contraction's four kernels (plain, fused base branch, efficient-kan's parameters with and without the scaler)
+    expect(partial.map((c) => c.notDifferentiable?.where).sort()).toEqual(['bsplineBasis', ...Array(4).fill('splineLinear')]);
     const x = tf.zeros([2, 3]);
     const grid = uniformGrid(3, 5, 3, [-1, 1]);
     const weightT = tf.zeros([3, 8, 2]);
-    const saved: Record<string, tf.Tensor> = { x, grid, weightT };
+    const baseWeightT = tf.zeros([3, 2]);
+    const splineWeight = tf.zeros([2, 3, 8]);
+    const baseWeight = tf.zeros([2, 3]);
+    const splineScaler = tf.ones([2, 3]);
+    const saved: Record<string, tf.Tensor> = { x, grid, weightT, baseWeightT, splineWeight, baseWeight, splineScaler };
     for (const config of partial) {
       const dy = config.name === BSPLINE_BASIS_KERNEL ? tf.zeros([2, 3, 8]) : tf.zeros([2, 2]);
       let closures: Record<string, () => tf.Tensor> = {};
@@ -64,6 +69,6 @@ describe('register_all_kernels', () => {
       expect(closures.grid).toThrow(new RegExp(`^${config.notDifferentiable!.where}: argument grid: not differentiable in grid`));
       dy.dispose();
     }
-    tf.dispose([x, grid, weightT]);
+    tf.dispose([x, grid, weightT, baseWeightT, splineWeight, baseWeight, splineScaler]);
   });
 });

@@ -14,13 +14,17 @@ import { groupRationalKernel } from './group_rational_kernel';
 import { matMulTNKernel } from './matmul_tn_kernel';
 import { rbfBasisKernel } from './rbf_basis_kernel';
 import { reluKanBasisKernel } from './relu_kan_basis_kernel';
-import { splineLinearLocalKernel } from './spline_linear_kernel';
+import { kanLinearParamsKernel, kanLinearScaledKernel } from './kan_linear_kernel';
+import { kanLinearLocalKernel, splineLinearLocalKernel } from './spline_linear_kernel';
 
 /** The fused kernels, in no particular order (`any`: each has its own attribute and SIMD export types). */
 export const FUSED_KERNELS: readonly FusedKernelConfig<any, any>[] = [
   groupRationalKernel,
   bsplineBasisKernel,
   splineLinearLocalKernel,
+  kanLinearLocalKernel,
+  kanLinearParamsKernel,
+  kanLinearScaledKernel,
   rbfBasisKernel,
   chebyshevBasisKernel,
   fourierBasisKernel,

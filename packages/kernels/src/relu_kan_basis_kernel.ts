@@ -6,7 +6,7 @@
 // Backward (hand-written), with a = ReLU(x - s_i), b = ReLU(e_i - x), p = a b r:
 //   dR_i/dx = 2 p r (b - a),   dR_i/ds_i = -2 p r b,   dR_i/de_i = 2 p r a
 // dx per element; ds, de summed over the rows (float64 accumulators).
-import { defineFusedKernel } from './fused_kernel';
+import { defineFusedKernel, sideOf } from './fused_kernel';
 import { KAN_BASES_WASM, type KanBasesWasm } from './generated/kan_bases_wasm';
 import { reluKanParallel } from './kan_bases_parallel';
 
@@ -104,12 +104,12 @@ export const reluKanBasisKernel = /* @__PURE__ */ defineFusedKernel<ReLUKANAttrs
     outputShapes: ([xs, ls]) => [[...xs, ls[1]]],
     accumulates: [],
     compute: ([x, low, high], [out], [xs, ls], { r }) => reluKanForward(x, low, high, out, layoutOf(xs, ls), r),
-    parallel: reluKanParallel.forward,
+    parallel: /* @__PURE__ */ sideOf(reluKanParallel, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, ls, hs]) => [xs, ls, hs],
     accumulates: [],
     compute: ([dy, x, low, high], [dx, dlow, dhigh], [, xs, ls], { r }) => reluKanBackward(dy, x, low, high, dx, dlow, dhigh, layoutOf(xs, ls), r),
-    parallel: reluKanParallel.backward,
+    parallel: /* @__PURE__ */ sideOf(reluKanParallel, 'backward'),
   },
 });

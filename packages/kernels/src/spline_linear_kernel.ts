@@ -26,7 +26,7 @@
 // The wasm SIMD version (assembly/bspline.ts) is a parallel side: phase 1 the knot tables, then
 // forward blocks of rows, backward one feature per chunk (its own slabs per thread).
 import { deBoor, findSpan, knotTables, KNOTS_NOT_DIFFERENTIABLE, wasmTableBytes } from './bspline_basis_kernel';
-import { defineFusedKernel, type KernelSide, type ParallelSide } from './fused_kernel';
+import { defineFusedKernel, sideOf, type KernelSide, type ParallelSide } from './fused_kernel';
 import { BSPLINE_WASM, type BsplineWasm } from './generated/bspline_wasm';
 
 /** tfjs kernel name of the fused local spline contraction (inputs x, grid, weightT [in, G+k, out]). */
@@ -311,14 +311,14 @@ export const splineLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineL
     outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
     accumulates: [],
     compute: ([x, grid, wt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder)),
-    parallel: splineSides.forward,
+    parallel: /* @__PURE__ */ sideOf(splineSides, 'forward'),
   },
   backward: {
     outputShapes: ([, xs, , ws]) => [xs, ws],
     accumulates: [],
     compute: ([dy, x, grid, wt], [dx, dwt], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
       splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder), null, skipInputGradient === true),
-    parallel: splineSides.backward,
+    parallel: /* @__PURE__ */ sideOf(splineSides, 'backward'),
   },
 });
 
@@ -327,7 +327,7 @@ const kanBackward: KernelSide<SplineLocalAttrs, BsplineWasm> = {
   accumulates: [],
   compute: ([dy, x, grid, wt, bwt], [dx, dwt, dbwt], [, xs, gs, ws], { splineOrder, skipInputGradient }) =>
     splineLocalBackward(dy, x, grid, wt, dx, dwt, splineLocalLayout(xs, gs, ws, splineOrder), { bwt, dbwt }, skipInputGradient === true),
-  parallel: kanSides.backward,
+  parallel: /* @__PURE__ */ sideOf(kanSides, 'backward'),
 };
 
 /**
@@ -348,7 +348,7 @@ export const kanLinearLocalKernel = /* @__PURE__ */ defineFusedKernel<SplineLoca
     outputShapes: ([xs, , ws]) => [[xs[0], ws[2]]],
     accumulates: [],
     compute: ([x, grid, wt, bwt], [y], [xs, gs, ws], { splineOrder }) => splineLocalForward(x, grid, wt, y, splineLocalLayout(xs, gs, ws, splineOrder), bwt),
-    parallel: kanSides.forward,
+    parallel: /* @__PURE__ */ sideOf(kanSides, 'forward'),
   },
   backward: kanBackward,
 });
