@@ -15,8 +15,9 @@
 //
 // Layout: workgroup wg takes chunk wg / G of group g = wg % G's elements (its coefficients stay in
 // registers); each invocation loops over the chunk with stride WORKGROUP. The backward is one
-// pass: it writes dx and keeps the m+1+n coefficient moments in registers, then ONE tree
-// reduction in workgroup memory writes the workgroup's row of partials [chunks, G, m+1+n]
+// pass: it writes dx and keeps the m+1+n coefficient moments in registers, then ONE reduction in
+// workgroup memory (one barrier; thread j sums moment j in order) writes the workgroup's row of
+// partials [chunks, G, m+1+n]
 // (stored after dx in the pass's output: a WGSL program has one output; dx is then copied out);
 // one small pass adds the chunks (and the groups of a shared numerator) in order. No atomics.
 // Source: KAT (Yang & Wang, 2024), its CUDA/Triton kernels' formula; FlashKAT's per-block sums.
@@ -155,7 +156,7 @@ const UNIFORMS = 'channels : i32, perGroup : i32, groups : i32, perGroupElements
 /** Chunks per group and the uniforms of a chunked pass (UNIFORMS' order). */
 function chunked(L: Layout) {
   const perGroupElements = L.rows * L.perGroup;
-  const [chunks, chunkSize] = chunking(perGroupElements, 16 * WORKGROUP, 256);
+  const [chunks, chunkSize] = chunking(perGroupElements, 32 * WORKGROUP, 256);
   const perGroup = Math.max(1, L.perGroup);
   const values = [L.channels, L.perGroup, L.groups, perGroupElements, chunkSize, Math.floor(WORKGROUP / perGroup), WORKGROUP % perGroup].map((i) => ({ i }));
   return { chunks, values };
@@ -256,13 +257,12 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
          ${chunkLoop(body).replace('let c0 =', `${fast ? 'let c = coeffs54(g);' : ''}\n         let c0 =`)}
          ${ks.map((j) => `shared_[${j * WORKGROUP} + lid] = m${j};`).join(' ')}
          workgroupBarrier();
-         for (var stride = ${WORKGROUP / 2}; stride > 0; stride = stride / 2) {
-           if (lid < stride) {
-             for (var j = 0; j < K; j++) { shared_[j * ${WORKGROUP} + lid] += shared_[j * ${WORKGROUP} + lid + stride]; }
-           }
-           workgroupBarrier();
-         }
-         if (lid < K) { result[uniforms.base + wg * K + lid] = shared_[lid * ${WORKGROUP}]; }`,
+         // one reduction: thread j < K sums moment j over the workgroup's threads, in order
+         if (lid < K) {
+           var sum = 0.0;
+           for (var l = 0; l < ${WORKGROUP}; l++) { sum += shared_[lid * ${WORKGROUP} + l]; }
+           result[uniforms.base + wg * K + lid] = sum;
+         }`,
         `${UNIFORMS} base : i32,`,
         `${rationalWGSL(L.numLen, L.denLen, L.shared)}
          ${fast ? FAST54_WGSL : ''}
