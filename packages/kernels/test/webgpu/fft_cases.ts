@@ -4,19 +4,11 @@
 // central finite difference, no leaked tensors or GPU buffers; and the truncated DFTs' paths
 // ('fft', 'matmul', 'auto') against rfft / irfft. Tolerances: float32 scaled by log2 n.
 import * as tf from '@tensorflow/tfjs-core';
+import { maxErr, randomTensors, seededRandom, type Check } from './checks';
 import { directionalCheck } from './directional_derivative';
 import { fft, ifft, irfft, rfft, type ComplexTensor, type FFTOptions } from '../../src/fft';
 import { fftReference, irfftReference, rfftReference } from '../../src/fft_reference';
 import { truncatedIrfft, truncatedRfft } from '../../src/fft_truncated';
-
-/** One check's result (as page.ts's). */
-export interface FFTCheck {
-  kernel: string;
-  check: string;
-  err: number;
-  tol: number;
-  ok: boolean;
-}
 
 type Op = 'fft' | 'ifft' | 'rfft' | 'irfft';
 
@@ -45,20 +37,7 @@ const CASES: FFTCase[] = [
   { op: 'irfft', shape: [3, 60], axis: -1, n: 100 },
 ];
 
-let seed = 777;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-const rt = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand), shape);
-
-async function maxErr(a: tf.Tensor, b: tf.Tensor): Promise<[number, number]> {
-  const [x, y] = [await a.data(), await b.data()];
-  let err = x.length === y.length ? 0 : Infinity;
-  let scale = 0;
-  for (let i = 0; i < y.length; i++) {
-    err = Math.max(err, Math.abs(x[i] - y[i]));
-    scale = Math.max(scale, Math.abs(y[i]));
-  }
-  return [err, scale];
-}
+const rt = randomTensors(seededRandom(777));
 
 /** The op as a function of its input parts (real input: one part), outputs as a list of parts. */
 function opOf(c: FFTCase, fused: boolean): (...parts: tf.Tensor[]) => tf.Tensor[] {
@@ -100,7 +79,7 @@ function spectral(c: FFTCase, parts: tf.Tensor[]): tf.Tensor[] | null {
   });
 }
 
-async function runCase(c: FFTCase, out: FFTCheck[]): Promise<void> {
+async function runCase(c: FFTCase, out: Check[]): Promise<void> {
   const rank = c.shape.length;
   const axis = c.axis < 0 ? c.axis + rank : c.axis;
   const n = c.n ?? (c.op === 'irfft' ? 2 * (c.shape[axis] - 1) : c.shape[axis]);
@@ -148,7 +127,7 @@ async function runCase(c: FFTCase, out: FFTCheck[]): Promise<void> {
 }
 
 /** The truncated DFTs on webgpu: every impl (and what 'auto' picks) against rfft sliced / irfft, values and gradients. */
-async function truncatedChecks(out: FFTCheck[]): Promise<void> {
+async function truncatedChecks(out: Check[]): Promise<void> {
   for (const [n, modes] of [
     [64, 10],
     [100, 12],
@@ -187,7 +166,7 @@ async function truncatedChecks(out: FFTCheck[]): Promise<void> {
 }
 
 /** Runs every FFT check on the active (webgpu) backend, appending to `out`. */
-export async function runFFTChecks(out: FFTCheck[]): Promise<void> {
+export async function runFFTChecks(out: Check[]): Promise<void> {
   for (const c of CASES) await runCase(c, out);
   await truncatedChecks(out);
 }

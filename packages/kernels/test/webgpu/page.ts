@@ -9,39 +9,14 @@ import { fusedKernelReport, hasFusedKernels } from '../../src/kernel_dispatch';
 import { reluKanPhases, reluKanScale } from '../../src/relu_kan_basis';
 import { uniformGrid } from '../../src/bspline_grid';
 import * as T from '../../src/testing';
+import { maxErr, randomTensors, seededRandom, type Case, type Check } from './checks';
 import { directionalCheck } from './directional_derivative';
 import { runFFTChecks } from './fft_cases';
 import { runSplineBackwardChecks, runSplineDispatchChecks, runSplineRuleChecks, SPLINE_CASES } from './spline_cases';
 
-interface Check {
-  kernel: string;
-  check: string;
-  err: number;
-  tol: number;
-  ok: boolean;
-}
-
-let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+const rand = seededRandom(12345);
 const arr = (n: number, scale = 1, shift = 0) => Array.from({ length: n }, () => rand() * scale + shift);
-const t = (shape: number[], scale = 1, shift = 0) =>
-  tf.tensor(
-    arr(
-      shape.reduce((a, b) => a * b, 1),
-      scale,
-      shift,
-    ),
-    shape,
-  );
-
-interface Case {
-  name: string;
-  kernel: string;
-  inputs: () => Record<string, tf.Tensor>;
-  attrs: Record<string, number>;
-  reference: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
-  differentiates: string[];
-}
+const t = randomTensors(rand);
 
 const phases = (perFeature: number) => {
   const { phaseLow, phaseHeight } = reluKanPhases(4, 2);
@@ -148,17 +123,6 @@ const CASES: Case[] = [
     differentiates: ['x'],
   },
 ];
-
-async function maxErr(a: tf.Tensor, b: tf.Tensor): Promise<[number, number]> {
-  const [x, y] = [await a.data(), await b.data()];
-  let err = x.length === y.length ? 0 : Infinity;
-  let scale = 0;
-  for (let i = 0; i < y.length; i++) {
-    err = Math.max(err, Math.abs(x[i] - y[i]));
-    scale = Math.max(scale, Math.abs(y[i]));
-  }
-  return [err, scale];
-}
 
 async function runCase(c: Case, out: Check[]): Promise<void> {
   const add = (check: string, err: number, tol: number) => out.push({ kernel: c.name, check, err, tol, ok: err <= tol });

@@ -11,6 +11,7 @@
 // checked from the kernel run directly (runSplineBackwardChecks): against the reference's
 // autograd and by finite differences.
 import * as tf from '@tensorflow/tfjs-core';
+import { randomTensors, seededRandom, type Case, type Check } from './checks';
 import { directionalCheck } from './directional_derivative';
 import '@tensorflow/tfjs-backend-cpu'; // the cpu kernels the rule checks compare with
 import { uniformGrid } from '../../src/bspline_grid';
@@ -18,31 +19,7 @@ import { splineLinear } from '../../src/spline_linear';
 import { KAN_LINEAR_LOCAL_GRAD_KERNEL, KAN_LINEAR_LOCAL_KERNEL } from '../../src/spline_linear_kernel';
 import * as T from '../../src/testing';
 
-interface Check {
-  kernel: string;
-  check: string;
-  err: number;
-  tol: number;
-  ok: boolean;
-}
-
-/** A case in page.ts's form. */
-interface Case {
-  name: string;
-  kernel: string;
-  inputs: () => Record<string, tf.Tensor>;
-  attrs: Record<string, number>;
-  reference: (inputs: Record<string, tf.Tensor>) => tf.Tensor;
-  differentiates: string[];
-}
-
-let seed = 424242;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-const t = (shape: number[], scale = 1) =>
-  tf.tensor(
-    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * scale),
-    shape,
-  );
+const t = randomTensors(seededRandom(424242));
 
 /** efficient-kan's KANLinear from the kernels' inputs: spline(x) + silu(x) baseWeightT. */
 function kanReference(x: tf.Tensor, grid: tf.Tensor, weightT: tf.Tensor, baseWeightT: tf.Tensor | undefined, k: number): tf.Tensor {
