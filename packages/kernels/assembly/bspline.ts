@@ -291,6 +291,51 @@ export function localForward(
     }
     const yrow = y + (<usize>(b * out) << 2);
     let o = 0;
+    // 32 outputs (8 accumulators) per pass: each base's splat and span record serve 8 vectors
+    for (; o + 32 <= out; o += 32) {
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+      const ob = <usize>o << 2;
+      for (let i = 0; i < inF; i++) {
+        const rec = recs + <usize>i * stride;
+        if (bwt) {
+          const v = v128.load32_splat(sil + (<usize>i << 2));
+          const brow = bwt + (<usize>(i * out) << 2) + ob;
+          a0 = mac16(a0, v, brow, 0);
+          a1 = mac16(a1, v, brow, 16);
+          a2 = mac16(a2, v, brow, 32);
+          a3 = mac16(a3, v, brow, 48);
+          a4 = mac16(a4, v, brow, 64);
+          a5 = mac16(a5, v, brow, 80);
+          a6 = mac16(a6, v, brow, 96);
+          a7 = mac16(a7, v, brow, 112);
+        }
+        const s = load<i32>(rec);
+        if (s < 0) continue;
+        const q0 = max(0, k - s);
+        const q1 = min(k, nb - 1 - s + k);
+        for (let q = q0; q <= q1; q++) {
+          const v = v128.load32_splat(rec + 4 + (<usize>q << 2));
+          const wrow = wt + (<usize>((i * nb + s - k + q) * out) << 2) + ob;
+          a0 = mac16(a0, v, wrow, 0);
+          a1 = mac16(a1, v, wrow, 16);
+          a2 = mac16(a2, v, wrow, 32);
+          a3 = mac16(a3, v, wrow, 48);
+          a4 = mac16(a4, v, wrow, 64);
+          a5 = mac16(a5, v, wrow, 80);
+          a6 = mac16(a6, v, wrow, 96);
+          a7 = mac16(a7, v, wrow, 112);
+        }
+      }
+      const yo = yrow + ob;
+      v128.store(yo, a0);
+      v128.store(yo, a1, 16);
+      v128.store(yo, a2, 32);
+      v128.store(yo, a3, 48);
+      v128.store(yo, a4, 64);
+      v128.store(yo, a5, 80);
+      v128.store(yo, a6, 96);
+      v128.store(yo, a7, 112);
+    }
     for (; o + 16 <= out; o += 16) {
       let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
       const ob = <usize>o << 2;
