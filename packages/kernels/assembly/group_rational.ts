@@ -18,8 +18,8 @@
 //
 // Parallel form (src/fused_kernel.ts ParallelSide): every export is fn(..., chunk, thread) and
 // handles one chunk (`thread` is unused: the wasm globals are per instance, one per thread).
-// forward54: chunk = (group, block of rows). backward54: chunk = (group, block of tiles of
-// tileRows rows): dx, and each tile's 10 float64 partial sums into the scratch; then
+// forward54: chunk = (block of rows, group). backward54: chunk = (block of tiles of
+// tileRows rows, group): dx, and each tile's 10 float64 partial sums into the scratch; then
 // backward54Finish (1 chunk) adds them per group in tile order and writes da (accumulated over
 // groups, in group order, when the numerator is shared) and db. A chunk's results do not
 // depend on the thread, so every thread count gives the same bits. The backward's vector loop
@@ -99,15 +99,14 @@ function f32Bound(ao: usize, bo: usize): f32 {
   return 0;
 }
 
-/** y = P(x)/Q(x) for group g = chunk / blocks, rows (chunk % blocks) * rowsPerChunk.. (blocks = ceil(rows / rowsPerChunk)). */
+/** y = P(x)/Q(x) for group g = chunk % groups, rows (chunk / groups) * rowsPerChunk.. (row blocks outermost: a range of chunks is a range of rows). */
 export function forward54(
   x: usize, a: usize, b: usize, y: usize, rows: i32, channels: i32, groups: i32, shared: i32, rowsPerChunk: i32, chunk: i32, thread: i32,
 ): void {
   const per = channels / groups;
   const vecEnd = per & ~3;
-  const blocks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-  const g = chunk / blocks;
-  const rStart = (chunk % blocks) * rowsPerChunk;
+  const g = chunk % groups;
+  const rStart = (chunk / groups) * rowsPerChunk;
   const rEnd = min(rows, rStart + rowsPerChunk);
   {
     const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
@@ -152,9 +151,10 @@ export function forward54(
 const PARTIALS: i32 = 10;
 
 /**
- * dx of group g = chunk / blocks and tiles (chunk % blocks) * tilesPerChunk.. of tileRows rows
- * (tiles = ceil(rows / tileRows), blocks = ceil(tiles / tilesPerChunk)); tile T's partial sums
- * of the coefficient gradients go to the scratch at (g * tiles + T) * 10 float64.
+ * dx of group g = chunk % groups and tiles (chunk / groups) * tilesPerChunk.. of tileRows rows
+ * (tiles = ceil(rows / tileRows); tile blocks outermost: a range of chunks is a range of rows);
+ * tile T's partial sums of the coefficient gradients go to the scratch at (T * groups + g) * 10
+ * float64 (so the partials of a range of rows are one range of the scratch).
  */
 export function backward54(
   dy: usize, x: usize, a: usize, b: usize, dx: usize,
@@ -162,9 +162,8 @@ export function backward54(
 ): void {
   const per = channels / groups;
   const tiles = (rows + tileRows - 1) / tileRows;
-  const blocks = (tiles + tilesPerChunk - 1) / tilesPerChunk;
-  const g = chunk / blocks;
-  const tStart = (chunk % blocks) * tilesPerChunk;
+  const g = chunk % groups;
+  const tStart = (chunk / groups) * tilesPerChunk;
   const tEnd = min(tiles, tStart + tilesPerChunk);
   const ao = a + <usize>((shared ? 0 : g) * 6 * 4);
   const bo = b + <usize>(g * 4 * 4);
@@ -179,7 +178,7 @@ export function backward54(
   const db2 = f32x4.mul(f32x4.splat(2), b2), db3 = f32x4.mul(f32x4.splat(3), b3), db4 = f32x4.mul(f32x4.splat(4), b4);
   for (let T = tStart; T < tEnd; T++) {
     const r0 = T * tileRows;
-    const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
+    const pt = scratch + (<usize>((T * groups + g) * PARTIALS) << 3);
     backwardTile(dy, x, dx, r0, min(rows, r0 + tileRows), channels, g * per, per, pt, bound,
       a0, a1, a2, a3, a4, a5, da2, da3, da4, da5, b1, b2, b3, b4, db2, db3, db4, f32x4.splat(1), i32x4.splat(<i32>0x80000000));
   }
@@ -285,7 +284,7 @@ export function backward54Finish(
     let TA0: f64 = 0, TA1: f64 = 0, TA2: f64 = 0, TA3: f64 = 0, TA4: f64 = 0, TA5: f64 = 0;
     let TB1: f64 = 0, TB2: f64 = 0, TB3: f64 = 0, TB4: f64 = 0;
     for (let T = 0; T < tiles; T++) {
-      const pt = scratch + (<usize>((g * tiles + T) * PARTIALS) << 3);
+      const pt = scratch + (<usize>((T * groups + g) * PARTIALS) << 3);
       TA0 += load<f64>(pt); TA1 += load<f64>(pt, 8); TA2 += load<f64>(pt, 16);
       TA3 += load<f64>(pt, 24); TA4 += load<f64>(pt, 32); TA5 += load<f64>(pt, 40);
       TB1 += load<f64>(pt, 48); TB2 += load<f64>(pt, 56); TB3 += load<f64>(pt, 64); TB4 += load<f64>(pt, 72);

@@ -15,6 +15,7 @@ import {
   wasmSimdEnabled,
   type KernelBody,
   type PoolKernel,
+  type RowSplit,
   type SimdModuleSource,
 } from '@basiskit/tensor';
 
@@ -62,6 +63,8 @@ export interface ParallelSide<A extends object, E> {
    * the JavaScript `compute` runs).
    */
   phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): ParallelPhase<E>[] | null;
+  /** How the first phase splits by rows (wasm backend: the calling thread in place, the workers on copies of their rows). */
+  rowSplit?(shapes: number[][], attrs: A): RowSplit | null;
 }
 
 /** A fused op's kernels: forward, backward and how the gradient maps onto the inputs. */
@@ -149,7 +152,9 @@ function side<A extends object, E>(config: FusedKernelConfig<A, E>, s: KernelSid
     wasmCompute,
     wasmScratchBytes: pooled ? (shapes: number[][], attrs: A) => pooled.scratchBytes(shapes, attrs, 1) : body.wasmScratchBytes,
     pool:
-      pooled && source ? { source, enabled: wasmSimdEnabled, scratchBytes: pooled.scratchBytes, phases: pooled.phases as PoolKernel<A>['phases'] } : undefined,
+      pooled && source
+        ? { source, enabled: wasmSimdEnabled, scratchBytes: pooled.scratchBytes, phases: pooled.phases as PoolKernel<A>['phases'], rowSplit: pooled.rowSplit }
+        : undefined,
   };
 }
 

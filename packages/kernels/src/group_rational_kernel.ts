@@ -34,7 +34,7 @@ export const GROUP_RATIONAL_GRAD_KERNEL = 'BasiskitGroupRationalGrad';
 export const GROUP_RATIONAL_TILE_ROWS = 64;
 
 /** Elements per forward chunk of the parallel SIMD kernel (half as many backward): tens of microseconds. */
-export const GROUP_RATIONAL_CHUNK_ELEMENTS = 32768;
+export const GROUP_RATIONAL_CHUNK_ELEMENTS = 8192;
 
 /** Attributes of the group-rational kernels. */
 export interface GroupRationalAttrs {
@@ -404,6 +404,12 @@ function backward54(
   }
 }
 
+/** Rows per forward chunk (one group's ~32K elements). */
+const forwardRowsPerChunk = (L: Layout) => Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
+
+/** Tiles of GROUP_RATIONAL_TILE_ROWS rows per backward chunk (one group's ~16K elements). */
+const backwardTilesPerChunk = (L: Layout) => Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
+
 /**
  * The parallel wasm SIMD sides of the group rational (degrees 5/4; `phases` returns null for
  * others: `compute` runs).
@@ -417,9 +423,14 @@ export const groupRationalParallel: {
     phases: ([x, a, b], [y], _scratch, [xs, as, bs], { groups }) => {
       const L = groupRationalLayout(xs, as, bs, groups);
       if (L.numLen !== 6 || L.denLen !== 4) return null;
-      const rows = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
+      const rows = forwardRowsPerChunk(L);
       const args = [x, a, b, y, L.rows, L.channels, L.groups, L.sharedNumerator ? 1 : 0, rows];
       return [{ fn: 'forward54', args, chunks: L.groups * Math.ceil(L.rows / rows) }];
+    },
+    // chunks are (block of rows, group), row blocks outermost: x and y split by rows
+    rowSplit: ([xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      return { rows: L.rows, rowsPerUnit: forwardRowsPerChunk(L), chunksPerUnit: L.groups, rowInputs: [0], rowOutputs: [0], scratchPerUnit: 0 };
     },
   },
   backward: {
@@ -433,7 +444,7 @@ export const groupRationalParallel: {
       if (L.numLen !== 6 || L.denLen !== 4) return null;
       const shared = L.sharedNumerator ? 1 : 0;
       const tiles = Math.ceil(L.rows / GROUP_RATIONAL_TILE_ROWS);
-      const perChunk = Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
+      const perChunk = backwardTilesPerChunk(L);
       return [
         {
           fn: 'backward54',
@@ -443,13 +454,27 @@ export const groupRationalParallel: {
         { fn: 'backward54Finish', args: [a, b, da, db, L.rows, L.groups, shared, GROUP_RATIONAL_TILE_ROWS, scratch], chunks: 1 },
       ];
     },
+    // chunks are (block of tiles, group), tile blocks outermost: dy, x and dx split by rows, and
+    // the tiles' partial sums (at (tile * groups + group) * 80 bytes) by blocks
+    rowSplit: ([, xs, as, bs], { groups }) => {
+      const L = groupRationalLayout(xs, as, bs, groups);
+      const perChunk = backwardTilesPerChunk(L);
+      return {
+        rows: L.rows,
+        rowsPerUnit: perChunk * GROUP_RATIONAL_TILE_ROWS,
+        chunksPerUnit: L.groups,
+        rowInputs: [0, 1],
+        rowOutputs: [0],
+        scratchPerUnit: perChunk * L.groups * 80,
+      };
+    },
   },
 };
 
 /**
  * The group rational's kernels: inputs x, numerator, denominator (attribute `groups`); the
  * backward gives dx, dnumerator, ddenominator. The wasm SIMD module (assembly/group_rational.ts,
- * a parallel side: chunks of (group, rows), then a 1-chunk finish of the backward's coefficient
+ * a parallel side: chunks of (rows, group), split by rows on wasm, then a 1-chunk finish of the backward's coefficient
  * gradients) covers degrees 5/4 (KAT's); for other degrees `phases` returns null (run `compute`).
  */
 export const groupRationalKernel = /* @__PURE__ */ defineFusedKernel<GroupRationalAttrs, GroupRationalWasm>({

@@ -11,7 +11,7 @@ export { registerKernelReport } from './kernel_report';
 export type { FusedKernelReport, KernelReporter } from './kernel_report';
 export { threadPool, ThreadPool, decodeBase64 } from './thread_pool';
 export { registerTypedArrayKernel, runKernel, hasKernel, tfjsWasmMemory, TYPED_ARRAY_BACKENDS, POOL_MIN_FLOATS } from './typed_array_kernel';
-export type { KernelBody, TypedArrayKernel, PoolKernel } from './typed_array_kernel';
+export type { KernelBody, TypedArrayKernel, PoolKernel, RowSplit } from './typed_array_kernel';
 export type { ThreadPoolInfo, PoolModuleSource, PoolPhase } from './thread_pool';
 export { simdModule, setWasmSimd, wasmSimdEnabled } from './wasm_simd_module';
 export type { SimdModuleSource } from './wasm_simd_module';

@@ -79,6 +79,27 @@ describe('ThreadPool', () => {
     }
   });
 
+  it('start() runs a range of chunks on the workers while the caller is free, and wait takes what is left', () => {
+    for (const threads of [1, 2]) {
+      const pool = new ThreadPool(threads);
+      try {
+        pool.reset();
+        const out = pool.alloc(32 * 4);
+        const sink = pool.alloc(32 * 8);
+        pool.f32(out, 32).fill(-1);
+        const wait = pool.start(TEST_MODULE, { fn: 'mark', args: [out, sink, 2000], chunks: 32 }, 8, 24);
+        wait();
+        const v = Array.from(pool.f32(out, 32));
+        v.forEach((m, c) => {
+          if (c < 8 || c >= 24) expect(m).toBe(-1);
+          else expect(m - c * 1000 === 0 || m - c * 1000 === 1).toBe(true);
+        });
+      } finally {
+        pool.stopWorkers();
+      }
+    }
+  });
+
   it('grows its memory and zeroes what it allocates', () => {
     const pool = new ThreadPool(1);
     pool.reset();

@@ -68,9 +68,13 @@ const GEN_MASK = (1 << (32 - CHUNK_BITS)) - 1;
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB
 
+/** Iterations a worker polls for the next run before it sleeps on Atomics.wait (tens of microseconds). */
+const WORKER_SPIN = 20000;
+
 // The worker: compiles modules from the control block on first use, claims chunks, waits.
 const WORKER_SOURCE = `
 'use strict';
+const SPIN = ${WORKER_SPIN};
 const CLAIM=${CLAIM},DONE=${DONE},WAKE=${WAKE},MOD=${MOD},FN=${FN},NARGS=${NARGS},NCHUNKS=${NCHUNKS},BASE=${BASE},ERROR=${ERROR},STOP=${STOP},MODULES=${MODULES},ARGS_BYTE=${ARGS_BYTE},CHUNK_BITS=${CHUNK_BITS};
 function start(d) {
   const ctl = new Int32Array(d.control), args = new Float64Array(d.control, ARGS_BYTE, ${MAX_ARGS}), bytes = new Uint8Array(d.control);
@@ -105,8 +109,8 @@ function start(d) {
     }
     if (Atomics.load(ctl, STOP)) return;
     let spins = 0;
-    while (Atomics.load(ctl, WAKE) === seen && spins < 20000) spins++;
-    if (spins >= 20000) Atomics.wait(ctl, WAKE, seen);
+    while (Atomics.load(ctl, WAKE) === seen && spins < SPIN) spins++;
+    if (spins >= SPIN) Atomics.wait(ctl, WAKE, seen);
     seen = Atomics.load(ctl, WAKE);
   }
 }
@@ -291,6 +295,12 @@ export class ThreadPool {
   }
 
   private round(id: number, fi: number, f: (...a: number[]) => void, args: readonly number[], base: number, n: number): void {
+    this.publish(id, fi, args, base, n);
+    this.finish(id, f, args, base, n);
+  }
+
+  /** Publishes chunks base..base+n-1 of export `fi` for the workers (they start at once). */
+  private publish(id: number, fi: number, args: readonly number[], base: number, n: number): void {
     const ctl = this.ctl!;
     ctl[MOD] = id;
     ctl[FN] = fi;
@@ -304,6 +314,11 @@ export class ThreadPool {
     Atomics.store(ctl, CLAIM, this.gen << CHUNK_BITS);
     Atomics.add(ctl, WAKE, 1);
     Atomics.notify(ctl, WAKE);
+  }
+
+  /** The calling thread takes the published chunks still unclaimed, then waits for the workers' ones. */
+  private finish(id: number, f: (...a: number[]) => void, args: readonly number[], base: number, n: number): void {
+    const ctl = this.ctl!;
     // after a chunk throws, the caller still claims (without running) the rest, and waits for
     // the workers' chunks: a late worker must not count into the next run
     let failure: unknown = null;
@@ -333,6 +348,29 @@ export class ThreadPool {
     }
     if (failure !== null) throw failure;
     if (Atomics.load(ctl, ERROR)) throw new Error(`threadPool: a worker's chunk failed in ${this.moduleName(id)}`);
+  }
+
+  /**
+   * Starts chunks `from`..`to`-1 of `phase` on the workers and returns at once, so that the
+   * calling thread can do other work (its own share, elsewhere); the returned function takes
+   * whatever the workers have not claimed yet (on this thread) and waits for the rest. Call it
+   * before anything else runs on the pool. With no workers it runs every chunk itself.
+   */
+  start(source: PoolModuleSource, phase: PoolPhase, from: number, to: number): () => void {
+    const mod = this.module(source);
+    const fi = mod.names.indexOf(phase.fn);
+    if (fi < 0)
+      throw new ConfigError('unknown export', { where: `threadPool (${source.name})`, argument: 'fn', expected: mod.names.join(', '), got: phase.fn });
+    const f = mod.fns[fi];
+    const n = to - from;
+    if (!(this.shared && this.requested > 1 && mod.id >= 0 && phase.args.length <= MAX_ARGS && n > 0 && n <= MAX_ROUND)) {
+      return () => {
+        for (let c = from; c < to; c++) f(...phase.args, c, 0);
+      };
+    }
+    this.startWorkers();
+    this.publish(mod.id, fi, phase.args, from, n);
+    return () => this.finish(mod.id, f, phase.args, from, n);
   }
 
   private moduleName(id: number): string {

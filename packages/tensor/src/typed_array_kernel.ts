@@ -9,6 +9,7 @@
 // (webgl, webgpu) use the op's plain-ops reference instead.
 import * as tf from '@tensorflow/tfjs-core';
 import { threadPool, type PoolModuleSource, type PoolPhase } from './thread_pool';
+import { simdModule } from './wasm_simd_module';
 
 type TensorInfo = tf.TensorInfo;
 type NamedAttrMap = tf.NamedAttrMap;
@@ -60,6 +61,27 @@ export interface PoolKernel<A extends object> {
   scratchBytes(shapes: number[][], attrs: A, threads: number): number;
   /** The phases, or null where the module does not cover these shapes (then `compute` runs). */
   phases(inputs: number[], outputs: number[], scratch: number, shapes: number[][], attrs: A, threads: number): PoolPhase[] | null;
+  /**
+   * How the first phase splits by rows, for the wasm backend with more than one thread: the
+   * calling thread runs its share of the chunks in place on the tfjs heap while the workers run
+   * theirs on copies of their rows only (a full copy costs as much as an elementwise kernel).
+   */
+  rowSplit?(shapes: number[][], attrs: A): RowSplit | null;
+}
+
+/**
+ * The row structure of a kernel's first phase: its chunks come in units of `chunksPerUnit`
+ * consecutive chunks, each unit covering `rowsPerUnit` rows of the row-major inputs and outputs
+ * named here (and `scratchPerUnit` bytes at the start of the scratch: its partial sums). The
+ * phase writes no other output.
+ */
+export interface RowSplit {
+  rows: number;
+  rowsPerUnit: number;
+  chunksPerUnit: number;
+  rowInputs: readonly number[];
+  rowOutputs: readonly number[];
+  scratchPerUnit: number;
 }
 
 /** Below this many input floats, the wasm backend runs a kernel in place on one thread (copying costs more). */
@@ -84,11 +106,13 @@ const poolFailed = new Set<string>();
 
 /**
  * Runs `kernel` on the thread pool: copies `inputs` into the pool's memory, runs the phases,
- * returns the outputs (copies), or null where the module does not compile here.
+ * and copies each output into `sinks[i]` (false where the module does not compile here, or
+ * does not cover these shapes). Outputs not in `accumulates` are overwritten by the kernel, so
+ * only the others are zeroed first.
  */
-function runOnPool(kernel: TypedArrayKernel<object>, inputs: Float32Array[], shapes: number[][], attrs: object, outShapes: number[][]): Float32Array[] | null {
+function runOnPool(kernel: TypedArrayKernel<object>, inputs: Float32Array[], shapes: number[][], attrs: object, sinks: Float32Array[]): boolean {
   const spec = kernel.pool!;
-  if (poolFailed.has(spec.source.name)) return null;
+  if (poolFailed.has(spec.source.name)) return false;
   const pool = threadPool();
   pool.reset();
   const ins = inputs.map((a) => {
@@ -96,18 +120,99 @@ function runOnPool(kernel: TypedArrayKernel<object>, inputs: Float32Array[], sha
     pool.f32(at, a.length).set(a);
     return at;
   });
-  const outs = outShapes.map((sh) => pool.alloc(size(sh) * 4));
+  const outs = sinks.map((o, i) => pool.alloc(o.length * 4, !kernel.accumulates || kernel.accumulates.includes(i)));
   const scratch = pool.alloc(spec.scratchBytes(shapes, attrs, pool.threads));
   const phases = spec.phases(ins, outs, scratch, shapes, attrs, pool.threads);
-  if (!phases) return null;
+  if (!phases) return false;
   try {
     pool.run(spec.source, phases);
   } catch (e) {
     if (!(e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError)) throw e;
     poolFailed.add(spec.source.name);
-    return null;
+    return false;
   }
-  return outs.map((at, i) => pool.f32(at, size(outShapes[i])).slice());
+  sinks.forEach((o, i) => o.set(pool.f32(outs[i], o.length)));
+  return true;
+}
+
+/**
+ * The wasm backend's split run (see {@link PoolKernel.rowSplit}): the calling thread runs the
+ * first units of rows in place on the tfjs heap, the workers the rest on copies of their rows,
+ * at the same time; then their rows and partial sums are copied back and the remaining phases
+ * run in place. Every chunk computes what it would on one thread, so the bits are the same.
+ * False where it does not apply (then the caller takes another path).
+ */
+function runSplit(
+  kernel: TypedArrayKernel<object>,
+  b: WasmBackend,
+  ins: TensorInfo[],
+  infos: TensorInfo[],
+  shapes: number[][],
+  attrs: object,
+  split: RowSplit,
+): boolean {
+  const spec = kernel.pool!;
+  const pool = threadPool();
+  const units = Math.ceil(split.rows / split.rowsPerUnit);
+  // an even share: whatever the workers have not started when the caller is done, it takes
+  const mine = Math.max(1, Math.round(units / pool.threads));
+  const exports = simdModule(spec.source as PoolModuleSource & { exports?: unknown }, tfjsWasmMemory(b.wasm)) as Record<
+    string,
+    (...a: number[]) => void
+  > | null;
+  if (!exports || mine >= units) return false;
+  const r0 = mine * split.rowsPerUnit;
+  // the heap side: scratch for one thread, outputs zeroed where they accumulate
+  const scratchBytes = spec.scratchBytes(shapes, attrs, 1);
+  const scratchInfo = scratchBytes > 0 ? b.makeOutput([Math.ceil(scratchBytes / 4) + 4], 'float32') : null;
+  try {
+    const ptr = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+    const heapScratch = scratchInfo ? (ptr(scratchInfo) + 15) & ~15 : 0;
+    const outViews = infos.map((t) => b.typedArrayFromHeap(t));
+    outViews.forEach((o, i) => {
+      if (!kernel.accumulates || kernel.accumulates.includes(i)) o.fill(0);
+    });
+    if (scratchInfo) b.typedArrayFromHeap(scratchInfo).fill(0);
+    const heapPhases = spec.phases(ins.map(ptr), infos.map(ptr), heapScratch, shapes, attrs, 1);
+    if (!heapPhases) return false;
+    // the pool side: the workers' rows of the row tensors (addressed as if whole), the rest whole
+    pool.reset();
+    const rowFloats = (shape: number[]) => (split.rows === 0 ? 0 : size(shape) / split.rows);
+    const place = (view: Float32Array, shape: number[], byRow: boolean, copy: boolean, zero: boolean) => {
+      const from = byRow ? r0 * rowFloats(shape) : 0;
+      const at = pool.alloc((view.length - from) * 4, zero);
+      if (copy) pool.f32(at, view.length - from).set(view.subarray(from));
+      return at - from * 4;
+    };
+    const poolIns = ins.map((t, i) => place(b.typedArrayFromHeap(t), t.shape, split.rowInputs.includes(i), true, false));
+    const poolOuts = infos.map((t, i) =>
+      place(outViews[i], t.shape, split.rowOutputs.includes(i), false, !kernel.accumulates || kernel.accumulates.includes(i)),
+    );
+    const poolScratch = pool.alloc(spec.scratchBytes(shapes, attrs, pool.threads));
+    const poolPhases = spec.phases(poolIns, poolOuts, poolScratch, shapes, attrs, pool.threads);
+    if (!poolPhases) return false;
+    const [first, ...rest] = heapPhases;
+    const split0 = mine * split.chunksPerUnit;
+    const wait = pool.start(spec.source, poolPhases[0], split0, first.chunks);
+    const f = exports[first.fn];
+    for (let c = 0; c < split0; c++) f(...first.args, c, 0);
+    wait();
+    infos.forEach((t, i) => {
+      if (!split.rowOutputs.includes(i)) return;
+      const from = r0 * rowFloats(t.shape);
+      outViews[i].set(pool.f32(poolOuts[i] + from * 4, outViews[i].length - from), from);
+    });
+    if (split.scratchPerUnit > 0 && scratchInfo) {
+      const lo = mine * split.scratchPerUnit;
+      const hi = Math.min(units * split.scratchPerUnit, scratchBytes);
+      const heap = new Uint8Array(b.typedArrayFromHeap(scratchInfo).buffer);
+      heap.set(new Uint8Array(pool.memory.buffer, poolScratch + lo, hi - lo), heapScratch + lo);
+    }
+    for (const { fn, args, chunks } of rest) for (let c = 0; c < chunks; c++) exports[fn](...args, c, 0);
+    return true;
+  } finally {
+    if (scratchInfo) b.disposeData(scratchInfo.dataId);
+  }
 }
 
 interface CpuBackend {
@@ -142,11 +247,8 @@ function cpuKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const arrays = ins.map((t) => b.data.get(t.dataId).values as Float32Array);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
-    let outs = poolEnabled(kernel) ? runOnPool(kernel, arrays, shapes, attrs as object, outShapes) : null;
-    if (!outs) {
-      outs = outShapes.map((s) => new Float32Array(size(s)));
-      kernel.compute(arrays, outs, shapes, attrs as object);
-    }
+    const outs = outShapes.map((s) => new Float32Array(size(s)));
+    if (!(poolEnabled(kernel) && runOnPool(kernel, arrays, shapes, attrs as object, outs))) kernel.compute(arrays, outs, shapes, attrs as object);
     const infos = outShapes.map((s, i) => b.makeTensorInfo(s, 'float32', outs[i]));
     return infos.length === 1 ? infos[0] : infos;
   };
@@ -159,16 +261,21 @@ function wasmKernelFunc(kernel: TypedArrayKernel<object>): tf.KernelFunc {
     const shapes = ins.map((t) => t.shape);
     const outShapes = kernel.outputShapes(shapes, attrs as object);
     const infos = outShapes.map((s) => b.makeOutput(s, 'float32'));
-    if (poolEnabled(kernel) && threadPool().threads > 1 && ins.reduce((n, t) => n + size(t.shape), 0) >= POOL_MIN_FLOATS) {
-      const outs = runOnPool(
-        kernel,
-        ins.map((t) => b.typedArrayFromHeap(t)),
-        shapes,
-        attrs as object,
-        outShapes,
-      );
-      if (outs) {
-        infos.forEach((t, i) => b.typedArrayFromHeap(t).set(outs[i]));
+    const big = poolEnabled(kernel) && threadPool().threads > 1 && ins.reduce((n, t) => n + size(t.shape), 0) >= POOL_MIN_FLOATS;
+    const split = big ? (kernel.pool!.rowSplit?.(shapes, attrs as object) ?? null) : null;
+    if (split && runSplit(kernel, b, ins, infos, shapes, attrs as object, split)) return infos.length === 1 ? infos[0] : infos;
+    if (big && !split) {
+      // heap views stay valid: the pool's memory is its own, the tfjs heap does not grow here
+      const sinks = infos.map((t) => b.typedArrayFromHeap(t));
+      if (
+        runOnPool(
+          kernel,
+          ins.map((t) => b.typedArrayFromHeap(t)),
+          shapes,
+          attrs as object,
+          sinks,
+        )
+      ) {
         return infos.length === 1 ? infos[0] : infos;
       }
     }
