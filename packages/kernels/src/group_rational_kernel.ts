@@ -41,7 +41,8 @@ export interface GroupRationalAttrs {
   groups: number;
 }
 
-interface Layout {
+/** The sizes {@link groupRationalLayout} reads off the shapes. */
+export interface GroupRationalLayout {
   rows: number;
   channels: number;
   groups: number;
@@ -52,7 +53,7 @@ interface Layout {
 }
 
 /** Sizes from the shapes of x [..., C], numerator [G or 1, m+1], denominator [G, n]. */
-export function groupRationalLayout(xShape: number[], numShape: number[], denShape: number[], groups: number): Layout {
+export function groupRationalLayout(xShape: number[], numShape: number[], denShape: number[], groups: number): GroupRationalLayout {
   const channels = xShape[xShape.length - 1];
   const size = xShape.reduce((p, d) => p * d, 1);
   return {
@@ -67,7 +68,7 @@ export function groupRationalLayout(xShape: number[], numShape: number[], denSha
 }
 
 /** Forward: y = P(x)/Q(x), group by group. */
-export function groupRationalForward(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
+export function groupRationalForward(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: GroupRationalLayout): void {
   if (L.numLen === 6 && L.denLen === 4) return forward54(x, a, b, y, L);
   const ab = new Float64Array(L.denLen);
   const S = new ScaledElement(L.numLen, L.denLen);
@@ -182,18 +183,18 @@ class ScaledElement {
 }
 
 /** Degrees 5/4: where group g's numerator row starts. */
-function numeratorOffset54(g: number, L: Layout): number {
+function numeratorOffset54(g: number, L: GroupRationalLayout): number {
   return L.sharedNumerator ? 0 : g * 6;
 }
 
 /** Degrees 5/4: group g's a0..a5 and |b1|..|b4|. */
-function coefficients54(a: Float32Array, b: Float32Array, g: number, L: Layout): number[] {
+function coefficients54(a: Float32Array, b: Float32Array, g: number, L: GroupRationalLayout): number[] {
   const o = numeratorOffset54(g, L);
   const d = g * 4;
   return [a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], Math.abs(b[d]), Math.abs(b[d + 1]), Math.abs(b[d + 2]), Math.abs(b[d + 3])];
 }
 
-function forward54(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: Layout): void {
+function forward54(x: Float32Array, a: Float32Array, b: Float32Array, y: Float32Array, L: GroupRationalLayout): void {
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
     const [a0, a1, a2, a3, a4, a5, b1, b2, b3, b4] = coefficients54(a, b, g, L);
@@ -221,7 +222,7 @@ export function groupRationalBackward(
   dx: Float32Array,
   da: Float32Array,
   db: Float32Array,
-  L: Layout,
+  L: GroupRationalLayout,
 ): void {
   if (L.numLen === 6 && L.denLen === 4) return backward54(dy, x, a, b, dx, da, db, L);
   const m = L.numLen;
@@ -313,7 +314,7 @@ function backward54(
   dx: Float32Array,
   da: Float32Array,
   db: Float32Array,
-  L: Layout,
+  L: GroupRationalLayout,
 ): void {
   const { rows, channels, perGroup } = L;
   for (let g = 0; g < L.groups; g++) {
@@ -405,10 +406,11 @@ function backward54(
 }
 
 /** Rows per forward chunk (one group's ~32K elements). */
-const forwardRowsPerChunk = (L: Layout) => Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
+const forwardRowsPerChunk = (L: GroupRationalLayout) => Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / Math.max(1, L.perGroup)));
 
 /** Tiles of GROUP_RATIONAL_TILE_ROWS rows per backward chunk (one group's ~16K elements). */
-const backwardTilesPerChunk = (L: Layout) => Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
+const backwardTilesPerChunk = (L: GroupRationalLayout) =>
+  Math.max(1, Math.ceil(GROUP_RATIONAL_CHUNK_ELEMENTS / 2 / Math.max(1, GROUP_RATIONAL_TILE_ROWS * L.perGroup)));
 
 /**
  * The parallel wasm SIMD sides of the group rational (degrees 5/4; `phases` returns null for

@@ -21,7 +21,7 @@
 // (stored after dx in the pass's output: a WGSL program has one output; dx is then copied out);
 // one small pass adds the chunks (and the groups of a shared numerator) in order. No atomics.
 // Source: KAT (Yang & Wang, 2024), its CUDA/Triton kernels' formula; FlashKAT's per-block sums.
-import { groupRationalKernel, type GroupRationalAttrs } from '../group_rational_kernel';
+import { groupRationalKernel, groupRationalLayout, type GroupRationalAttrs, type GroupRationalLayout } from '../group_rational_kernel';
 import { chunking, defineWebGPUKernel, elementwiseProgram, sizeOf, workgroupProgram, WORKGROUP } from './program';
 
 /**
@@ -134,21 +134,11 @@ const ELEMENT_WGSL = `
       return r;
     }`;
 
-interface Layout {
-  size: number;
-  rows: number;
-  channels: number;
-  groups: number;
-  perGroup: number;
-  numLen: number;
-  denLen: number;
-  shared: boolean;
-}
+/** The group rational's sizes, and the element count. */
+type Layout = GroupRationalLayout & { size: number };
 
 function layoutOf([xs, as, bs]: number[][], groups: number): Layout {
-  const channels = xs[xs.length - 1];
-  const size = sizeOf(xs);
-  return { size, rows: channels === 0 ? 0 : size / channels, channels, groups, perGroup: channels / groups, numLen: as[1], denLen: bs[1], shared: as[0] === 1 };
+  return { ...groupRationalLayout(xs, as, bs, groups), size: sizeOf(xs) };
 }
 
 const UNIFORMS = 'channels : i32, perGroup : i32, groups : i32, perGroupElements : i32, chunkSize : i32, rowStep : i32, colStep : i32,';
@@ -191,7 +181,7 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
       attrs.groups,
     );
     const fast = L.numLen === 6 && L.denLen === 4;
-    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
+    const key = `group_rational_${L.numLen}_${L.denLen}_${L.sharedNumerator}`;
     const { chunks, values } = chunked(L);
     const body = fast
       ? `let xv = X[i];
@@ -204,7 +194,7 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
       chunks * L.groups,
       chunkLoop(body).replace('let c0 =', `${fast ? 'let c = coeffs54(g);' : ''}\n         let c0 =`),
       UNIFORMS,
-      rationalWGSL(L.numLen, L.denLen, L.shared) + (fast ? FAST54_WGSL : ''),
+      rationalWGSL(L.numLen, L.denLen, L.sharedNumerator) + (fast ? FAST54_WGSL : ''),
     );
     return [ctx.run(program, inputs, values)];
   },
@@ -214,7 +204,7 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
       attrs.groups,
     );
     const fast = L.numLen === 6 && L.denLen === 4;
-    const key = `group_rational_${L.numLen}_${L.denLen}_${L.shared}`;
+    const key = `group_rational_${L.numLen}_${L.denLen}_${L.sharedNumerator}`;
     const K = L.numLen + L.denLen;
     const { chunks, values } = chunked(L);
     const ks = Array.from({ length: K }, (_, j) => j);
@@ -264,7 +254,7 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
            result[uniforms.base + wg * K + lid] = sum;
          }`,
         `${UNIFORMS} base : i32,`,
-        `${rationalWGSL(L.numLen, L.denLen, L.shared)}
+        `${rationalWGSL(L.numLen, L.denLen, L.sharedNumerator)}
          ${fast ? FAST54_WGSL : ''}
          const K = ${K};
          ${ELEMENT_WGSL}
@@ -281,11 +271,11 @@ export const groupRationalWebGPU = /* @__PURE__ */ defineWebGPUKernel<GroupRatio
       elementwiseProgram(
         `${key}_da`,
         ['P'],
-        (L.shared ? 1 : L.groups) * L.numLen,
+        (L.sharedNumerator ? 1 : L.groups) * L.numLen,
         `let row = index / ${L.numLen};
          let j = index % ${L.numLen};
-         let g0 = ${L.shared ? '0' : 'row'};
-         let g1 = ${L.shared ? 'uniforms.groups' : 'row + 1'};
+         let g0 = ${L.sharedNumerator ? '0' : 'row'};
+         let g1 = ${L.sharedNumerator ? 'uniforms.groups' : 'row + 1'};
          var s = 0.0;
          for (var c = 0; c < uniforms.chunks; c++) {
            for (var g = g0; g < g1; g++) { s += P[uniforms.base + (c * uniforms.groups + g) * ${K} + j]; }
