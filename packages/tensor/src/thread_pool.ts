@@ -268,12 +268,8 @@ export class ThreadPool {
    * threads (the calling one included), one phase after another. Throws if a chunk threw.
    */
   run(source: PoolModuleSource, phases: readonly PoolPhase[]): void {
-    const mod = this.module(source);
     for (const phase of phases) {
-      const fi = mod.names.indexOf(phase.fn);
-      if (fi < 0)
-        throw new ConfigError('unknown export', { where: `threadPool (${source.name})`, argument: 'fn', expected: mod.names.join(', '), got: phase.fn });
-      const f = mod.fns[fi];
+      const { mod, fi, f } = this.exportOf(source, phase.fn);
       const parallel = this.shared && this.requested > 1 && phase.chunks > 1 && mod.id >= 0 && phase.args.length <= MAX_ARGS;
       if (!parallel) {
         for (let c = 0; c < phase.chunks; c++) f(...phase.args, c, 0);
@@ -357,11 +353,7 @@ export class ThreadPool {
    * before anything else runs on the pool. With no workers it runs every chunk itself.
    */
   start(source: PoolModuleSource, phase: PoolPhase, from: number, to: number): () => void {
-    const mod = this.module(source);
-    const fi = mod.names.indexOf(phase.fn);
-    if (fi < 0)
-      throw new ConfigError('unknown export', { where: `threadPool (${source.name})`, argument: 'fn', expected: mod.names.join(', '), got: phase.fn });
-    const f = mod.fns[fi];
+    const { mod, fi, f } = this.exportOf(source, phase.fn);
     const n = to - from;
     if (!(this.shared && this.requested > 1 && mod.id >= 0 && phase.args.length <= MAX_ARGS && n > 0 && n <= MAX_ROUND)) {
       return () => {
@@ -371,6 +363,14 @@ export class ThreadPool {
     this.startWorkers();
     this.publish(mod.id, fi, phase.args, from, n);
     return () => this.finish(mod.id, f, phase.args, from, n);
+  }
+
+  /** The caller's instance of `source` and its export `fn` (a ConfigError naming the exports when there is none). */
+  private exportOf(source: PoolModuleSource, fn: string): { mod: CallerModule; fi: number; f: (...a: number[]) => void } {
+    const mod = this.module(source);
+    const fi = mod.names.indexOf(fn);
+    if (fi < 0) throw new ConfigError('unknown export', { where: `threadPool (${source.name})`, argument: 'fn', expected: mod.names.join(', '), got: fn });
+    return { mod, fi, f: mod.fns[fi] };
   }
 
   private moduleName(id: number): string {
