@@ -59,10 +59,12 @@ export interface FNOOptions {
   positionalEmbedding?: 'grid' | GridEmbeddingND | null;
   /** Activation. Default `'gelu'`. */
   nonLinearity?: NonLinearity;
-  /** `'group_norm'`, `'instance_norm'` or null (default). */
+  /** `'group_norm'`, `'instance_norm'`, `'batch_norm'`, `'ada_in'` or null (default). */
   norm?: FNONorm | null;
   /** Groups of the group norm. Default 1. */
   normGroups?: number;
+  /** Embedding size of the `'ada_in'` norms (set them with `fno_blocks.setAdaInEmbeddings`). Default null. */
+  adaInFeatures?: number | null;
   /** Channel MLP after each Fourier layer. Default true. */
   useChannelMlp?: boolean;
   /** Its hidden width as a fraction of `hiddenChannels`. Default 0.5. */
@@ -117,6 +119,7 @@ const KNOWN = [
   'nonLinearity',
   'norm',
   'normGroups',
+  'adaInFeatures',
   'useChannelMlp',
   'channelMlpExpansion',
   'channelMlpSkip',
@@ -253,6 +256,7 @@ export class FNO extends Module {
       stabilizer: o.stabilizer as 'tanh' | null | undefined,
       norm: o.norm as FNONorm | null | undefined,
       normGroups: o.normGroups as number | undefined,
+      adaInFeatures: o.adaInFeatures as number | null | undefined,
       preactivation: o.preactivation as boolean | undefined,
       ...('fnoSkip' in o ? { fnoSkip: o.fnoSkip as SkipType | null } : {}),
       ...('channelMlpSkip' in o ? { channelMlpSkip: o.channelMlpSkip as SkipType | null } : {}),

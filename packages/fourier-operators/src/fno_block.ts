@@ -9,7 +9,10 @@
 // and with `preactivation`: x = σ(x), x = norm_{2i}(x), then spectral conv + skip, σ (not after
 // the last), norm_{2i+1}, channel MLP + skip. The skips are resampled to the conv's output size
 // when the block changes the resolution. Keys (neuralop's): `convs.<i>.*`, `fno_skips.<i>.conv.weight`,
-// `channel_mlp.<i>.fcs.<j>.*`, `channel_mlp_skips.<i>.weight`, `norm.<k>.*`.
+// `channel_mlp.<i>.fcs.<j>.*`, `channel_mlp_skips.<i>.weight`, `norm.<k>.*`. The norm is one of
+// 'group_norm', 'instance_norm', 'batch_norm' (`norm.<k>.norm.*`, running statistics in training
+// mode) or 'ada_in' (`norm.<k>.mlp.*`; embeddings of `adaInFeatures` values set with
+// `setAdaInEmbeddings` before forward).
 // The hidden state travels channels-last between the 1x1 convolutions (`forwardLast`): they are
 // then plain `linear`s; only the spectral conv sees channels-first data. With the default GELU
 // (post-activation, no norm) the conv's bias, the skip and the GELU are one fused pass, and so
@@ -36,6 +39,8 @@ import {
   type Problem,
 } from '@basiskit/tensor';
 import { resolveNonLinearity, type NonLinearity } from './activation_option';
+import { AdaIN } from './ada_in';
+import { BatchNorm } from './batch_norm';
 import { ChannelMLP } from './channel_mlp';
 import { GroupNorm } from './group_norm';
 import { InstanceNorm } from './instance_norm';
@@ -44,8 +49,8 @@ import { resample } from './resample';
 import { SKIP_TYPES, skipConnection, type SkipModule, type SkipType } from './skip_connections';
 import { SpectralConv } from './spectral_conv';
 
-/** The normalizations of the FNO blocks (neuralop's `norm`; `'ada_in'` and `'batch_norm'` are not implemented). */
-export type FNONorm = 'group_norm' | 'instance_norm';
+/** The normalizations of the FNO blocks (neuralop's `norm`). */
+export type FNONorm = 'group_norm' | 'instance_norm' | 'batch_norm' | 'ada_in';
 
 /** Options of {@link FNOBlocks} (neuralop's constructor arguments, camelCase). */
 export interface FNOBlocksOptions {
@@ -67,10 +72,12 @@ export interface FNOBlocksOptions {
   nonLinearity?: NonLinearity;
   /** `'tanh'` applies tanh to the spectral conv's input. Default null. */
   stabilizer?: 'tanh' | null;
-  /** `'group_norm'`, `'instance_norm'` or null (default). */
+  /** `'group_norm'`, `'instance_norm'`, `'batch_norm'`, `'ada_in'` or null (default). */
   norm?: FNONorm | null;
   /** Groups of the group norm. Default 1. */
   normGroups?: number;
+  /** Embedding size of the `'ada_in'` norms (required with it). Default null. */
+  adaInFeatures?: number | null;
   /** Activation (and norm) before the convolution instead of after. Default false. */
   preactivation?: boolean;
   /** Skip beside the spectral conv: `'linear'` (default), `'identity'`, `'soft-gating'` or null. */
@@ -109,6 +116,7 @@ const KNOWN = [
   'stabilizer',
   'norm',
   'normGroups',
+  'adaInFeatures',
   'preactivation',
   'fnoSkip',
   'channelMlpSkip',
@@ -127,7 +135,7 @@ function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-type NormModule = GroupNorm | InstanceNorm;
+type NormModule = GroupNorm | InstanceNorm | BatchNorm | AdaIN;
 
 /**
  * neuralop's FNOBlocks (see the file header): `forward(x, index)` runs layer `index` on
@@ -175,7 +183,13 @@ export class FNOBlocks extends Module {
     o.stabilizer ??= null;
     collectChoice(o, 'stabilizer', [null, 'tanh'], problems);
     o.norm ??= null;
-    collectChoice(o, 'norm', [null, 'group_norm', 'instance_norm'], problems);
+    collectChoice(o, 'norm', [null, 'group_norm', 'instance_norm', 'batch_norm', 'ada_in'], problems);
+    o.adaInFeatures ??= null;
+    if (o.norm === 'ada_in' && o.adaInFeatures === null) {
+      problems.push({ argument: 'adaInFeatures', expected: "an integer >= 1 (the embedding size) with norm 'ada_in'", got: 'null' });
+    } else if (o.adaInFeatures !== null) {
+      collectNumber(o, 'adaInFeatures', { integer: true, min: 1 }, problems);
+    }
     o.normGroups ??= 1;
     collectNumber(o, 'normGroups', { integer: true, min: 1 }, problems);
     o.preactivation ??= false;
@@ -270,14 +284,39 @@ export class FNOBlocks extends Module {
       if (o.norm === null) {
         this.norm = null;
       } else {
-        const make = (): NormModule =>
-          o.norm === 'group_norm' ? new GroupNorm({ numGroups: o.normGroups as number, numChannels: this.outChannels }) : new InstanceNorm();
+        const make = (): NormModule => {
+          if (o.norm === 'group_norm') return new GroupNorm({ numGroups: o.normGroups as number, numChannels: this.outChannels });
+          if (o.norm === 'batch_norm') return new BatchNorm({ nDim: this.nDim, numFeatures: this.outChannels });
+          if (o.norm === 'ada_in') return new AdaIN({ embedDim: o.adaInFeatures as number, inChannels: this.outChannels, seed: seed() });
+          return new InstanceNorm();
+        };
         this.norm = this.registerModule('norm', new ModuleList(Array.from({ length: 2 * this.nLayers }, () => track(make()))));
       }
     } catch (e) {
       for (const m of made) m.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Sets the embeddings of the `'ada_in'` norms (neuralop's `set_ada_in_embeddings`): one
+   * embedding for every norm, or one per norm (`2 * nLayers`, in `norm.<k>` order).
+   */
+  setAdaInEmbeddings(...embeddings: tf.Tensor[]): void {
+    const where = this.where('setAdaInEmbeddings');
+    const norms = this.norm ? [...this.norm] : [];
+    if (norms.length === 0 || !norms.every((n) => n instanceof AdaIN)) {
+      throw new ConfigError("no 'ada_in' norms", {
+        where,
+        argument: 'norm',
+        expected: "'ada_in'",
+        got: norms.length === 0 ? 'null' : norms[0].constructor.name,
+      });
+    }
+    if (embeddings.length !== 1 && embeddings.length !== norms.length) {
+      throw new ConfigError('wrong number of embeddings', { where, argument: 'embeddings', expected: `1 or ${norms.length}`, got: String(embeddings.length) });
+    }
+    norms.forEach((n, k) => (n as AdaIN).setEmbedding(embeddings[embeddings.length === 1 ? 0 : k]));
   }
 
   /** neuralop's validate_scaling_factor: one factor per layer and dim, or null. */
