@@ -1,5 +1,5 @@
 // AssemblyScript source of the wasm SIMD local spline kernels (efficient-kan KANLinear's spline
-// branch without the dense bases). Compiled by scripts/build_wasm.mjs into a module that imports
+// branch without the dense bases). Compiled by @basiskit/wasm-build into a module that imports
 // tfjs-backend-wasm's own memory (or, built with --sharedMemory, the thread pool's shared one), so
 // it reads and writes tensors in place (pointers are memory offsets; `scratch` is a zeroed block
 // the caller provides: a shared part, then one part per thread).

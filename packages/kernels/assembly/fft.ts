@@ -1,5 +1,5 @@
 // AssemblyScript source of the wasm SIMD FFT kernels (power-of-two lengths). Compiled by
-// scripts/build_wasm.mjs into a module that imports tfjs-backend-wasm's own memory, so it reads
+// @basiskit/wasm-build into a module that imports tfjs-backend-wasm's own memory, so it reads
 // and writes tensors in place on the tfjs heap (pointers are tfjs memory offsets). Same math as
 // src/fft_kernel.ts (which documents it and the gradients):
 //   X_k = s sum_{j<N} x_j e^{-2 pi i jk/N}   (the inverse direction: swap re/im of input and output)

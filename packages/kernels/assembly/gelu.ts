@@ -1,4 +1,4 @@
-// AssemblyScript source of the wasm SIMD exact-GELU kernels, compiled by scripts/build_wasm.mjs
+// AssemblyScript source of the wasm SIMD exact-GELU kernels, compiled by @basiskit/wasm-build
 // into a module that works in place on tfjs-backend-wasm's heap (pointers are tfjs memory
 // offsets). Same math as src/gelu_kernel.ts (which documents it), four lanes at a time, ONE exp
 // per element forward and backward:

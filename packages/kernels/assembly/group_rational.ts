@@ -1,5 +1,5 @@
 // AssemblyScript source of the wasm SIMD group-rational kernels (degrees 5/4, KAT's default).
-// Compiled by scripts/build_wasm.mjs into a module that imports tfjs-backend-wasm's own memory,
+// Compiled by @basiskit/wasm-build into a module that imports tfjs-backend-wasm's own memory,
 // so it reads and writes tensors in place on the tfjs heap (pointers are tfjs memory offsets).
 // Same math as src/group_rational_kernel.ts (which documents it), four lanes at a time:
 //   y = P(x)/Q(x),  P = sum_{j=0..5} a_j x^j,  Q = 1 + sum_{j=1..4} |b_j| |x|^j

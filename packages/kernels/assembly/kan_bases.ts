@@ -1,6 +1,6 @@
 // AssemblyScript source of the parallel wasm kernels of four KAN bases: FastKAN's Gaussian RBF,
 // ChebyKAN's Chebyshev T_d(tanh x), FourierKAN's cos/sin harmonics and ReLU-KAN's squared ReLU
-// bumps. Compiled by scripts/build_wasm.mjs (plain and shared-memory builds, no data segments).
+// bumps. Compiled by @basiskit/wasm-build (plain and shared-memory builds, no data segments).
 // The same math as src/rbf_basis_kernel.ts, chebyshev_basis_kernel.ts, fourier_basis_kernel.ts
 // and relu_kan_basis_kernel.ts (which document it): float64 arithmetic, float32 storage.
 //

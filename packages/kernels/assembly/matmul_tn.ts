@@ -1,5 +1,5 @@
 // AssemblyScript source of the wasm SIMD kernel C = A^T B (A [N, P], B [N, Q], rows of both
-// contiguous), compiled by scripts/build_wasm.mjs; pointers are offsets into tfjs's wasm heap.
+// contiguous), compiled by @basiskit/wasm-build; pointers are offsets into tfjs's wasm heap.
 // Same math as src/matmul_tn_kernel.ts (which documents it): for each chunk of `chunkRows` rows
 // (both operands' rows stay in cache), tiles of 4 columns of A x 8 columns of B keep their 32
 // sums in eight f32x4 registers over the chunk, then add them to C. C[p, q] is written at

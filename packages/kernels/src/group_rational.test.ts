@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createRng, initBackend, setWasmSimd, simdModule, tf, tfjsWasmMemory } from '@basiskit/tensor';
 import { assertClose, loadCase, specTensor } from '@basiskit/test-utils';
@@ -123,9 +124,9 @@ describe('groupRational wasm SIMD kernels', () => {
     tf.dispose([x, a, b, dy, ...simd, ...js]);
   });
 
-  it('the embedded module is fresh (scripts/build_wasm.mjs --check)', () => {
-    const script = fileURLToPath(new URL('../scripts/build_wasm.mjs', import.meta.url));
-    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+  it('the embedded module is fresh (basiskit-wasm-build --check)', () => {
+    const cli = createRequire(import.meta.url).resolve('@basiskit/wasm-build/cli.mjs');
+    expect(() => execFileSync(process.execPath, [cli, '--check'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'pipe' })).not.toThrow();
   });
 });
 

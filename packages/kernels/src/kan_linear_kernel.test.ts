@@ -11,7 +11,7 @@ import { KAN_LINEAR_PARAMS_KERNEL, KAN_LINEAR_SCALED_KERNEL } from './kan_linear
 import { ensureRegistered, runFusedKernel } from './kernel_dispatch';
 import { splineLinear } from './spline_linear';
 import { KAN_LINEAR_LOCAL_KERNEL, kanLinearLocalKernel } from './spline_linear_kernel';
-import { setWasmSimd } from './wasm_simd_module';
+import { setWasmSimd } from '@basiskit/tensor';
 
 /** float32 bits, every NaN as one value (NaN payloads and signs differ between tf ops and the kernels). */
 const bits = (t: tf.Tensor) =>

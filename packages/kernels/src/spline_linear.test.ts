@@ -9,7 +9,7 @@ import { splineLinear } from './spline_linear';
 import { SPLINE_LINEAR_LOCAL_KERNEL } from './spline_linear_kernel';
 import { splineLinearReference } from './spline_linear_reference';
 import { BSPLINE_WASM } from './generated/bspline_wasm';
-import { setWasmSimd, simdModule, tfjsWasmMemory } from './wasm_simd_module';
+import { setWasmSimd, simdModule, tfjsWasmMemory } from '@basiskit/tensor';
 
 const impls = ['local', 'dense', 'reference'] as const;
 type Impl = (typeof impls)[number] | 'auto';

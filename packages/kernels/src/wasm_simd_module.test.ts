@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend, setWasmSimd, simdModule, tf, tfjsWasmMemory, type SimdModuleSource } from '@basiskit/tensor';
@@ -36,7 +37,7 @@ describe('wasm SIMD modules', () => {
   );
 
   it("every generated file records the hash of its current sources (what the build's --if-stale compares)", () => {
-    const script = fileURLToPath(new URL('../scripts/build_wasm.mjs', import.meta.url));
-    expect(execFileSync(process.execPath, [script, '--list-stale'], { encoding: 'utf8' })).toBe('');
+    const cli = createRequire(import.meta.url).resolve('@basiskit/wasm-build/cli.mjs');
+    expect(execFileSync(process.execPath, [cli, '--list-stale'], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' })).toBe('');
   });
 });
