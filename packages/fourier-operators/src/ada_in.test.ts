@@ -3,6 +3,7 @@ import { gelu } from '@basiskit/activations';
 import { gradCheck } from '@basiskit/training';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaIN } from './ada_in';
+import { FNOBlocks } from './fno_block';
 import { checkParamGradients } from './test_helpers';
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -66,5 +67,37 @@ describe('AdaIN errors', () => {
     e.dispose();
     norm.dispose();
     expect(() => new AdaIN({ embedDim: 0, inChannels: 2 })).toThrow(/embedDim/);
+  });
+});
+
+describe('FNOBlocks with ada_in', () => {
+  it('needs adaInFeatures and embeddings, then runs forward and backward', async () => {
+    await initBackend({ backend: 'cpu' });
+    expect(() => new FNOBlocks({ inChannels: 2, outChannels: 2, nModes: [4], norm: 'ada_in' })).toThrow(/adaInFeatures/);
+    const before = tf.memory().numTensors;
+    const blocks = new FNOBlocks({ inChannels: 2, outChannels: 2, nModes: [4], norm: 'ada_in', adaInFeatures: 3, seed: 1 });
+    const keys = Object.keys(blocks.stateDict()).filter((k) => k.startsWith('norm.'));
+    expect(keys).toEqual(['0', '1'].flatMap((k) => ['mlp.0.weight', 'mlp.0.bias', 'mlp.2.weight', 'mlp.2.bias'].map((s) => `norm.${k}.${s}`)));
+    const x = createRng(6).normalTensor([2, 2, 8]);
+    expect(() => blocks.forward(x, 0)).toThrow(/setEmbedding/);
+    const e1 = tf.tensor([0.1, -0.2, 0.3]);
+    const e2 = tf.tensor([1, 0, -1]);
+    expect(() => blocks.setAdaInEmbeddings(e1, e2, e1)).toThrow(/1 or 2/);
+    blocks.setAdaInEmbeddings(e1);
+    const y1 = blocks.forward(x, 0);
+    blocks.setAdaInEmbeddings(e1, e2);
+    const y2 = blocks.forward(x, 0);
+    expect(maxDiff(y1, y2)).toBeGreaterThan(1e-4);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(blocks.forward(x, 0))) as tf.Scalar);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    expect(Object.keys(grads).length).toBe(blocks.namedParameters({ trainableOnly: true }).length);
+    tf.dispose([x, e1, e2, y1, y2, value, ...Object.values(grads)]);
+    blocks.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const plain = new FNOBlocks({ inChannels: 2, outChannels: 2, nModes: [4], norm: 'group_norm' });
+    const e = tf.zeros([3]);
+    expect(() => plain.setAdaInEmbeddings(e)).toThrow(ConfigError);
+    e.dispose();
+    plain.dispose();
   });
 });

@@ -2,6 +2,7 @@ import { ConfigError, ShapeError, createRng, initBackend, tf } from '@basiskit/t
 import { gradCheck } from '@basiskit/training';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchNorm, BatchNormNd } from './batch_norm';
+import { FNOBlocks } from './fno_block';
 import { checkParamGradients } from './test_helpers';
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -111,5 +112,34 @@ describe('BatchNorm errors', () => {
     expect(() => bn.forward(bad)).toThrow(/3/);
     tf.dispose([one, bad]);
     bn.dispose();
+  });
+});
+
+describe('FNOBlocks with batch_norm', () => {
+  it('builds neuralop keys, runs forward and backward, and switches to running stats in eval', async () => {
+    await initBackend({ backend: 'cpu' });
+    const before = tf.memory().numTensors;
+    const blocks = new FNOBlocks({ inChannels: 4, outChannels: 4, nModes: [4, 4], nLayers: 2, norm: 'batch_norm', seed: 3 });
+    const keys = Object.keys(blocks.stateDict()).filter((k) => k.startsWith('norm.'));
+    expect(keys.length).toBe(4 * 5);
+    const want = ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'];
+    expect([...keys].sort()).toEqual(['0', '1', '2', '3'].flatMap((k) => want.map((w) => `norm.${k}.norm.${w}`)).sort());
+    const x = createRng(5).normalTensor([2, 4, 8, 8]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(blocks.forward(x, 1))) as tf.Scalar);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const params = new Map(blocks.namedParameters({ trainableOnly: true }));
+    for (const k of ['norm.2.norm.weight', 'norm.2.norm.bias', 'norm.3.norm.weight', 'norm.3.norm.bias', 'convs.1.bias']) {
+      expect(grads[params.get(k)!.value.name]?.shape).toEqual(params.get(k)!.shape);
+    }
+    expect(Object.values(grads).every((g) => g.dataSync().every(Number.isFinite))).toBe(true);
+    expect((blocks.norm?.at(2) as BatchNorm).norm.numBatchesTracked.dataSync()[0]).toBe(1);
+    const yTrain = blocks.forward(x, 0);
+    blocks.eval();
+    const yEval = blocks.forward(x, 0);
+    expect((blocks.norm?.at(0) as BatchNorm).norm.numBatchesTracked.dataSync()[0]).toBe(1);
+    expect(maxDiff(yTrain, yEval)).toBeGreaterThan(1e-3);
+    tf.dispose([x, value, ...Object.values(grads), yTrain, yEval]);
+    blocks.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

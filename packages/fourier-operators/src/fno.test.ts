@@ -211,8 +211,8 @@ describe('FNO errors', () => {
     });
     m.dispose();
     expect(() => new FNO({ nModes: [], inChannels: 1, outChannels: 1, hiddenChannels: 4 })).toThrow(/nModes/);
-    expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, norm: 'batch_norm' as never })).toThrow(
-      /norm.*"group_norm", "instance_norm"/,
+    expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, norm: 'layer_norm' as never })).toThrow(
+      /norm.*"group_norm", "instance_norm", "batch_norm", "ada_in"/,
     );
     expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, fnoSkip: 'gated' as never })).toThrow(ConfigError);
     expect(() => new FNO({ nModes: [4], inChannels: 1, outChannels: 1, hiddenChannels: 4, nLayer: 2 } as never)).toThrow(/unknown option "nLayer"/);
